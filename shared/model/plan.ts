@@ -1,0 +1,39 @@
+/**
+ * A plan: the ordered steps a strategy compiles to (DESIGN §4). Pure data, computed before
+ * anything changes. Steps are one-key objects; weights are integer percent; durations are seconds.
+ */
+
+export type PlanStep =
+  | { setWeight: number }
+  | { bake: number }
+  | { pause: { duration?: number } }
+  | { approval: Record<string, never> }
+  | { hook: string };
+
+export type StepKind = 'setWeight' | 'bake' | 'pause' | 'approval' | 'hook';
+
+export interface PlanHooks {
+  beforeAllowTraffic?: string;
+  afterAllowTraffic?: string;
+  perStep?: string;
+}
+
+export interface Plan {
+  functionName: string;
+  alias: string;
+  currentVersion?: string;
+  targetVersion?: string;
+  /** The strategy's name: a CodeDeploy short name, `TimeBasedCanary…`/`TimeBasedLinear…`, or `Custom`. */
+  strategy: string;
+  steps: PlanStep[];
+  hooks?: PlanHooks;
+  alarms?: string[];
+  /** Sum of every bake and timed pause, in seconds. */
+  totalBakeSeconds: number;
+  /** Things the plan allows but the user should know (for example beyond CodeDeploy's limits). */
+  warnings?: string[];
+}
+
+export function stepKind(step: PlanStep): StepKind {
+  return Object.keys(step)[0] as StepKind;
+}
