@@ -26,3 +26,13 @@ export function setClock(clock: Clock): Clock {
   current = clock;
   return previous;
 }
+
+/**
+ * Waits `seconds` on the current clock: the wall clock on AWS; the local engine's clock, which
+ * compresses time, when it offers `sleep(seconds)`.
+ */
+export function sleep(seconds: number): Promise<void> {
+  const clock = current as Clock & { sleep?: (seconds: number) => Promise<void> };
+  if (typeof clock.sleep === 'function') return clock.sleep(seconds);
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, seconds * 1000)));
+}

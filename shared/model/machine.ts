@@ -77,6 +77,8 @@ export interface RunHookInput {
   lifecycleEvent: 'BeforeAllowTraffic' | 'AfterAllowTraffic' | 'Step';
   hook: string;
   cursor: Cursor;
+  /** The plan's hookTimeoutSeconds: how long Step Functions waits for the hook's report. */
+  timeoutSeconds: number;
 }
 
 /** The Glidepath object a hook receives next to CodeDeploy's two fields. */

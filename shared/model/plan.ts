@@ -6,7 +6,8 @@
 export type PlanStep =
   | { setWeight: number }
   | { bake: number }
-  | { pause: { duration?: number } }
+  /** `{}` waits until resumed; `duration` in seconds; `until` (ISO time) and `untilWindow` are kept as given. */
+  | { pause: { duration?: number; until?: string; untilWindow?: boolean } }
   | { approval: Record<string, never> }
   | { hook: string };
 
@@ -37,3 +38,6 @@ export interface Plan {
 export function stepKind(step: PlanStep): StepKind {
   return Object.keys(step)[0] as StepKind;
 }
+
+/** A plan computed for `glidepath plan` from a planning request: function and alias may be absent. */
+export type PlanPreview = Omit<Plan, 'functionName' | 'alias'> & { functionName?: string; alias?: string };

@@ -73,8 +73,11 @@ export interface DeploymentRecord {
   weights: WeightPoint[];
   events: DeploymentEvent[];
   signals: ControlSignals;
-  /** The task token of a step that waits for an operator (approval, pause until resumed). */
-  waitToken?: { token: string; stepIndex: number; kind: 'approval' | 'pause' };
+  /**
+   * The task token of a step that waits for an operator (approval, pause until resumed), or of a
+   * `hold`: a bake held by an operator's pause (status Paused) until resume, promote or abort.
+   */
+  waitToken?: { token: string; stepIndex: number; kind: 'approval' | 'pause' | 'hold' };
   error?: { code: ErrorCode | string; message: string };
   createdAt: string;
   updatedAt: string;

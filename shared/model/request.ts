@@ -125,6 +125,14 @@ export const deploymentRequestSchema = z.strictObject({
 });
 
 export type DeploymentRequest = z.infer<typeof deploymentRequestSchema>;
+
+/**
+ * For planning only (`glidepath plan`): the same request with function, alias and target version
+ * optional, so a strategy or a SAM template without versions can be planned. Never used to deploy.
+ */
+export const planningRequestSchema = deploymentRequestSchema.partial({ functionName: true, alias: true, targetVersion: true });
+
+export type PlanningRequest = z.infer<typeof planningRequestSchema>;
 export type AlarmPolicy = z.infer<typeof alarmPolicySchema>;
 export type DeploymentWindow = z.infer<typeof windowSchema>;
 

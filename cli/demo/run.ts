@@ -1,0 +1,218 @@
+/**
+ * `glidepath demo`: on a local engine at high speed —
+ * 1. creates `demo-orders` (a real zip) with versions 1 and 2, alias `live` on 1, and an alarm on
+ *    the Errors of the target version; a traffic generator invokes `demo-orders:live` throughout;
+ * 2. deploys version 2 with Canary10Percent5Minutes and shows the live view: it succeeds;
+ * 3. publishes a faulty version 3 and deploys it with a BeforeAllowTraffic smoke-test hook
+ *    (which passes: the bug is only on real orders); at the canary step its errors trip the
+ *    alarm and Glidepath rolls back to version 2;
+ * 4. prints both timelines (weight over time, with events) and exits 0 if all went as told.
+ */
+import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  CreateAliasCommand,
+  CreateFunctionCommand,
+  GetAliasCommand,
+  PublishVersionCommand,
+  UpdateFunctionCodeCommand,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
+import type { DeploymentRequest } from '../../shared/model/request.ts';
+import type { CliIO } from '../context.ts';
+import { EXIT_CODES } from '../exit-codes.ts';
+import { startDeployment, describeStart } from '../commands/deploy.ts';
+import { readSnapshot, type DeploymentSnapshot } from '../snapshot.ts';
+import { buildClients, type Target } from '../target.ts';
+import { LiveDisplay, PlainDisplay, type Display, type OutputMode } from '../view/display.ts';
+import { styleFor } from '../view/style.ts';
+import { renderTimeline } from '../view/timeline.ts';
+import { watchDeployment } from '../watch.ts';
+import { ordersSource, sampleSource, zipHandler } from './samples.ts';
+import { describeTraffic, TrafficGenerator, type TrafficCounts } from './traffic.ts';
+
+export const DEMO_FUNCTION = 'demo-orders';
+export const DEMO_ALIAS = 'live';
+export const DEMO_HOOK = 'demo-smoke-hook';
+const ROLE = 'arn:aws:iam::000000000000:role/demo-orders';
+
+export interface DemoOptions {
+  mode?: OutputMode;
+  /** Simulated seconds per real second (default 40: the 5-minute canary bake takes 7.5 s). */
+  speed?: number;
+  /** Invocations per real second of the traffic generator (default 40). */
+  rate?: number;
+}
+
+interface Phase {
+  title: string;
+  snapshot: DeploymentSnapshot;
+  traffic: TrafficCounts;
+}
+
+function errorAlarm(version: string) {
+  return new PutMetricAlarmCommand({
+    AlarmName: `${DEMO_FUNCTION}-v${version}-errors`,
+    AlarmDescription: `Errors of ${DEMO_FUNCTION} version ${version} behind alias ${DEMO_ALIAS}`,
+    Namespace: 'AWS/Lambda',
+    MetricName: 'Errors',
+    Dimensions: [
+      { Name: 'FunctionName', Value: DEMO_FUNCTION },
+      { Name: 'Resource', Value: `${DEMO_FUNCTION}:${DEMO_ALIAS}` },
+      { Name: 'ExecutedVersion', Value: version },
+    ],
+    Statistic: 'Sum',
+    Period: 60,
+    EvaluationPeriods: 1,
+    Threshold: 0,
+    ComparisonOperator: 'GreaterThanThreshold',
+    TreatMissingData: 'notBreaching',
+  });
+}
+
+async function publish(lambda: LambdaClient): Promise<string> {
+  const out = await lambda.send(new PublishVersionCommand({ FunctionName: DEMO_FUNCTION }));
+  if (!out.Version) throw new Error('PublishVersion returned no version');
+  return out.Version;
+}
+
+export async function runDemo(io: CliIO, options: DemoOptions = {}): Promise<number> {
+  const mode = options.mode ?? 'human';
+  const human = mode === 'human';
+  const style = styleFor(io);
+  const say = (text: string) => {
+    if (human) io.stdout.write(`${text}\n`);
+  };
+  const started = Date.now();
+  const { startLocalEngine } = await import('../../infra/local/engine.ts');
+  const engine = await startLocalEngine({ speed: options.speed ?? 40 });
+  const credentials = { accessKeyId: engine.env.AWS_ACCESS_KEY_ID!, secretAccessKey: engine.env.AWS_SECRET_ACCESS_KEY! };
+  const clients = buildClients({ region: engine.region, endpoint: engine.url, credentials });
+  const target: Target = {
+    kind: 'embedded',
+    description: `local engine ${engine.url}`,
+    stateMachineArn: engine.stateMachineArn,
+    tableName: engine.tableName,
+    region: engine.region,
+    clients,
+    now: async () => engine.clock.now(),
+    engine,
+    close: () => engine.close(),
+  };
+  const traffic = new TrafficGenerator(clients.lambda, DEMO_FUNCTION, DEMO_ALIAS, options.rate ?? 40);
+  try {
+    say(style.bold(`Glidepath demo — local engine on ${engine.url}, clock ×${engine.clock.speed} (a 5-minute bake takes ${(300 / engine.clock.speed).toFixed(1)} s)`));
+    say('');
+    const { lambda, cloudwatch } = clients;
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: DEMO_FUNCTION,
+        Runtime: 'nodejs22.x',
+        Handler: 'index.handler',
+        Role: ROLE,
+        Code: { ZipFile: zipHandler(ordersSource({ name: 'v1', faulty: false })) },
+        Description: 'Glidepath demo: a small orders API',
+      }),
+    );
+    const v1 = await publish(lambda);
+    await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: DEMO_FUNCTION, ZipFile: zipHandler(ordersSource({ name: 'v2', faulty: false })) }));
+    const v2 = await publish(lambda);
+    await lambda.send(new CreateAliasCommand({ FunctionName: DEMO_FUNCTION, Name: DEMO_ALIAS, FunctionVersion: v1 }));
+    await cloudwatch.send(errorAlarm(v2));
+    say(`Created ${style.bold(DEMO_FUNCTION)} (versions ${v1} and ${v2}), alias ${style.bold(DEMO_ALIAS)} → ${v1}, alarm ${DEMO_FUNCTION}-v${v2}-errors`);
+    traffic.start();
+    say(`Traffic: ${options.rate ?? 40} requests a second on ${DEMO_FUNCTION}:${DEMO_ALIAS}`);
+    say('');
+
+    const display = (): Display =>
+      human && io.stdout.isTTY === true ? new LiveDisplay(io, { events: 4, extra: () => [style.dim(describeTraffic(traffic.snapshot()))] }) : human ? new PlainDisplay(io) : { update() {}, finish() {} };
+
+    const phases: Phase[] = [];
+    const deployPhase = async (title: string, request: DeploymentRequest): Promise<Phase> => {
+      say(style.bold(title));
+      const before = traffic.snapshot();
+      const start = await startDeployment(target, request);
+      if (human) io.stdout.write(describeStart(start, io));
+      const snapshot = await watchDeployment(target, start.deploymentId, display(), { intervalMs: 100, timeoutMs: 45_000 });
+      const phase = { title, snapshot, traffic: traffic.since(before) };
+      say(describeTraffic(phase.traffic));
+      say('');
+      phases.push(phase);
+      return phase;
+    };
+
+    const first = await deployPhase(`1. Deploy version ${v2} with Canary10Percent5Minutes`, {
+      functionName: DEMO_FUNCTION,
+      alias: DEMO_ALIAS,
+      currentVersion: v1,
+      targetVersion: v2,
+      strategy: 'Canary10Percent5Minutes',
+      alarms: [`${DEMO_FUNCTION}-v${v2}-errors`],
+      description: 'glidepath demo: a good release',
+    });
+
+    await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: DEMO_FUNCTION, ZipFile: zipHandler(ordersSource({ name: 'v3', faulty: true })) }));
+    const v3 = await publish(lambda);
+    await cloudwatch.send(errorAlarm(v3));
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: DEMO_HOOK,
+        Runtime: 'nodejs22.x',
+        Handler: 'index.handler',
+        Role: ROLE,
+        Code: { ZipFile: zipHandler(sampleSource('smoke-hook.mjs')) },
+        Environment: { Variables: { TARGET_FUNCTION: `${DEMO_FUNCTION}:${v3}` } },
+        Description: 'Glidepath demo: BeforeAllowTraffic smoke test, CodeDeploy style',
+      }),
+    );
+    say(`Published version ${v3} (a bug on real orders; health checks still pass), hook ${DEMO_HOOK}, alarm ${DEMO_FUNCTION}-v${v3}-errors`);
+    const second = await deployPhase(`2. Deploy faulty version ${v3} with Canary10Percent5Minutes and a BeforeAllowTraffic hook`, {
+      functionName: DEMO_FUNCTION,
+      alias: DEMO_ALIAS,
+      currentVersion: v2,
+      targetVersion: v3,
+      strategy: 'Canary10Percent5Minutes',
+      hooks: { beforeAllowTraffic: DEMO_HOOK },
+      alarms: [`${DEMO_FUNCTION}-v${v3}-errors`],
+      description: 'glidepath demo: a faulty release',
+    });
+    await traffic.stop();
+
+    // Read both once more: the full history (hooks with their times) for the timelines.
+    const finals = await Promise.all(phases.map((p) => readSnapshot(target, p.snapshot.id)));
+    const alias = await lambda.send(new GetAliasCommand({ FunctionName: DEMO_FUNCTION, Name: DEMO_ALIAS }));
+    const routing = alias.RoutingConfig?.AdditionalVersionWeights ?? {};
+    const problems: string[] = [];
+    if (finals[0]!.status !== 'Succeeded') problems.push(`deployment 1 ended ${finals[0]!.status}${finals[0]!.error ? ` (${finals[0]!.error.code}: ${finals[0]!.error.message})` : ''}, expected Succeeded`);
+    if (finals[1]!.status !== 'Failed') problems.push(`deployment 2 ended ${finals[1]!.status}, expected Failed (rolled back by the alarm)`);
+    if (!finals[1]!.hooks.some((h) => h.lifecycleEvent === 'BeforeAllowTraffic' && h.status === 'Succeeded')) problems.push('the BeforeAllowTraffic hook did not succeed');
+    if (alias.FunctionVersion !== v2 || Object.keys(routing).length > 0) {
+      problems.push(`alias ${DEMO_ALIAS} serves ${alias.FunctionVersion} with weights ${JSON.stringify(routing)}, expected version ${v2} alone`);
+    }
+    const seconds = (Date.now() - started) / 1000;
+
+    if (human) {
+      say(style.bold('Timelines (traffic on the target version over simulated time)'));
+      finals.forEach((snapshot, i) => {
+        say('');
+        const title = `${phases[i]!.title} — ${snapshot.status}${snapshot.error ? ` (${snapshot.error.code})` : ''}  ${style.dim(snapshot.id)}`;
+        for (const line of renderTimeline({ ...snapshot, title }, style, { width: 60 })) say(line);
+      });
+      say('');
+      say(`Alias ${DEMO_ALIAS} serves version ${alias.FunctionVersion}${Object.keys(routing).length ? ` with weights ${JSON.stringify(routing)}` : ''}. ${describeTraffic(traffic.counts)}`);
+      say(`Demo finished in ${seconds.toFixed(1)} s.`);
+      for (const problem of problems) io.stderr.write(`demo: ${problem}\n`);
+      if (problems.length === 0) {
+        say('');
+        say('Next: `glidepath local up` keeps an engine running; `glidepath deploy --local …` deploys your own functions on it.');
+      }
+    } else {
+      io.stdout.write(
+        `${JSON.stringify({ deployments: finals, alias: { name: DEMO_ALIAS, functionVersion: alias.FunctionVersion, routing }, traffic: traffic.counts, seconds, problems }, null, 2)}\n`,
+      );
+    }
+    return problems.length === 0 ? EXIT_CODES.ok : EXIT_CODES.failed;
+  } finally {
+    await traffic.stop();
+    await engine.close();
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Control handler: operator actions (CLI) and wait registrations (state machine .waitForTaskToken). Output: ControlResult.
+ * Thin: parse the Task input (shared/deployment/schemas.ts), call the core, return its result.
+ */
+import type { Clients } from '../../shared/aws/clients.ts';
+import { controlInputSchema } from '../../shared/deployment/schemas.ts';
+import { control } from '../../shared/deployment/control.ts';
+
+import { controllerHandler, type HandlerOptions } from '../_lib/controller-handler.ts';
+
+export function createHandler(clients?: Partial<Clients>, options: Omit<HandlerOptions, 'clients'> = {}) {
+  return controllerHandler(
+    {
+      task: 'Control',
+      schema: controlInputSchema,
+      deploymentId: (input) => input.deploymentId,
+      run: (input, clients, env, notes) => control(input, clients, env, notes),
+      outcome: (result) => result.released ?? (result.registered ? 'registered' : (result.action ?? 'done')),
+    },
+    { ...options, ...(clients ? { clients } : {}) },
+  );
+}
+
+export const handler = createHandler();

@@ -1,0 +1,104 @@
+/**
+ * The local CloudWatch: metrics and metric alarms over awsJson1_0 (query-compatible,
+ * `x-amz-target: GraniteServiceVersion20100801.<Op>`), the AWS/Lambda metrics of every local
+ * invocation, and alarm evaluation on the engine clock.
+ */
+import type { EngineClock } from '../../clock.ts';
+import { ServiceError } from '../errors.ts';
+import type { InvocationRecord } from '../lambda/invoke.ts';
+import type { Account } from '../lambda/names.ts';
+import { jsonService, type JsonService } from '../services.ts';
+import { deleteAlarms, describeAlarms, putMetricAlarm, setAlarmState } from './alarm-api.ts';
+import { AlarmStore } from './alarms.ts';
+import { cwError } from './errors.ts';
+import { getMetricData, getMetricStatistics, listMetrics, putMetricData } from './metric-api.ts';
+import { MetricStore, type Dimension } from './metrics.ts';
+
+export interface LocalCloudWatchOptions {
+  clock: EngineClock;
+  account: Account;
+  /** Evaluate alarms on a timer and on DescribeAlarms (default true). */
+  autoEvaluate?: boolean;
+}
+
+type Body = Record<string, unknown>;
+
+export class LocalCloudWatch {
+  readonly metrics = new MetricStore();
+  readonly alarms: AlarmStore;
+  readonly service: JsonService;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(readonly options: LocalCloudWatchOptions) {
+    this.alarms = new AlarmStore(this.metrics, options.clock, `arn:aws:cloudwatch:${options.account.region}:${options.account.accountId}:alarm:`);
+    this.alarms.autoEvaluate = options.autoEvaluate ?? true;
+    const { clock } = options;
+    const operations: Record<string, (body: Body) => Body> = {
+      PutMetricAlarm: (b) => putMetricAlarm(this.alarms, b),
+      DescribeAlarms: (b) => describeAlarms(this.alarms, b),
+      DeleteAlarms: (b) => deleteAlarms(this.alarms, b),
+      SetAlarmState: (b) => setAlarmState(this.alarms, b),
+      PutMetricData: (b) => putMetricData(this.metrics, clock, b),
+      GetMetricData: (b) => getMetricData(this.metrics, b),
+      GetMetricStatistics: (b) => getMetricStatistics(this.metrics, b),
+      ListMetrics: (b) => listMetrics(this.metrics, b),
+    };
+    this.service = jsonService({
+      name: 'cloudwatch',
+      targetPrefix: 'GraniteServiceVersion20100801',
+      jsonVersion: '1.0',
+      queryCompatible: true,
+      handle: (operation, input) => {
+        const op = operations[operation];
+        if (!op) throw new ServiceError('UnknownOperationException', `The local engine does not serve CloudWatch ${operation}`, { queryCode: 'InvalidAction' });
+        return op(input);
+      },
+      throttleError: () => cwError.throttling(),
+    });
+  }
+
+  /** Records the AWS/Lambda metrics of one invocation, by the dimension sets Lambda publishes. */
+  recordInvocation(r: InvocationRecord): void {
+    const fn: Dimension = { Name: 'FunctionName', Value: r.functionName };
+    const resource: Dimension = { Name: 'Resource', Value: r.resource ?? r.functionName };
+    const sets: Dimension[][] = [[], [fn], [fn, resource]];
+    if (r.resource !== undefined) sets.push([fn, resource, { Name: 'ExecutedVersion', Value: r.executedVersion }]);
+    for (const dimensions of sets) {
+      this.putMetric('AWS/Lambda', 'Invocations', dimensions, 1, 'Count', r.timestamp);
+      this.putMetric('AWS/Lambda', 'Errors', dimensions, r.error ? 1 : 0, 'Count', r.timestamp);
+      this.putMetric('AWS/Lambda', 'Duration', dimensions, r.durationMs, 'Milliseconds', r.timestamp);
+    }
+  }
+
+  /** Engine-side PutMetricData (any namespace, AWS/ included). */
+  putMetric(namespace: string, name: string, dimensions: Dimension[], value: number, unit = 'None', timestamp = this.options.clock.now()): void {
+    this.metrics.put({ namespace, name, dimensions }, { timestamp, unit, values: [value] });
+  }
+
+  /** Evaluates due alarms now (all of them with `force`). */
+  evaluateAlarms(force = false): void {
+    this.alarms.evaluateDue(force);
+  }
+
+  /** Starts evaluating alarms as they fall due on the clock. */
+  start(): void {
+    if (this.alarms.autoEvaluate) this.#tick();
+  }
+
+  close(): void {
+    this.#closed = true;
+    if (this.#timer) clearTimeout(this.#timer);
+  }
+
+  #tick(): void {
+    if (this.#closed) return;
+    this.alarms.evaluateDue();
+    const { clock } = this.options;
+    const next = this.alarms.nextDue();
+    const simMs = next === undefined ? 60_000 : Math.max(0, next - clock.now());
+    const realMs = clock.speed === Infinity ? 1000 : simMs / clock.speed;
+    this.#timer = setTimeout(() => this.#tick(), Math.min(1000, Math.max(5, realMs)));
+    this.#timer.unref();
+  }
+}

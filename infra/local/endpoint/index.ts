@@ -1,0 +1,117 @@
+/**
+ * The local engine's loopback AWS endpoint: one HTTP server on 127.0.0.1 speaking the real wire
+ * protocols, so the AWS SDK v3 clients work unchanged through `AWS_ENDPOINT_URL*`. Lambda and
+ * CloudWatch are built in; other services plug in with `registerService` (see services.ts).
+ *
+ *   const endpoint = await startEndpoint({ clock: new SimulatedClock({ speed: 60 }) });
+ *   new LambdaClient({ endpoint: endpoint.url, region: endpoint.region, credentials: LOCAL_CREDENTIALS });
+ */
+import { randomUUID } from 'node:crypto';
+import { join, normalize } from 'node:path';
+import { SimulatedClock, type EngineClock } from '../clock.ts';
+import { LocalCloudWatch } from './cloudwatch/index.ts';
+import { FaultInjector } from './faults.ts';
+import { LocalLambda } from './lambda/index.ts';
+import type { S3CodeResolver } from './lambda/store.ts';
+import { startHttpEndpoint } from './server.ts';
+import { ServiceRegistry, type Service } from './services.ts';
+
+const PROJECT_ROOT = normalize(join(import.meta.dirname, '..', '..', '..'));
+
+/** Dummy credentials: the endpoint accepts any signature. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'AKIAGLIDEPATHLOCAL00', secretAccessKey: 'glidepath-local-secret' };
+
+export interface EndpointOptions {
+  /** TCP port on 127.0.0.1 (default 0: any free port). */
+  port?: number;
+  /** The engine clock (default: a SimulatedClock at speed 1). */
+  clock?: EngineClock;
+  region?: string;
+  accountId?: string;
+  /** Extra variables for every handler, e.g. `AWS_ENDPOINT_URL_DYNAMODB`, `TABLE_NAME`. */
+  handlerEnv?: Record<string, string>;
+  /** Folder for unpacked function code (default `.glidepath/local/<unique>` under the project). */
+  codeRoot?: string;
+  /** Source of weighted-alias draws (default Math.random). */
+  random?: () => number;
+  /** Fetches S3 deployment packages (Code.S3Bucket/S3Key); without it S3 code is recorded only. */
+  resolveS3Code?: S3CodeResolver;
+  /** Evaluate alarms on the clock and on DescribeAlarms (default true). */
+  autoEvaluateAlarms?: boolean;
+}
+
+export interface Endpoint {
+  url: string;
+  port: number;
+  region: string;
+  accountId: string;
+  clock: EngineClock;
+  lambda: LocalLambda;
+  cloudwatch: LocalCloudWatch;
+  faults: FaultInjector;
+  /** Variables every handler gets on top of the engine's own; mutable (e.g. once DynamoDB is up). */
+  handlerEnv: Record<string, string>;
+  registerService(service: Service): () => void;
+  /** The variables that point an SDK (or the AWS CLI) at this endpoint. */
+  clientEnv(): Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startEndpoint(options: EndpointOptions = {}): Promise<Endpoint> {
+  const clock = options.clock ?? new SimulatedClock();
+  const account = { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '000000000000' };
+  const registry = new ServiceRegistry();
+  const faults = new FaultInjector();
+  const handlerEnv: Record<string, string> = { ...options.handlerEnv };
+  const codeRoot = options.codeRoot ?? join(PROJECT_ROOT, '.glidepath', 'local', `endpoint-${process.pid}-${randomUUID().slice(0, 8)}`);
+
+  const http = await startHttpEndpoint(options.port ?? 0, { clock, region: account.region, accountId: account.accountId, registry, faults });
+  const clientEnv = (): Record<string, string> => ({
+    AWS_ENDPOINT_URL: http.url,
+    AWS_ENDPOINT_URL_LAMBDA: http.url,
+    AWS_ENDPOINT_URL_CLOUDWATCH: http.url,
+    AWS_REGION: account.region,
+    AWS_DEFAULT_REGION: account.region,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+  });
+
+  const cloudwatch = new LocalCloudWatch({ clock, account, ...(options.autoEvaluateAlarms === undefined ? {} : { autoEvaluate: options.autoEvaluateAlarms }) });
+  const lambda = new LocalLambda({
+    clock,
+    account,
+    codeRoot,
+    engineEnv: () => ({ ...clientEnv(), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...handlerEnv }),
+    onInvocation: (record) => cloudwatch.recordInvocation(record),
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.resolveS3Code ? { resolveS3Code: options.resolveS3Code } : {}),
+  });
+  registry.register(lambda.service);
+  registry.register(cloudwatch.service);
+  cloudwatch.start();
+
+  return {
+    url: http.url,
+    port: http.port,
+    region: account.region,
+    accountId: account.accountId,
+    clock,
+    lambda,
+    cloudwatch,
+    faults,
+    handlerEnv,
+    registerService: (service) => registry.register(service),
+    clientEnv,
+    async close() {
+      cloudwatch.close();
+      lambda.invoker.close();
+      await http.close();
+      lambda.close();
+    },
+  };
+}
+
+export { ServiceError } from './errors.ts';
+export { jsonService, restService, type JsonService, type RestService, type Service, type RequestContext } from './services.ts';
+export type { FaultSpec } from './faults.ts';
+export { FunctionError } from './lambda/index.ts';

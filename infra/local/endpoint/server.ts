@@ -1,0 +1,212 @@
+/**
+ * The loopback HTTP server: one `node:http` server, one port, every service. A request with
+ * `x-amz-target` goes to the JSON service owning that prefix; any other to the REST route that
+ * matches its method and path; `/__glidepath/…` are the engine's own admin routes.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { EngineClock } from '../clock.ts';
+import { asServiceError, ServiceError } from './errors.ts';
+import { FaultInjector, type FaultSpec } from './faults.ts';
+import { parseJsonBody, ServiceRegistry, type RequestContext, type RestResponse, type Service } from './services.ts';
+
+/** Lambda's direct-upload limit is 50 MB of zip, i.e. ~67 MB of base64 JSON. */
+const MAX_BODY_BYTES = 80 * 1024 * 1024;
+
+export interface HttpEndpointOptions {
+  clock: EngineClock;
+  region: string;
+  accountId: string;
+  registry: ServiceRegistry;
+  faults: FaultInjector;
+}
+
+export interface HttpEndpoint {
+  server: Server;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new ServiceError('RequestEntityTooLargeException', `Request must be smaller than ${MAX_BODY_BYTES} bytes`, { status: 413 }));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body?: Buffer | string): void {
+  const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
+  res.writeHead(status, { ...headers, 'content-length': String(payload?.length ?? 0) });
+  res.end(payload);
+}
+
+function faultError(service: Service, spec: FaultSpec): ServiceError {
+  if (spec.error === undefined) {
+    return service.throttleError?.() ?? new ServiceError('ThrottlingException', spec.message ?? 'Rate exceeded', { status: 400 });
+  }
+  const serverSide = /(ServiceException|InternalFailure|InternalServerError|ServiceUnavailable)$/.test(spec.error);
+  return new ServiceError(spec.error, spec.message ?? `Injected fault: ${spec.error}`, { status: spec.status ?? (serverSide ? 500 : 400) });
+}
+
+export async function startHttpEndpoint(port: number, options: HttpEndpointOptions): Promise<HttpEndpoint> {
+  const { registry, faults } = options;
+  let baseUrl = '';
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const url = new URL(req.url ?? '/', baseUrl);
+    const rawPath = url.pathname;
+    const method = (req.method ?? 'GET').toUpperCase();
+    const common = { 'x-amzn-requestid': requestId };
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      const e = asServiceError(error);
+      send(res, e.status, { ...common, 'content-type': 'application/json' }, JSON.stringify({ message: e.message }));
+      return;
+    }
+    const ctx: RequestContext = {
+      requestId,
+      clock: options.clock,
+      region: options.region,
+      accountId: options.accountId,
+      url: baseUrl,
+      method,
+      path: safeDecode(rawPath),
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+    };
+
+    const target = req.headers['x-amz-target'];
+    if (typeof target === 'string' && target !== '') {
+      const found = registry.byTarget(target);
+      const contentType = `application/x-amz-json-${found?.service.jsonVersion ?? '1.0'}`;
+      const replyError = (e: ServiceError) => {
+        const headers: Record<string, string> = { ...common, ...e.headers, 'content-type': contentType };
+        if (found?.service.queryCompatible && e.queryCode) headers['x-amzn-query-error'] = `${e.queryCode};${e.fault}`;
+        send(res, e.status, headers, JSON.stringify({ __type: e.code, [e.messageKey]: e.message, ...e.body }));
+      };
+      if (!found) {
+        replyError(new ServiceError('UnknownOperationException', `No local service serves x-amz-target ${target}`));
+        return;
+      }
+      try {
+        const fault = faults.take(found.service.name, found.operation, { path: rawPath, body: body.toString('utf8') });
+        if (fault) throw faultError(found.service, fault);
+        const output = await found.service.handle(found.operation, parseJsonBody(body), ctx);
+        send(res, 200, { ...common, 'content-type': contentType }, JSON.stringify(output ?? {}));
+      } catch (error) {
+        replyError(asServiceError(error));
+      }
+      return;
+    }
+
+    const found = registry.byPath(method, rawPath);
+    if (!found && rawPath.startsWith('/__glidepath/')) {
+      sendRest(res, common, await admin(method, rawPath, body));
+      return;
+    }
+    if (!found) {
+      const e = new ServiceError('UnknownOperationException', `No local service serves ${method} ${rawPath}`, { status: 404 });
+      send(res, e.status, { ...common, 'x-amzn-errortype': e.code, 'content-type': 'application/json' }, JSON.stringify({ message: e.message }));
+      return;
+    }
+    try {
+      const fault = faults.take(found.service.name, found.route.operation, { path: rawPath, body: body.toString('utf8') });
+      if (fault) throw faultError(found.service, fault);
+      const reply = await found.route.handle(
+        { params: found.params, query: url.searchParams, headers: req.headers, body, json: () => parseJsonBody(body) },
+        ctx,
+      );
+      sendRest(res, common, reply);
+    } catch (error) {
+      const e = asServiceError(error, 'ServiceException');
+      const errorBody = { ...found.service.errorBody?.(e), [e.messageKey]: e.message, ...e.body };
+      send(res, e.status, { ...common, ...e.headers, 'x-amzn-errortype': e.code, 'content-type': 'application/json' }, JSON.stringify(errorBody));
+    }
+  }
+
+  async function admin(method: string, path: string, body: Buffer): Promise<RestResponse> {
+    try {
+      if (path === '/__glidepath/health' && method === 'GET') {
+        return { status: 200, body: { services: registry.names(), now: options.clock.now(), speed: options.clock.speed } };
+      }
+      if (path === '/__glidepath/faults') {
+        if (method === 'GET') return { status: 200, body: { faults: faults.list() } };
+        if (method === 'DELETE') {
+          faults.clear();
+          return { status: 204 };
+        }
+        if (method === 'POST') {
+          const spec = parseJsonBody(body) as unknown as FaultSpec;
+          faults.add(spec);
+          return { status: 201, body: { faults: faults.list() } };
+        }
+      }
+      return { status: 404, body: { message: `No admin route ${method} ${path}` } };
+    } catch (error) {
+      return { status: 400, body: { message: (error as Error).message } };
+    }
+  }
+
+  const server = createServer((req, res) => {
+    dispatch(req, res).catch((error: unknown) => {
+      if (!res.headersSent) send(res, 500, { 'content-type': 'application/json' }, JSON.stringify({ message: String(error) }));
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+  baseUrl = `http://127.0.0.1:${bound}`;
+  return {
+    server,
+    url: baseUrl,
+    port: bound,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function sendRest(res: ServerResponse, common: Record<string, string>, reply: RestResponse): void {
+  const headers: Record<string, string> = { ...common, ...reply.headers };
+  let body: Buffer | string | undefined;
+  if (reply.body === undefined) body = undefined;
+  else if (Buffer.isBuffer(reply.body) || typeof reply.body === 'string') body = reply.body;
+  else {
+    body = JSON.stringify(reply.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  send(res, reply.status, headers, body);
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The embedded local engine (DESIGN §8): one loopback endpoint speaking Lambda, CloudWatch,
+ * CodeDeploy, Step Functions (and DynamoDB, proxied to dynalite), a compressed clock, and the
+ * Glidepath state machine created from the same ASL file and template that SAM deploys, with
+ * each Task bound to its real handler.
+ */
+import '../local/polyfill.ts';
+import { readFileSync } from 'node:fs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { setClock, type Clock } from '../../shared/clock.ts';
+import { LocalStepFunctions } from './sfn/runtime.ts';
+import { handleSfnOperation } from './sfn/wire.ts';
+import { createTable, startDynalite } from './dynamo.ts';
+import { readStack, type StackModel } from './stack.ts';
+import { createInvoker, type ControllerFunctions } from './invoker.ts';
+import { SimulatedClock } from './clock.ts';
+import { startEndpoint } from './endpoint/index.ts';
+
+export const LOCAL_ACCOUNT = '000000000000';
+export const LOCAL_STATE_MACHINE_NAME = 'glidepath-deployment';
+export const LOCAL_TABLE_NAME = 'glidepath-local';
+
+export interface LocalEngineOptions {
+  /** Port of the endpoint (0 = any free port). */
+  port?: number;
+  /** Simulated seconds per real second: 1 = real time, 60 = a minute a second. */
+  speed?: number;
+  region?: string;
+  /** Powertools log level for the controller handlers (default ERROR: the engine stays quiet). */
+  logLevel?: string;
+}
+
+export interface LocalEngine {
+  url: string;
+  port: number;
+  region: string;
+  stateMachineArn: string;
+  tableName: string;
+  clock: SimulatedClock;
+  sfn: LocalStepFunctions;
+  endpoint: Awaited<ReturnType<typeof startEndpoint>>;
+  stack: StackModel;
+  /** The environment a client needs to reach this engine (what `glidepath local up` prints). */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+const SERVICES = ['LAMBDA', 'CLOUDWATCH', 'CODEDEPLOY', 'SFN', 'DYNAMODB', 'EVENTBRIDGE', 'SCHEDULER', 'S3'];
+
+export async function startLocalEngine(options: LocalEngineOptions = {}): Promise<LocalEngine> {
+  const region = options.region ?? 'us-east-1';
+  const clock = new SimulatedClock({ speed: options.speed ?? 1 });
+  const previousClock: Clock = setClock(clock);
+  const stack = readStack();
+
+  const dynamo = await startDynalite();
+  const endpoint = await startEndpoint({ port: options.port ?? 0, clock, region, accountId: LOCAL_ACCOUNT });
+  const url = endpoint.url;
+
+  const env: Record<string, string> = {
+    AWS_ENDPOINT_URL: url,
+    ...Object.fromEntries(SERVICES.map((s) => [`AWS_ENDPOINT_URL_${s}`, url])),
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_ACCESS_KEY_ID: 'glidepath-local',
+    AWS_SECRET_ACCESS_KEY: 'glidepath-local',
+    GLIDEPATH_TABLE_NAME: LOCAL_TABLE_NAME,
+  };
+  // The controller handlers run in this process and read the same environment as on AWS.
+  const controllerEnv: Record<string, string> = {
+    ...env,
+    TABLE_NAME: LOCAL_TABLE_NAME,
+    EVENT_BUS_NAME: 'default',
+    POWERTOOLS_SERVICE_NAME: 'glidepath',
+    POWERTOOLS_METRICS_NAMESPACE: 'Glidepath',
+    POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.GLIDEPATH_LOG_LEVEL ?? 'ERROR',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    HOOK_STATUS_ENDPOINT: url,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  Object.assign(process.env, controllerEnv);
+
+  // DynamoDB shares the one port: the endpoint forwards DynamoDB_20120810.* to dynalite.
+  endpoint.proxyJsonTarget('DynamoDB_20120810', dynamo.url);
+  await createTable(new DynamoDBClient({ endpoint: dynamo.url, region }), LOCAL_TABLE_NAME, stack.tableProperties);
+
+  const controllers: ControllerFunctions = new Map(
+    [...stack.functions.values()].map((fn) => [fn.localName, fn]),
+  );
+  const invoke = createInvoker({ controllers, region, accountId: LOCAL_ACCOUNT });
+  const sfn = new LocalStepFunctions({ region, accountId: LOCAL_ACCOUNT, clock, invoke });
+  endpoint.registerJsonService('AWSStepFunctions', (op, body) => handleSfnOperation(sfn, op, body as Record<string, unknown>));
+
+  let definition = readFileSync(stack.definitionPath, 'utf8');
+  for (const [key, sub] of Object.entries(stack.substitutions)) {
+    const fn = sub.functionLogicalId ? stack.functions.get(sub.functionLogicalId) : undefined;
+    const value = fn ? `arn:aws:lambda:${region}:${LOCAL_ACCOUNT}:function:${fn.localName}` : (sub.literal ?? '');
+    definition = definition.split(`\${${key}}`).join(value);
+  }
+  const sm = sfn.createStateMachine({ name: LOCAL_STATE_MACHINE_NAME, definition });
+  env.GLIDEPATH_STATE_MACHINE_ARN = sm.arn;
+  process.env.GLIDEPATH_STATE_MACHINE_ARN = sm.arn;
+
+  return {
+    url,
+    port: endpoint.port,
+    region,
+    stateMachineArn: sm.arn,
+    tableName: LOCAL_TABLE_NAME,
+    clock,
+    sfn,
+    endpoint,
+    stack,
+    env,
+    async close() {
+      sfn.stopAll();
+      await endpoint.close();
+      await dynamo.close();
+      setClock(previousClock);
+    },
+  };
+}

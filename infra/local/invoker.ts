@@ -1,0 +1,85 @@
+/**
+ * How the local engine's state machine calls functions: Glidepath's own handlers (the functions
+ * of template.yaml) run in this process from their TypeScript source; any other function is
+ * invoked through the local Lambda endpoint with the real SDK client, as Step Functions would.
+ */
+import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { bareFunctionName } from '../../shared/model/record.ts';
+import type { Invoker } from './sfn/bindings.ts';
+import type { StackFunction } from './stack.ts';
+
+export type ControllerFunctions = Map<string, StackFunction>;
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+/** An error as Step Functions reports a failed Lambda: Error = errorType, Cause = its JSON. */
+export class LambdaTaskError extends Error {
+  constructor(errorType: string, errorMessage: string) {
+    super(JSON.stringify({ errorType, errorMessage, trace: [] }));
+    this.name = errorType;
+  }
+}
+
+function lambdaContext(fn: StackFunction, region: string, accountId: string) {
+  const deadline = Date.now() + 900_000;
+  return {
+    functionName: fn.localName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${region}:${accountId}:function:${fn.localName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${fn.localName}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export function createInvoker(options: { controllers: ControllerFunctions; region: string; accountId: string }): Invoker {
+  const handlers = new Map<string, Promise<Handler>>();
+  let lambda: LambdaClient | undefined;
+
+  const load = (fn: StackFunction) => {
+    let handler = handlers.get(fn.localName);
+    if (!handler) {
+      handler = import(pathToFileURL(fn.entry).href).then((mod: Record<string, unknown>) => {
+        const exported = mod[fn.exportName];
+        if (typeof exported !== 'function') throw new Error(`${fn.entry} does not export ${fn.exportName}`);
+        return exported as Handler;
+      });
+      handlers.set(fn.localName, handler);
+    }
+    return handler;
+  };
+
+  return async (functionNameOrArn, payload) => {
+    const name = bareFunctionName(functionNameOrArn);
+    const fn = options.controllers.get(name);
+    if (fn) {
+      const handler = await load(fn);
+      try {
+        // A JSON round trip, as the Lambda service would do, so no handler shares objects with the engine.
+        const result = await handler(JSON.parse(JSON.stringify(payload ?? null)), lambdaContext(fn, options.region, options.accountId));
+        return result === undefined ? null : JSON.parse(JSON.stringify(result));
+      } catch (error) {
+        const e = error as Error;
+        throw new LambdaTaskError(e.name || 'Error', e.message);
+      }
+    }
+    lambda ??= new LambdaClient({});
+    const response = await lambda.send(
+      new InvokeCommand({ FunctionName: functionNameOrArn, Payload: Buffer.from(JSON.stringify(payload ?? null)) }),
+    );
+    const text = response.Payload ? Buffer.from(response.Payload).toString('utf8') : '';
+    const body = text ? (JSON.parse(text) as unknown) : null;
+    if (response.FunctionError) {
+      const { errorType = 'Error', errorMessage = text } = (body ?? {}) as { errorType?: string; errorMessage?: string };
+      throw new LambdaTaskError(errorType, errorMessage);
+    }
+    return body;
+  };
+}

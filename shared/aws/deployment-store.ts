@@ -1,0 +1,236 @@
+/**
+ * The deployment table (shared/model/record.ts): the record and the per-alias lock, written
+ * together in one transaction so a deployment exists exactly when it holds its lock; reads,
+ * conditional updates, the list of an alias's deployments (index gsi1), and the lock's release.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeploymentInProgressError, DeploymentNotFoundError, GlidepathError } from '../errors.ts';
+import { TABLE_KEYS, bareFunctionName, keys, type DeploymentRecord, type DeploymentStatus, type LockItem } from '../model/record.ts';
+import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
+import { buildUpdate, type Condition, type RecordUpdate } from './update-expression.ts';
+
+export interface Store {
+  ddb: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+export const ACTIVE_STATUSES: readonly DeploymentStatus[] = ['Created', 'InProgress', 'Paused'];
+export const TERMINAL_STATUSES: readonly DeploymentStatus[] = ['Succeeded', 'Failed', 'Stopped'];
+
+export function isActive(status: DeploymentStatus): boolean {
+  return ACTIVE_STATUSES.includes(status);
+}
+
+/** The record exists and its deployment has not ended. */
+export const ACTIVE: Condition = {
+  expression: 'attribute_exists(#pk) AND #status IN (:created, :inProgress, :paused)',
+  names: { '#pk': TABLE_KEYS.pk, '#status': 'status' },
+  values: { ':created': 'Created', ':inProgress': 'InProgress', ':paused': 'Paused' },
+};
+
+/** Both conditions (placeholders must not clash). */
+export function and(a: Condition, b: Condition): Condition {
+  return {
+    expression: `(${a.expression}) AND (${b.expression})`,
+    names: { ...a.names, ...b.names },
+    values: { ...a.values, ...b.values },
+  };
+}
+
+function target(functionName: string, alias: string): string {
+  return `${bareFunctionName(functionName)}:${alias}`;
+}
+
+export function lockItem(record: DeploymentRecord): LockItem {
+  return { ...keys.lock(record.functionName, record.alias), deploymentId: record.id, acquiredAt: record.createdAt };
+}
+
+export async function getDeployment(store: Store, id: string): Promise<DeploymentRecord | undefined> {
+  try {
+    const out = await store.ddb.send(new GetCommand({ TableName: store.tableName, Key: keys.deployment(id), ConsistentRead: true }));
+    return out.Item as DeploymentRecord | undefined;
+  } catch (error) {
+    throw toGlidepathError(error, `dynamodb:GetItem deployment ${id}`);
+  }
+}
+
+export async function requireDeployment(store: Store, id: string): Promise<DeploymentRecord> {
+  const record = await getDeployment(store, id);
+  if (!record) throw new DeploymentNotFoundError(id);
+  return record;
+}
+
+export async function getLock(store: Store, functionName: string, alias: string): Promise<LockItem | undefined> {
+  try {
+    const out = await store.ddb.send(
+      new GetCommand({ TableName: store.tableName, Key: keys.lock(functionName, alias), ConsistentRead: true }),
+    );
+    return out.Item as LockItem | undefined;
+  } catch (error) {
+    throw toGlidepathError(error, `dynamodb:GetItem lock ${target(functionName, alias)}`);
+  }
+}
+
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Writes the record and takes the alias's lock in one transaction. `exists`: this very deployment
+ * was created before (a retried Prepare). A lock held by another deployment refuses with
+ * DEPLOYMENT_IN_PROGRESS naming it, unless that deployment has ended (its finish could not release
+ * the lock): then the stale lock is taken over, still conditionally.
+ */
+export async function createDeployment(store: Store, record: DeploymentRecord): Promise<'created' | 'exists'> {
+  let staleHolder: string | undefined;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const lockCondition: { ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } =
+      staleHolder
+        ? { ConditionExpression: '#holder = :stale', ExpressionAttributeNames: { '#holder': 'deploymentId' }, ExpressionAttributeValues: { ':stale': staleHolder } }
+        : {
+            ConditionExpression: 'attribute_not_exists(#pk) OR #holder = :id',
+            ExpressionAttributeNames: { '#pk': TABLE_KEYS.pk, '#holder': 'deploymentId' },
+            ExpressionAttributeValues: { ':id': record.id },
+          };
+    try {
+      await store.ddb.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: store.tableName,
+                Item: record,
+                ConditionExpression: 'attribute_not_exists(#pk)',
+                ExpressionAttributeNames: { '#pk': TABLE_KEYS.pk },
+              },
+            },
+            { Put: { TableName: store.tableName, Item: lockItem(record), ...lockCondition } },
+          ],
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if (!isErrorNamed(error, 'TransactionCanceledException')) {
+        throw toGlidepathError(error, `dynamodb:TransactWriteItems deployment ${record.id}`);
+      }
+      const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+      const failed = (i: number) => reasons[i]?.Code === 'ConditionalCheckFailed';
+      if (!failed(0) && !failed(1)) {
+        // Cancelled for another reason (a conflicting transaction): worth a retry by the state machine.
+        throw toGlidepathError(error, `dynamodb:TransactWriteItems deployment ${record.id}`);
+      }
+      const lock = await getLock(store, record.functionName, record.alias);
+      if (lock?.deploymentId === record.id) return 'exists';
+      if (failed(0)) {
+        throw new GlidepathError('DEPLOYMENT_IN_PROGRESS', `deployment ${record.id} already exists (an execution name used twice)`, {
+          details: { activeDeploymentId: record.id },
+        });
+      }
+      if (!lock) {
+        staleHolder = undefined; // released in between: try again with the usual condition
+        continue;
+      }
+      const holder = await getDeployment(store, lock.deploymentId);
+      if (attempt < MAX_ATTEMPTS - 1 && (!holder || !isActive(holder.status))) {
+        staleHolder = lock.deploymentId;
+        continue;
+      }
+      throw new DeploymentInProgressError(lock.deploymentId, target(record.functionName, record.alias));
+    }
+  }
+  throw new GlidepathError('INTERNAL_ERROR', `could not take the lock of ${target(record.functionName, record.alias)} after ${MAX_ATTEMPTS} attempts`);
+}
+
+/**
+ * A conditional UpdateItem on the record, returning it as it is after the update (ALL_NEW);
+ * `undefined` when the condition did not hold. The record must exist either way.
+ */
+export async function updateDeployment(store: Store, id: string, update: RecordUpdate): Promise<DeploymentRecord | undefined> {
+  const exists: Condition = { expression: 'attribute_exists(#pk)', names: { '#pk': TABLE_KEYS.pk } };
+  const condition = update.condition ? (update.condition.expression.includes('attribute_exists(#pk)') ? update.condition : and(exists, update.condition)) : exists;
+  try {
+    const out = await store.ddb.send(
+      new UpdateCommand({
+        TableName: store.tableName,
+        Key: keys.deployment(id),
+        ...buildUpdate({ ...update, condition }),
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return out.Attributes as DeploymentRecord;
+  } catch (error) {
+    if (isErrorNamed(error, 'ConditionalCheckFailedException')) return undefined;
+    throw toGlidepathError(error, `dynamodb:UpdateItem deployment ${id}`);
+  }
+}
+
+/** Writes a record only if none exists with its id (a refused deployment's record). */
+export async function putRecordIfAbsent(store: Store, record: DeploymentRecord): Promise<boolean> {
+  try {
+    await store.ddb.send(
+      new PutCommand({
+        TableName: store.tableName,
+        Item: record,
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': TABLE_KEYS.pk },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isErrorNamed(error, 'ConditionalCheckFailedException')) return false;
+    throw toGlidepathError(error, `dynamodb:PutItem deployment ${record.id}`);
+  }
+}
+
+/** Deletes the alias's lock only if `deploymentId` holds it. */
+export async function releaseLock(store: Store, functionName: string, alias: string, deploymentId: string): Promise<'released' | 'notHeld'> {
+  try {
+    await store.ddb.send(
+      new DeleteCommand({
+        TableName: store.tableName,
+        Key: keys.lock(functionName, alias),
+        ConditionExpression: '#holder = :id',
+        ExpressionAttributeNames: { '#holder': 'deploymentId' },
+        ExpressionAttributeValues: { ':id': deploymentId },
+      }),
+    );
+    return 'released';
+  } catch (error) {
+    if (isErrorNamed(error, 'ConditionalCheckFailedException')) return 'notHeld';
+    throw toGlidepathError(error, `dynamodb:DeleteItem lock ${target(functionName, alias)}`);
+  }
+}
+
+export interface ListOptions {
+  limit?: number;
+  /** From `nextToken` of a previous page. */
+  startKey?: Record<string, unknown>;
+}
+
+/** An alias's deployments, newest first (index gsi1: `TARGET#<function>#<alias>`, sorted by creation time). */
+export async function listDeployments(
+  store: Store,
+  functionName: string,
+  alias: string,
+  options: ListOptions = {},
+): Promise<{ deployments: DeploymentRecord[]; nextKey?: Record<string, unknown> }> {
+  try {
+    const out = await store.ddb.send(
+      new QueryCommand({
+        TableName: store.tableName,
+        IndexName: TABLE_KEYS.gsi1,
+        KeyConditionExpression: '#gpk = :gpk',
+        ExpressionAttributeNames: { '#gpk': TABLE_KEYS.gsi1pk },
+        ExpressionAttributeValues: { ':gpk': keys.targetIndex(functionName, alias) },
+        ScanIndexForward: false,
+        ...(options.limit === undefined ? {} : { Limit: options.limit }),
+        ...(options.startKey === undefined ? {} : { ExclusiveStartKey: options.startKey }),
+      }),
+    );
+    return {
+      deployments: (out.Items ?? []) as DeploymentRecord[],
+      ...(out.LastEvaluatedKey ? { nextKey: out.LastEvaluatedKey } : {}),
+    };
+  } catch (error) {
+    throw toGlidepathError(error, `dynamodb:Query deployments of ${target(functionName, alias)}`);
+  }
+}

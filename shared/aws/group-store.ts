@@ -1,0 +1,82 @@
+/**
+ * Deployment groups in the table (shared/model/record.ts): one item per group, `GROUP#<name>` /
+ * `GROUP`, listed through index gsi1 under `GROUPS` sorted by name.
+ */
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { nowIso } from '../clock.ts';
+import { TABLE_KEYS, keys } from '../model/record.ts';
+import { GROUPS_INDEX_KEY, type DeploymentGroup, type GroupItem } from '../model/group.ts';
+import { toGlidepathError } from './sdk-errors.ts';
+import type { Store } from './deployment-store.ts';
+
+export async function getGroupItem(store: Store, name: string): Promise<GroupItem | undefined> {
+  try {
+    const out = await store.ddb.send(new GetCommand({ TableName: store.tableName, Key: keys.group(name), ConsistentRead: true }));
+    return out.Item as GroupItem | undefined;
+  } catch (error) {
+    throw toGlidepathError(error, `dynamodb:GetItem group ${name}`);
+  }
+}
+
+export async function getGroup(store: Store, name: string): Promise<DeploymentGroup | undefined> {
+  return (await getGroupItem(store, name))?.group;
+}
+
+/** Creates or replaces a group (already validated); keeps its creation time. Returns whether it existed. */
+export async function putGroup(store: Store, group: DeploymentGroup): Promise<{ item: GroupItem; replaced: boolean }> {
+  const existing = await getGroupItem(store, group.name);
+  const at = nowIso();
+  const item: GroupItem = {
+    ...keys.group(group.name),
+    gsi1pk: GROUPS_INDEX_KEY,
+    gsi1sk: group.name,
+    group,
+    createdAt: existing?.createdAt ?? at,
+    updatedAt: at,
+  };
+  try {
+    await store.ddb.send(new PutCommand({ TableName: store.tableName, Item: item }));
+  } catch (error) {
+    throw toGlidepathError(error, `dynamodb:PutItem group ${group.name}`);
+  }
+  return { item, replaced: existing !== undefined };
+}
+
+/** Deletes a group; `false` when there was none. */
+export async function deleteGroup(store: Store, name: string): Promise<boolean> {
+  try {
+    const out = await store.ddb.send(new DeleteCommand({ TableName: store.tableName, Key: keys.group(name), ReturnValues: 'ALL_OLD' }));
+    return out.Attributes !== undefined;
+  } catch (error) {
+    throw toGlidepathError(error, `dynamodb:DeleteItem group ${name}`);
+  }
+}
+
+/** Every group, by name (all pages). */
+export async function listGroupItems(store: Store): Promise<GroupItem[]> {
+  const items: GroupItem[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  try {
+    do {
+      const out = await store.ddb.send(
+        new QueryCommand({
+          TableName: store.tableName,
+          IndexName: TABLE_KEYS.gsi1,
+          KeyConditionExpression: '#gpk = :groups',
+          ExpressionAttributeNames: { '#gpk': TABLE_KEYS.gsi1pk },
+          ExpressionAttributeValues: { ':groups': GROUPS_INDEX_KEY },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      items.push(...((out.Items ?? []) as GroupItem[]));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+  } catch (error) {
+    throw toGlidepathError(error, 'dynamodb:Query groups');
+  }
+  return items;
+}
+
+export async function listGroups(store: Store): Promise<DeploymentGroup[]> {
+  return (await listGroupItems(store)).map((item) => item.group);
+}

@@ -1,0 +1,101 @@
+/**
+ * The table's `HOOK#<executionId>` items (shared/model/record.ts) behind HookExecutionStore:
+ * a hook execution is written once (ids are single-use) and completed by one conditional update,
+ * so two concurrent reports cannot both win.
+ */
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../model/record.ts';
+import type { CompleteOutcome, HookExecution, HookExecutionStore, ReportedStatus } from '../hooks/types.ts';
+
+function isConditionFailure(error: unknown): boolean {
+  return (error as { name?: string })?.name === 'ConditionalCheckFailedException';
+}
+
+export class DynamoHookStore implements HookExecutionStore {
+  constructor(
+    private readonly ddb: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(execution: HookExecution): Promise<void> {
+    await this.ddb.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...execution, ...keys.hook(execution.executionId) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async get(executionId: string): Promise<HookExecution | undefined> {
+    const { Item } = await this.ddb.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.hook(executionId), ConsistentRead: true }),
+    );
+    return Item as HookExecution | undefined;
+  }
+
+  async complete(
+    executionId: string,
+    status: ReportedStatus,
+    at: { iso: string; seconds: number },
+    reason?: string,
+  ): Promise<CompleteOutcome> {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.hook(executionId),
+          UpdateExpression: `SET #status = :status, completedAt = :at${reason === undefined ? '' : ', reason = :reason'}`,
+          ConditionExpression: '#status = :pending AND expiresAt > :now AND attribute_not_exists(tokenExpired)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':at': at.iso,
+            ':pending': 'Pending',
+            ':now': at.seconds,
+            ...(reason === undefined ? {} : { ':reason': reason }),
+          },
+        }),
+      );
+      return 'completed';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const item = await this.get(executionId);
+    if (!item) return 'notFound';
+    return item.status !== 'Pending' ? 'alreadyCompleted' : 'expired';
+  }
+
+  async reopen(executionId: string, status: ReportedStatus): Promise<void> {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.hook(executionId),
+          UpdateExpression: 'SET #status = :pending REMOVE completedAt, reason',
+          ConditionExpression: '#status = :status',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'Pending', ':status': status },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async markExpired(executionId: string): Promise<void> {
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.hook(executionId),
+          UpdateExpression: 'SET tokenExpired = :true',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':true': true },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Starting a deployment is starting an execution of the state machine with the request as input
+ * (DESIGN §5); the deployment id is `gp-` + the execution name.
+ */
+import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { deploymentIdFromExecution } from '../model/machine.ts';
+import type { DeploymentRequest } from '../model/request.ts';
+import { GlidepathError } from '../errors.ts';
+import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
+
+export interface StartedDeployment {
+  deploymentId: string;
+  executionArn: string;
+  /** An execution of that name had been started already with another input. */
+  existed?: true;
+}
+
+export function executionArnOf(stateMachineArn: string, name: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+}
+
+export async function startDeployment(sfn: SFNClient, stateMachineArn: string, name: string, request: DeploymentRequest): Promise<StartedDeployment> {
+  const deploymentId = deploymentIdFromExecution(name);
+  try {
+    const out = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(request) }));
+    if (!out.executionArn) throw new GlidepathError('INTERNAL_ERROR', `states:StartExecution ${name} answered without an executionArn`);
+    return { deploymentId, executionArn: out.executionArn };
+  } catch (error) {
+    if (isErrorNamed(error, 'ExecutionAlreadyExists')) return { deploymentId, executionArn: executionArnOf(stateMachineArn, name), existed: true };
+    throw toGlidepathError(error, `states:StartExecution ${name}`);
+  }
+}

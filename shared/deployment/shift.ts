@@ -1,0 +1,105 @@
+/**
+ * SetWeight and Promote (DESIGN §5): move the alias (UpdateAlias with the recorded RevisionId),
+ * record the new weight and revision in ONE UpdateItem (ALL_NEW), and decide health from the
+ * returned record and ONE alarm read made while the alias moves.
+ *
+ * Idempotent: a step the record already shows as done is not redone; an UpdateAlias whose answer
+ * was lost is recognised (the alias already looks as wanted) and its revision adopted.
+ * After Promote the state machine does not branch on health, so a failing check throws instead.
+ */
+import { now, nowIso } from '../clock.ts';
+import { DeploymentNotFoundError, GlidepathError } from '../errors.ts';
+import type { HealthResult, ShiftInput } from '../model/machine.ts';
+import type { DeploymentRecord } from '../model/record.ts';
+import { describeAliasRouting } from '../aws/lambda-alias.ts';
+import type { Clients } from '../aws/clients.ts';
+import { requireDeployment, updateDeployment, type Store } from '../aws/deployment-store.ts';
+import { decideHealth, healthPolicy } from '../health.ts';
+import { isErrorCode } from './caught-error.ts';
+import { observeAlarms } from './observe-alarms.ts';
+import { deploymentEvent } from './records.ts';
+import { aliasRef, moveAlias, routingFor } from './routing.ts';
+import { consumeSignal } from './signal-store.ts';
+import { silentNotes, storeOf, type HandlerEnv, type Notes } from './env.ts';
+import { holdForWindow } from './window-gate.ts';
+
+export const SHIFTED = 'WeightShifted';
+export const PROMOTED = 'Promoted';
+
+function stepWeight(input: ShiftInput): number {
+  if (input.promote) return 100;
+  const weight = (input.cursor.step as { setWeight?: unknown } | undefined)?.setWeight;
+  if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > 100) {
+    throw new GlidepathError('INVALID_DEPLOYMENT_CONFIG', `step ${input.cursor.index}: shift needs a setWeight from 0 to 100, got ${JSON.stringify(input.cursor.step)}`);
+  }
+  return weight;
+}
+
+function alreadyDone(record: DeploymentRecord, input: ShiftInput, weight: number): boolean {
+  if (input.promote) return record.events.some((e) => e.type === PROMOTED);
+  return (
+    record.weight === weight &&
+    record.stepIndex === input.cursor.index &&
+    record.events.some((e) => e.type === SHIFTED && e.stepIndex === input.cursor.index)
+  );
+}
+
+async function recordShift(store: Store, record: DeploymentRecord, input: ShiftInput, weight: number, revisionId: string): Promise<DeploymentRecord> {
+  const at = nowIso();
+  const message = input.promote
+    ? `promoted: version ${record.targetVersion} takes all traffic`
+    : `step ${input.cursor.index}: ${weight}% on version ${record.targetVersion}`;
+  const updated = await updateDeployment(store, record.id, {
+    set: {
+      weight,
+      revisionId,
+      updatedAt: at,
+      ...(input.promote ? {} : { stepIndex: input.cursor.index, stepStartedAt: at }),
+    },
+    append: {
+      ...(weight === record.weight ? {} : { weights: [{ at, weight }] }),
+      events: [deploymentEvent(input.promote ? PROMOTED : SHIFTED, message, { stepIndex: input.cursor.index, weight }, at)],
+    },
+  });
+  if (!updated) throw new DeploymentNotFoundError(record.id);
+  return updated;
+}
+
+export async function shift(input: ShiftInput, clients: Clients, env: HandlerEnv, notes: Notes = silentNotes): Promise<HealthResult> {
+  const store = storeOf(clients, env);
+  const record = await requireDeployment(store, input.deploymentId);
+  const weight = stepWeight(input);
+  const policy = healthPolicy(record.request);
+  // Read alarms while the alias moves: one DescribeAlarms batch, no extra round trip.
+  const alarmsRead = observeAlarms(clients.cloudwatch, record.request.alarms, policy);
+  // Outside the request's windows a shift that raises traffic waits (issue 7, DESIGN §6.4).
+  const held = await holdForWindow(store, { input, record, weight, alarms: alarmsRead, policy, now: now() });
+  if (held) return held;
+
+  let current = record;
+  if (!alreadyDone(record, input, weight)) {
+    const desired = routingFor(record, weight);
+    const moved = await moveAlias(clients.lambda, aliasRef(record), desired, record.revisionId);
+    if (moved.adopted) {
+      notes.warn('alias already moved (an earlier answer was lost); adopting its revision', {
+        deploymentId: record.id,
+        alias: describeAliasRouting(moved.state),
+      });
+    }
+    current = await recordShift(store, record, input, weight, moved.state.revisionId);
+  }
+
+  const { result, consumed } = decideHealth({ cursor: input.cursor, record: current, alarms: await alarmsRead, policy, now: now() });
+  if (input.promote) {
+    if (result.decision === 'fail') {
+      const code = isErrorCode(result.code) ? result.code : 'INTERNAL_ERROR';
+      throw new GlidepathError(code, result.message ?? code);
+    }
+    return { ...result, decision: 'next', weight: current.weight };
+  }
+  // A promote-full is acted on here (the machine goes to Promote): clear it. A plain promote is
+  // left for the step after this one: a shift is done as soon as it is made.
+  // (If clearing fails the Task is retried: the shift is then found done and the clear redone.)
+  if (consumed === 'promoteFull' && result.decision === 'promoteFull') await consumeSignal(store, current, 'promoteFull');
+  return result;
+}

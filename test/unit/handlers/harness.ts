@@ -1,0 +1,162 @@
+/**
+ * Shared arrangements for the controller handler tests: mocked SDK clients (aws-sdk-client-mock),
+ * a fixed clock, a deployment record, and a reader for the UpdateExpressions the store writes.
+ */
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { mockClient } from 'aws-sdk-client-mock';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Clients } from '../../../shared/aws/clients.ts';
+import { setClock } from '../../../shared/clock.ts';
+import type { HandlerEnv } from '../../../shared/deployment/env.ts';
+import { newDeploymentRecord } from '../../../shared/deployment/records.ts';
+import type { DeploymentRecord } from '../../../shared/model/record.ts';
+import type { DeploymentRequest } from '../../../shared/model/request.ts';
+import { planDeployment } from '../../../shared/planner.ts';
+import type { HandlerOptions } from '../../../functions/_lib/controller-handler.ts';
+
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+
+export const T0 = Date.parse('2025-03-01T10:00:00.000Z');
+let nowMs = T0;
+export const clock = {
+  set: (ms: number) => (nowMs = ms),
+  advance: (seconds: number) => (nowMs += seconds * 1000),
+  iso: (ms = nowMs) => new Date(ms).toISOString(),
+};
+setClock({ now: () => nowMs });
+
+export const env: HandlerEnv = { tableName: 'glidepath-test', eventBusName: 'glidepath-bus' };
+
+const config = { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+
+export function mockedClients() {
+  const clients: Clients = {
+    lambda: new LambdaClient(config),
+    cloudwatch: new CloudWatchClient(config),
+    ddb: DynamoDBDocumentClient.from(new DynamoDBClient(config)),
+    sfn: new SFNClient(config),
+    events: new EventBridgeClient(config),
+    codedeploy: new CodeDeployClient(config),
+  };
+  const mocks = {
+    lambda: mockClient(clients.lambda),
+    cloudwatch: mockClient(clients.cloudwatch),
+    ddb: mockClient(clients.ddb),
+    sfn: mockClient(clients.sfn),
+    events: mockClient(clients.events),
+    codedeploy: mockClient(clients.codedeploy),
+  };
+  return { clients, mocks };
+}
+
+/** Options for createHandler: the test env, silent logger, a Metrics whose calls a test can spy on. */
+export function handlerOptions(): Omit<HandlerOptions, 'clients'> & { metrics: Metrics } {
+  return {
+    env,
+    logger: new Logger({ serviceName: 'glidepath', logLevel: 'SILENT' }),
+    metrics: new Metrics({ namespace: 'Glidepath', serviceName: 'glidepath' }),
+  };
+}
+
+export const baseRequest: DeploymentRequest = {
+  functionName: 'orders-api',
+  alias: 'live',
+  targetVersion: '8',
+  strategy: 'Canary10Percent5Minutes',
+  alarms: ['orders-5xx', 'orders-p99'],
+};
+
+export function deploymentRecord(overrides: Partial<DeploymentRecord> = {}, request: DeploymentRequest = baseRequest): DeploymentRecord {
+  const base = newDeploymentRecord({
+    id: 'gp-test-1',
+    executionArn: 'arn:aws:states:us-east-1:123456789012:execution:glidepath:gp-test-1',
+    request,
+    plan: { ...planDeployment(request), currentVersion: '7' },
+    currentVersion: '7',
+    revisionId: 'rev-1',
+    at: clock.iso(T0),
+  });
+  return { ...base, ...overrides };
+}
+
+export interface DecodedUpdate {
+  set: Record<string, unknown>;
+  append: Record<string, unknown[]>;
+  remove: string[];
+  condition?: string;
+}
+
+/** Reads back an UpdateItem's expression as paths and values (for the builder's own output). */
+export function decodeUpdate(input: {
+  UpdateExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+  ConditionExpression?: string;
+}): DecodedUpdate {
+  const names = input.ExpressionAttributeNames ?? {};
+  const values = input.ExpressionAttributeValues ?? {};
+  const path = (p: string) =>
+    p
+      .trim()
+      .split('.')
+      .map((s) => names[s] ?? s)
+      .join('.');
+  const out: DecodedUpdate = { set: {}, append: {}, remove: [] };
+  const expr = input.UpdateExpression ?? '';
+  const setPart = /SET (.*?)(?: REMOVE |$)/.exec(expr)?.[1];
+  const removePart = /REMOVE (.*)$/.exec(expr)?.[1];
+  if (setPart) {
+    for (const clause of setPart.split(/, (?=#)/)) {
+      const [lhs, rhs] = clause.split(' = ');
+      const appended = /list_append\(if_not_exists\([^,]+, :\w+\), (:\w+)\)/.exec(rhs!);
+      if (appended) out.append[path(lhs!)] = values[appended[1]!] as unknown[];
+      else out.set[path(lhs!)] = values[rhs!.trim()];
+    }
+  }
+  if (removePart) out.remove = removePart.split(', ').map(path);
+  if (input.ConditionExpression) {
+    let condition = input.ConditionExpression;
+    for (const [k, v] of Object.entries(names).sort(([a], [b]) => b.length - a.length)) condition = condition.replaceAll(k, v);
+    for (const [k, v] of Object.entries(values).sort(([a], [b]) => b.length - a.length)) condition = condition.replaceAll(k, JSON.stringify(v));
+    out.condition = condition;
+  }
+  return out;
+}
+
+/** An SDK-shaped service error. */
+export function awsError(name: string, message = name, status = 400): Error {
+  return Object.assign(new Error(message), { name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status } });
+}
+
+/** The record as DynamoDB would return it (ALL_NEW) after an UpdateItem the store built. Conditions are not evaluated. */
+export function applyUpdate<T extends Record<string, unknown>>(item: T, input: Parameters<typeof decodeUpdate>[0]): T {
+  const out = structuredClone(item) as Record<string, unknown>;
+  const decoded = decodeUpdate(input);
+  const at = (path: string): [Record<string, unknown>, string] => {
+    const parts = path.split('.');
+    let node = out;
+    for (const part of parts.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+    return [node, parts.at(-1)!];
+  };
+  for (const [path, value] of Object.entries(decoded.set)) {
+    const [node, key] = at(path);
+    node[key] = structuredClone(value);
+  }
+  for (const [path, items] of Object.entries(decoded.append)) {
+    const [node, key] = at(path);
+    node[key] = [...((node[key] as unknown[]) ?? []), ...structuredClone(items)];
+  }
+  for (const path of decoded.remove) {
+    const [node, key] = at(path);
+    delete node[key];
+  }
+  return out as T;
+}

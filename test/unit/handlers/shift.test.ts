@@ -1,0 +1,156 @@
+import 'aws-sdk-client-mock-vitest/extend';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { GetAliasCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createHandler } from '../../../functions/shift/index.ts';
+import type { DeploymentRecord } from '../../../shared/model/record.ts';
+import { applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, env, handlerOptions, mockedClients, T0 } from './harness.ts';
+
+let { clients, mocks } = mockedClients();
+let handler = createHandler(clients, handlerOptions());
+let record: DeploymentRecord;
+
+const setWeight10 = { deploymentId: 'gp-test-1', cursor: { index: 0, step: { setWeight: 10 } } };
+const promote = { deploymentId: 'gp-test-1', cursor: { index: 3 }, promote: true };
+
+function arrange(r: DeploymentRecord, alarms: { AlarmName: string; StateValue: string }[] = [{ AlarmName: 'orders-5xx', StateValue: 'OK' }, { AlarmName: 'orders-p99', StateValue: 'OK' }]) {
+  record = r;
+  mocks.ddb.on(GetCommand).resolves({ Item: record });
+  mocks.ddb.on(UpdateCommand).callsFake((input) => ({ Attributes: applyUpdate(record, input) }));
+  mocks.cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: alarms });
+}
+
+const totalCalls = () => Object.values(mocks).reduce((n, m) => n + m.calls().length, 0);
+
+beforeEach(() => {
+  ({ clients, mocks } = mockedClients());
+  handler = createHandler(clients, handlerOptions());
+  clock.set(T0 + 60_000);
+  arrange(deploymentRecord());
+  mocks.lambda.on(UpdateAliasCommand).callsFake((input) => ({
+    FunctionVersion: input.FunctionVersion,
+    RoutingConfig: input.RoutingConfig,
+    RevisionId: 'rev-2',
+  }));
+});
+
+describe('Handler: shift', () => {
+  it('setWeight: UpdateAlias on the current version with the weight on the target, guarded by the recorded RevisionId', async () => {
+    const result = await handler(setWeight10);
+
+    expect(result).toEqual({ decision: 'next', weight: 10, alarms: [{ name: 'orders-5xx', state: 'OK' }, { name: 'orders-p99', state: 'OK' }] });
+    expect(mocks.lambda).toHaveReceivedCommandExactlyOnceWith(UpdateAliasCommand, {
+      FunctionName: 'orders-api',
+      Name: 'live',
+      FunctionVersion: '7',
+      RoutingConfig: { AdditionalVersionWeights: { '8': 0.1 } },
+      RevisionId: 'rev-1',
+    });
+    expect(mocks.ddb).toHaveReceivedCommandWith(GetCommand, { TableName: env.tableName, Key: { pk: 'DEP#gp-test-1', sk: 'DEPLOYMENT' }, ConsistentRead: true });
+    const update = mocks.ddb.commandCalls(UpdateCommand);
+    expect(update).toHaveLength(1);
+    expect(update[0]!.args[0].input).toMatchObject({ Key: { pk: 'DEP#gp-test-1', sk: 'DEPLOYMENT' }, ReturnValues: 'ALL_NEW' });
+    const at = clock.iso();
+    expect(decodeUpdate(update[0]!.args[0].input)).toEqual({
+      set: { weight: 10, revisionId: 'rev-2', updatedAt: at, stepIndex: 0, stepStartedAt: at },
+      append: { weights: [{ at, weight: 10 }], events: [{ at, type: 'WeightShifted', message: 'step 0: 10% on version 8', stepIndex: 0, weight: 10 }] },
+      remove: [],
+      condition: 'attribute_exists(pk)',
+    });
+    expect(mocks.cloudwatch).toHaveReceivedCommandTimes(DescribeAlarmsCommand, 1);
+  });
+
+  it('makes 4 AWS calls per setWeight step: read record, UpdateAlias, UpdateItem, one DescribeAlarms batch (3 without alarms)', async () => {
+    await handler(setWeight10);
+    expect(totalCalls()).toBe(4);
+    ({ clients, mocks } = mockedClients());
+    handler = createHandler(clients, handlerOptions());
+    arrange(deploymentRecord({}, { ...baseRequest, alarms: [] }));
+    mocks.lambda.on(UpdateAliasCommand).resolves({ FunctionVersion: '7', RevisionId: 'rev-2' });
+    await handler(setWeight10);
+    expect(totalCalls()).toBe(3);
+    expect(mocks.cloudwatch).not.toHaveReceivedAnyCommand();
+  });
+
+  it('setWeight 100 and promote point the alias at the target with no weights', async () => {
+    await handler({ deploymentId: 'gp-test-1', cursor: { index: 2, step: { setWeight: 100 } } });
+    await handler(promote);
+    expect(mocks.lambda).toHaveReceivedCommandTimes(UpdateAliasCommand, 2);
+    for (const call of mocks.lambda.commandCalls(UpdateAliasCommand)) {
+      expect(call.args[0].input).toMatchObject({ FunctionVersion: '8', RoutingConfig: { AdditionalVersionWeights: {} }, RevisionId: 'rev-1' });
+    }
+    const promoted = decodeUpdate(mocks.ddb.commandCalls(UpdateCommand)[1]!.args[0].input);
+    expect(promoted.set).toEqual({ weight: 100, revisionId: 'rev-2', updatedAt: clock.iso() });
+    expect(promoted.append.events).toEqual([expect.objectContaining({ type: 'Promoted', message: 'promoted: version 8 takes all traffic' })]);
+  });
+
+  it('a lost UpdateAlias answer: PreconditionFailed but the alias is exactly as wanted → adopt its revision', async () => {
+    mocks.lambda.on(UpdateAliasCommand).rejects(awsError('PreconditionFailedException', 'The RevisionId provided does not match the latest RevisionId', 412));
+    mocks.lambda.on(GetAliasCommand).resolves({ FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: { '8': 0.1 } }, RevisionId: 'rev-ours' });
+    await expect(handler(setWeight10)).resolves.toMatchObject({ decision: 'next', weight: 10 });
+    expect(decodeUpdate(mocks.ddb.commandCalls(UpdateCommand)[0]!.args[0].input).set).toMatchObject({ revisionId: 'rev-ours', weight: 10 });
+  });
+
+  it('someone else changed the alias: CONCURRENT_MODIFICATION saying what it saw, nothing recorded', async () => {
+    mocks.lambda.on(UpdateAliasCommand).rejects(awsError('PreconditionFailedException', 'no match', 412));
+    mocks.lambda.on(GetAliasCommand).resolves({ FunctionVersion: '9', RoutingConfig: { AdditionalVersionWeights: {} }, RevisionId: 'rev-theirs' });
+    const error = await handler(setWeight10).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'CONCURRENT_MODIFICATION' });
+    expect((error as Error).message).toContain('it now serves version 9 with no weights (revision rev-theirs)');
+    expect(mocks.ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it('a retried step the record shows as done is not redone', async () => {
+    arrange(
+      deploymentRecord({
+        weight: 10,
+        stepIndex: 0,
+        revisionId: 'rev-2',
+        events: [{ at: 'x', type: 'WeightShifted', message: '', stepIndex: 0 }],
+      }),
+    );
+    await expect(handler(setWeight10)).resolves.toMatchObject({ decision: 'next', weight: 10 });
+    expect(mocks.lambda).not.toHaveReceivedCommand(UpdateAliasCommand);
+    expect(mocks.ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it('an alarm in ALARM after the shift: fail with ALARM_ACTIVE (the state machine rolls back)', async () => {
+    arrange(deploymentRecord(), [{ AlarmName: 'orders-5xx', StateValue: 'ALARM' }, { AlarmName: 'orders-p99', StateValue: 'OK' }]);
+    await expect(handler(setWeight10)).resolves.toMatchObject({ decision: 'fail', code: 'ALARM_ACTIVE', message: 'alarm orders-5xx is in ALARM', weight: 10 });
+  });
+
+  it('INSUFFICIENT_DATA is not ALARM', async () => {
+    arrange(deploymentRecord(), [{ AlarmName: 'orders-5xx', StateValue: 'INSUFFICIENT_DATA' }, { AlarmName: 'orders-p99', StateValue: 'OK' }]);
+    await expect(handler(setWeight10)).resolves.toMatchObject({ decision: 'next' });
+  });
+
+  it('after Promote a failing check throws its code (the machine does not branch on Promote health)', async () => {
+    arrange(deploymentRecord({ weight: 10 }), [{ AlarmName: 'orders-5xx', StateValue: 'ALARM' }]);
+    await expect(handler(promote)).rejects.toMatchObject({ name: 'ALARM_ACTIVE', message: 'alarm orders-5xx is in ALARM' });
+  });
+
+  it('signals after a shift: pause holds; promote-full promotes and is cleared once', async () => {
+    arrange(deploymentRecord({ signals: { pause: 'T1' } }));
+    await expect(handler(setWeight10)).resolves.toMatchObject({ decision: 'pause' });
+
+    arrange(deploymentRecord({ signals: { promoteFull: 'T2' } }));
+    await expect(handler(setWeight10)).resolves.toMatchObject({ decision: 'promoteFull' });
+    const clear = decodeUpdate(mocks.ddb.commandCalls(UpdateCommand).at(-1)!.args[0].input);
+    expect(clear.remove).toEqual(['signals.promoteFull']);
+    expect(clear.condition).toBe('(attribute_exists(pk)) AND (signals.promoteFull = "T2")');
+  });
+
+  it('throttled UpdateAlias → THROTTLED; a missing alias → INVALID_LAMBDA_FUNCTION; a missing record → DEPLOYMENT_NOT_FOUND', async () => {
+    mocks.lambda.on(UpdateAliasCommand).rejectsOnce(awsError('TooManyRequestsException', 'Rate exceeded', 429)).rejectsOnce(awsError('ResourceNotFoundException', 'Alias not found', 404));
+    await expect(handler(setWeight10)).rejects.toMatchObject({ name: 'THROTTLED' });
+    await expect(handler(setWeight10)).rejects.toMatchObject({ name: 'INVALID_LAMBDA_FUNCTION' });
+    mocks.ddb.on(GetCommand).resolves({});
+    await expect(handler(setWeight10)).rejects.toMatchObject({ name: 'DEPLOYMENT_NOT_FOUND', message: 'no deployment gp-test-1' });
+  });
+
+  it('a cursor without a setWeight is refused', async () => {
+    await expect(handler({ deploymentId: 'gp-test-1', cursor: { index: 1, step: { bake: 300 } } })).rejects.toMatchObject({ name: 'INVALID_DEPLOYMENT_CONFIG' });
+    await expect(handler({ deploymentId: 'gp-test-1', cursor: { index: 1, step: { nonsense: 1 } } })).rejects.toMatchObject({ name: 'INVALID_REQUEST' });
+  });
+});
