@@ -21,6 +21,14 @@ export interface LocalState {
   /** What `local up` printed as `export` lines. */
   env: Record<string, string>;
   startedAt: string;
+  /** The engine's simulated clock (ms) at real time `realMs`: with `speed`, enough to tell its time. */
+  clock?: { simMs: number; realMs: number };
+}
+
+/** The engine's simulated time now, from the anchor the state file holds (if any). */
+export function estimateSimNow(state: LocalState | undefined): number | undefined {
+  if (!state?.clock) return undefined;
+  return state.clock.simMs + (Date.now() - state.clock.realMs) * state.speed;
 }
 
 export function stateDir(io: Pick<CliIO, 'env' | 'cwd'>): string {

@@ -252,11 +252,12 @@ export async function readSnapshot(target: Target, id: string, options: ReadOpti
     ...(executionStatus === undefined ? {} : { executionStatus }),
     status,
     done,
-    functionName: record?.functionName ?? input?.functionName,
-    alias: record?.alias ?? input?.alias,
-    currentVersion: record?.currentVersion ?? input?.currentVersion,
-    targetVersion: record?.targetVersion ?? input?.targetVersion,
-    strategy: record?.plan?.strategy ?? (typeof input?.strategy === 'string' ? input.strategy : undefined),
+    // A refused deployment's record may hold empty strings for what it could not read.
+    functionName: record?.functionName || input?.functionName,
+    alias: record?.alias || input?.alias,
+    currentVersion: record?.currentVersion || input?.currentVersion,
+    targetVersion: record?.targetVersion || input?.targetVersion,
+    strategy: record?.plan?.strategy || (typeof input?.strategy === 'string' ? input.strategy : undefined),
     weight: record?.weight ?? 0,
     stepIndex,
     stepCount: steps.length,
@@ -277,7 +278,7 @@ export async function readSnapshot(target: Target, id: string, options: ReadOpti
   if (record?.endedAt) snapshot.endedAt = record.endedAt;
   else if (execution.stopDate) snapshot.endedAt = new Date(execution.stopDate).toISOString();
   for (const key of ['functionName', 'alias', 'currentVersion', 'targetVersion', 'strategy'] as const) {
-    if (snapshot[key] === undefined) delete snapshot[key];
+    if (snapshot[key] === undefined || snapshot[key] === '') delete snapshot[key];
   }
   return snapshot;
 }

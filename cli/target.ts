@@ -14,14 +14,14 @@ import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import { lazyClients, type Clients } from '../shared/aws/clients.ts';
 import type { LocalEngine } from '../infra/local/engine.ts';
 import type { CliIO } from './context.ts';
 import { CliFailure, EXIT_CODES, explainUnreachable } from './exit-codes.ts';
-import { readLocalState } from './local-state.ts';
+import { estimateSimNow, readLocalState, type LocalState } from './local-state.ts';
 
 export const DEFAULT_STACK = 'glidepath';
 /** The clock speed of a local engine when none is given: one simulated minute per real second. */
@@ -112,19 +112,40 @@ async function health(url: string, timeoutMs = 1500): Promise<Health | undefined
   }
 }
 
-function localTarget(url: string, region: string, stateMachineArn: string, tableName: string, env: Record<string, string | undefined>): Target {
-  const credentials = {
+async function describable(url: string, region: string, stateMachineArn: string, env: Record<string, string | undefined>): Promise<boolean> {
+  const sfn = new SFNClient({ endpoint: url, region, credentials: localCredentials(env), maxAttempts: 1 });
+  try {
+    await sfn.send(new DescribeStateMachineCommand({ stateMachineArn }), { abortSignal: AbortSignal.timeout(2000) as never });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    sfn.destroy();
+  }
+}
+
+/** The engine answers: its admin health route, else the Step Functions API itself. */
+async function reachable(url: string, region: string, stateMachineArn: string, env: Record<string, string | undefined>): Promise<boolean> {
+  return (await health(url)) !== undefined || (await describable(url, region, stateMachineArn, env));
+}
+
+function localCredentials(env: Record<string, string | undefined>) {
+  return {
     accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'glidepath-local',
     secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'glidepath-local',
   };
+}
+
+function localTarget(url: string, region: string, stateMachineArn: string, tableName: string, env: Record<string, string | undefined>, state?: LocalState): Target {
   return {
     kind: 'local',
     description: `local engine ${url}`,
     stateMachineArn,
     tableName,
     region,
-    clients: buildClients({ region, endpoint: url, credentials }),
-    now: async () => (await health(url))?.now ?? Date.now(),
+    clients: buildClients({ region, endpoint: url, credentials: localCredentials(env) }),
+    // The engine's simulated clock: from its health route, else from the state file's anchor.
+    now: async () => (await health(url))?.now ?? estimateSimNow(state) ?? Date.now(),
     close: async () => undefined,
   };
 }
@@ -151,12 +172,13 @@ async function findLocal(options: TargetOptions, io: CliIO): Promise<Target> {
   const env = io.env;
   const url = env.AWS_ENDPOINT_URL_SFN ?? env.AWS_ENDPOINT_URL;
   const arn = env.GLIDEPATH_STATE_MACHINE_ARN;
-  if (url && arn && (await health(url))) {
-    return localTarget(url, env.AWS_REGION ?? 'us-east-1', arn, env.GLIDEPATH_TABLE_NAME ?? 'glidepath-local', env);
-  }
   const state = readLocalState(io);
-  if (state && (await health(state.url))) {
-    return localTarget(state.url, state.region, state.stateMachineArn, state.tableName, state.env);
+  const region = env.AWS_REGION ?? 'us-east-1';
+  if (url && arn && (await reachable(url, region, arn, env))) {
+    return localTarget(url, region, arn, env.GLIDEPATH_TABLE_NAME ?? 'glidepath-local', env, state?.url === url ? state : undefined);
+  }
+  if (state && (await reachable(state.url, state.region, state.stateMachineArn, state.env))) {
+    return localTarget(state.url, state.region, state.stateMachineArn, state.tableName, state.env, state);
   }
   if (options.startEngine === true) return startEmbedded(options, io);
   throw new CliFailure(

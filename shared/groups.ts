@@ -13,9 +13,11 @@ import { ruleViolation } from './describe.ts';
 
 type Path = readonly PropertyKey[];
 
+/** The request's codes for the fields a group shares with it (`function` is the request's `functionName`). */
 function groupFieldCode(path: Path): ValidationCode {
   if (path[0] === 'function') return 'INVALID_REVISION';
-  return requestFieldCode(path);
+  if (path[0] === 'alias' || path[0] === 'strategy' || path[0] === 'alarms' || path[0] === 'alarmPolicy') return requestFieldCode(path);
+  return 'INVALID_REQUEST';
 }
 
 /** A deployment group, or a ValidationError naming the first field that breaks a rule (`sources.s3[0].bucket: …`). */

@@ -41,8 +41,9 @@ export function invalidControlAction(record: ControlState, action: ControlAction
     case 'pause':
       return record.status === 'Paused' || set(record.signals, 'pause') ? `deployment ${record.id} is already paused` : undefined;
     case 'resume':
-      return record.status === 'Paused' || set(record.signals, 'pause') || record.waitToken
-        ? undefined
+      if (record.status === 'Paused' || set(record.signals, 'pause') || (record.waitToken && record.waitToken.kind !== 'approval')) return undefined;
+      return record.waitToken?.kind === 'approval'
+        ? `deployment ${record.id} waits for an approval, not a resume: approve it (or promote)`
         : `deployment ${record.id} is neither paused nor waiting; nothing to resume`;
     case 'approve': {
       if (record.waitToken?.kind === 'approval') return undefined;
@@ -67,7 +68,7 @@ export type Release =
  * triggered the look (none when the wait itself is being registered). `undefined`: keep waiting.
  *
  * - any wait: abort → failure MANUAL_STOP; promote-full → `promoteFull`;
- * - approval step: approve, promote (or a resume now) → `next`; pause step: promote or a resume → `next`;
+ * - approval step: approve or promote → `next`; pause step: resume or promote → `next`;
  * - hold: promote → `next`; the pause gone (resumed) → `resume`, back to the health check.
  */
 export function releaseFor(kind: WaitKind, signals: ControlSignals | undefined, action?: ControlAction): Release | undefined {
@@ -89,7 +90,8 @@ export function releaseFor(kind: WaitKind, signals: ControlSignals | undefined, 
   if (kind === 'approval' && set(signals, 'approve')) {
     return { type: 'success', output: { decision: 'next', action: 'approve' }, consume: ['approve'] };
   }
-  if (action === 'resume') return { type: 'success', output: { decision: 'next', action: 'resume' }, consume: [] };
+  // A resume ends a pause step; an approval needs an approve (a resume there only lifts a pause).
+  if (kind === 'pause' && action === 'resume') return { type: 'success', output: { decision: 'next', action: 'resume' }, consume: [] };
   return undefined;
 }
 

@@ -185,3 +185,17 @@ export function describeWindow(window: DeploymentWindow): string {
   const days = window.days && window.days.length < 7 ? `${window.days.join(',')} ` : '';
   return `${days}${window.start}–${window.end} ${window.timezone ?? 'UTC'}`;
 }
+
+/**
+ * The instant at which the wall clock of `timeZone` shows the given local time (the earlier one
+ * when the time occurs twice, the first instant after it when it is skipped).
+ */
+export function zonedTimeToEpoch(local: { year: number; month: number; day: number; hour: number; minute: number; second: number }, timeZone: string): number {
+  const wall = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
+  const first = wall - offsetAt(wall, timeZone) * MS_PER_MINUTE;
+  const second = wall - offsetAt(first, timeZone) * MS_PER_MINUTE;
+  const candidates = [first, second].filter((t) => t - wall + offsetAt(t, timeZone) * MS_PER_MINUTE === 0);
+  if (candidates.length > 0) return Math.min(...candidates);
+  // Skipped by a daylight-saving jump: the local time does not exist; take the jump.
+  return offsetChange(Math.min(first, second), Math.max(first, second), timeZone);
+}

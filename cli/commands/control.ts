@@ -13,6 +13,7 @@ import { followUntilDone } from '../follow.ts';
 import { addOutputOption, outputMode, parseDurationMs, wantsJson, type CommonFlags } from '../options.ts';
 import { addTargetOptions, resolveTarget, type Target, type TargetOptions } from '../target.ts';
 import { displayFor } from '../view/display.ts';
+import { addPromoteAtOptions, runScheduledPromotion, type PromoteAtOptions } from './promote-at.ts';
 import { colourStatus } from '../view/render.ts';
 import { styleFor } from '../view/style.ts';
 
@@ -49,7 +50,7 @@ export function describeResult(result: ControlResult, io: CliIO): string {
 export function register(program: Command, ctx: CliContext): void {
   for (const spec of COMMANDS) {
     const command = program.command(spec.name).description(spec.description).argument('<id>', 'deployment id (gp-…)');
-    if (spec.action === 'promote') command.option('--full', 'skip every remaining step: 100% on the target now');
+    if (spec.action === 'promote') addPromoteAtOptions(command.option('--full', 'skip every remaining step: 100% on the target now'));
     if (spec.action === 'abort') {
       command
         .option('--wait', 'wait until the rollback is done; exit 0 when the deployment ended Stopped or Failed (rolled back)')
@@ -58,6 +59,10 @@ export function register(program: Command, ctx: CliContext): void {
     addTargetOptions(command);
     addOutputOption(command);
     command.action(async (id: string, options: ControlOptions) => {
+      if (spec.action === 'promote' && (options as PromoteAtOptions).at !== undefined) {
+        ctx.exitCode = await runScheduledPromotion(id, options, ctx.io);
+        return;
+      }
       const action: ControlAction = spec.action === 'promote' && options.full ? 'promote-full' : spec.action;
       ctx.exitCode = await runControl(id, action, options, ctx.io);
     });

@@ -10,7 +10,8 @@ import { register as registerStatus } from './status.ts';
 import { register as registerControl } from './control.ts';
 import { register as registerLocal } from './local.ts';
 import { register as registerDemo } from './demo.ts';
+import { register as registerGroup } from './group.ts';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [registerPlan, registerDeploy, registerStatus, registerControl, registerLocal, registerDemo];
+export const COMMANDS: readonly RegisterCommand[] = [registerPlan, registerDeploy, registerStatus, registerControl, registerLocal, registerDemo, registerGroup];

@@ -3,6 +3,7 @@
  * SIGTERM. Prints, one per line, the `export` lines a shell (or any AWS SDK / the AWS CLI) needs
  * to reach it, and leaves a state file (.glidepath/local.json) so `--local` commands find it.
  */
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { usageError, type CliContext, type CliIO } from '../context.ts';
 import { EXIT_CODES, failWith } from '../exit-codes.ts';
@@ -70,8 +71,9 @@ async function localUp(options: LocalUpOptions, io: CliIO): Promise<number> {
       ...(options.region ? { region: options.region } : {}),
       ...(options.logLevel ? { logLevel: options.logLevel.toUpperCase() } : {}),
     });
-    const env: Record<string, string> = { ...engine.env, GLIDEPATH_ENGINE: 'local' };
     const file = stateFilePath(io);
+    // GLIDEPATH_STATE_DIR lets `--local` commands run from any folder find the state file (and the engine's clock).
+    const env: Record<string, string> = { ...engine.env, GLIDEPATH_ENGINE: 'local', GLIDEPATH_STATE_DIR: resolve(dirname(file)) };
     writeLocalState(file, {
       version: 1,
       pid: process.pid,
@@ -83,6 +85,7 @@ async function localUp(options: LocalUpOptions, io: CliIO): Promise<number> {
       tableName: engine.tableName,
       env,
       startedAt: new Date().toISOString(),
+      clock: { simMs: engine.clock.now(), realMs: Date.now() },
     });
     if (mode === 'json') {
       io.stdout.write(`${JSON.stringify({ url: engine.url, port: engine.port, region: engine.region, speed, stateMachineArn: engine.stateMachineArn, tableName: engine.tableName, stateFile: file, env })}\n`);

@@ -92,7 +92,10 @@ export function outcomeLine(s: DeploymentSnapshot, style: Style): string {
 /** The full view: what a terminal redraws in place, and what `status` prints. */
 export function renderSnapshot(s: DeploymentSnapshot, style: Style, options: { events?: number } = {}): string[] {
   const lines = [headline(s, style)];
-  const bar = style.colour ? `${style.cyan(weightBar(s.weight).replace(/░+$/, ''))}${style.dim(weightBar(s.weight).match(/░+$/)?.[0] ?? '')}` : weightBar(s.weight);
+  const full = weightBar(s.weight);
+  const filled = full.replace(/░+$/, '');
+  const empty = full.slice(filled.length);
+  const bar = style.colour ? `${filled ? style.cyan(filled) : ''}${empty ? style.dim(empty) : ''}` : full;
   lines.push(`${colourStatus(s.status, style).padEnd(style.colour ? 20 : 10)} ${bar} ${String(s.weight).padStart(3)}% on version ${s.targetVersion ?? '?'}`);
   const progress = progressLine(s);
   if (progress) lines.push(progress);

@@ -88,7 +88,8 @@ export function renderTimeline(input: TimelineInput, style: Style, options: Time
     const from = colStart(c);
     const to = colStart(c + 1);
     let weight = weightAt(points, from);
-    for (const p of points) if (p.at > from && p.at < to) weight = Math.max(weight, p.weight);
+    const last = c === width - 1;
+    for (const p of points) if (p.at > from && (p.at < to || (last && p.at <= to))) weight = Math.max(weight, p.weight);
     columns.push(weight);
   }
 

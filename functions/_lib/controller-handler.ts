@@ -13,7 +13,17 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { z } from 'zod';
 import { GlidepathError } from '../../shared/errors.ts';
-import { defaultClients, lazyClients, type Clients } from '../../shared/aws/clients.ts';
+import {
+  clientsOf,
+  makeCloudWatch,
+  makeCodeDeploy,
+  makeDocumentClient,
+  makeEventBridge,
+  makeLambda,
+  makeSfn,
+  type ClientFactories,
+  type Clients,
+} from '../../shared/aws/clients.ts';
 import { toGlidepathError } from '../../shared/aws/sdk-errors.ts';
 import { parseTaskInput } from '../../shared/deployment/schemas.ts';
 import type { HandlerEnv, Notes } from '../../shared/deployment/env.ts';
@@ -30,6 +40,8 @@ export interface ControllerHandlerSpec<S extends z.ZodType, O> {
   /** The Task, as metrics name it: `Prepare`, `Shift`, `CheckHealth`, … */
   task: string;
   schema: S;
+  /** The SDK clients the core uses (only these are bundled and built); every client when absent. */
+  clients?: Partial<ClientFactories>;
   deploymentId: (input: z.output<S>) => string | undefined;
   run: (input: z.output<S>, clients: Clients, env: HandlerEnv, notes: Notes) => Promise<O>;
   /** The outcome counted as metric `<task><Outcome>` (e.g. `CheckHealthWait`). */
@@ -65,11 +77,33 @@ function localContext(task: string): Context {
   };
 }
 
+/** A handler with every SDK client available (bundles all of them). */
 export function controllerHandler<S extends z.ZodType, O>(spec: ControllerHandlerSpec<S, O>, options: HandlerOptions = {}): ControllerHandler<O> {
+  return controllerHandlerWith({ ...spec, clients: spec.clients ?? ALL_CLIENTS }, options);
+}
+
+const ALL_CLIENTS: ClientFactories = {
+  lambda: makeLambda,
+  cloudwatch: makeCloudWatch,
+  ddb: makeDocumentClient,
+  sfn: makeSfn,
+  events: makeEventBridge,
+  codedeploy: makeCodeDeploy,
+};
+
+/**
+ * A handler with only the SDK clients its spec names: the bundle holds those and no others
+ * (each unused client is some 50–110 KB of bundle and load time).
+ */
+export function controllerHandlerWith<S extends z.ZodType, O>(
+  spec: ControllerHandlerSpec<S, O> & { clients: Partial<ClientFactories> },
+  options: HandlerOptions = {},
+): ControllerHandler<O> {
   const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'glidepath';
   const logger = options.logger ?? new Logger({ serviceName });
   const metrics = options.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName });
-  const clients = (): Clients => (options.clients ? lazyClients(options.clients) : defaultClients());
+  // Built once per container (a handler module is loaded once), each client on first use.
+  const clients = (): Clients => clientsOf(spec.clients, options.clients);
   let resolved: Clients | undefined;
   const notes: Notes = { warn: (message, extra) => logger.warn(message, extra ?? {}) };
 

@@ -2,16 +2,16 @@
  * CheckHealth handler: one health check of a bake, timed pause or final bake. Output: HealthResult.
  * Thin: parse the Task input (shared/deployment/schemas.ts), call the core, return its result.
  */
-import type { Clients } from '../../shared/aws/clients.ts';
+import { makeCloudWatch, makeDocumentClient, type Clients } from '../../shared/aws/clients.ts';
 import { checkHealthInputSchema } from '../../shared/deployment/schemas.ts';
 import { checkHealth } from '../../shared/deployment/check-health.ts';
-
-import { controllerHandler, type HandlerOptions } from '../_lib/controller-handler.ts';
+import { controllerHandlerWith, type HandlerOptions } from '../_lib/controller-handler.ts';
 
 export function createHandler(clients?: Partial<Clients>, options: Omit<HandlerOptions, 'clients'> = {}) {
-  return controllerHandler(
+  return controllerHandlerWith(
     {
       task: 'CheckHealth',
+      clients: { cloudwatch: makeCloudWatch, ddb: makeDocumentClient },
       schema: checkHealthInputSchema,
       deploymentId: (input) => input.deploymentId,
       run: (input, clients, env, notes) => checkHealth(input, clients, env, notes),

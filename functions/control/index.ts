@@ -2,16 +2,16 @@
  * Control handler: operator actions (CLI) and wait registrations (state machine .waitForTaskToken). Output: ControlResult.
  * Thin: parse the Task input (shared/deployment/schemas.ts), call the core, return its result.
  */
-import type { Clients } from '../../shared/aws/clients.ts';
+import { makeDocumentClient, makeSfn, makeEventBridge, type Clients } from '../../shared/aws/clients.ts';
 import { controlInputSchema } from '../../shared/deployment/schemas.ts';
 import { control } from '../../shared/deployment/control.ts';
-
-import { controllerHandler, type HandlerOptions } from '../_lib/controller-handler.ts';
+import { controllerHandlerWith, type HandlerOptions } from '../_lib/controller-handler.ts';
 
 export function createHandler(clients?: Partial<Clients>, options: Omit<HandlerOptions, 'clients'> = {}) {
-  return controllerHandler(
+  return controllerHandlerWith(
     {
       task: 'Control',
+      clients: { ddb: makeDocumentClient, sfn: makeSfn, events: makeEventBridge },
       schema: controlInputSchema,
       deploymentId: (input) => input.deploymentId,
       run: (input, clients, env, notes) => control(input, clients, env, notes),

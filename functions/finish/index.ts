@@ -2,16 +2,17 @@
  * Finish handler: final status, lock released, event published, CodeDeploy told in bridge mode. Output: FinishResult.
  * Thin: parse the Task input (shared/deployment/schemas.ts), call the core, return its result.
  */
-import type { Clients } from '../../shared/aws/clients.ts';
+import { makeDocumentClient, makeEventBridge, makeCodeDeploy, type Clients } from '../../shared/aws/clients.ts';
 import { finishInputSchema } from '../../shared/deployment/schemas.ts';
 import { finish } from '../../shared/deployment/finish.ts';
 import { deploymentIdFromExecution } from '../../shared/model/machine.ts';
-import { controllerHandler, type HandlerOptions } from '../_lib/controller-handler.ts';
+import { controllerHandlerWith, type HandlerOptions } from '../_lib/controller-handler.ts';
 
 export function createHandler(clients?: Partial<Clients>, options: Omit<HandlerOptions, 'clients'> = {}) {
-  return controllerHandler(
+  return controllerHandlerWith(
     {
       task: 'Finish',
+      clients: { ddb: makeDocumentClient, events: makeEventBridge, codedeploy: makeCodeDeploy },
       schema: finishInputSchema,
       deploymentId: (input) => input.deploymentId ?? deploymentIdFromExecution(input.execution.Name),
       run: (input, clients, env, notes) => finish(input, clients, env, notes),

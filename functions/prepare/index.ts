@@ -2,16 +2,17 @@
  * Prepare handler: preflight, lock and record of a new deployment (DESIGN §5). Output: MachineState.
  * Thin: parse the Task input (shared/deployment/schemas.ts), call the core, return its result.
  */
-import type { Clients } from '../../shared/aws/clients.ts';
+import { makeLambda, makeCloudWatch, makeDocumentClient, makeEventBridge, type Clients } from '../../shared/aws/clients.ts';
 import { prepareInputSchema } from '../../shared/deployment/schemas.ts';
 import { prepare } from '../../shared/deployment/prepare.ts';
 import { deploymentIdFromExecution } from '../../shared/model/machine.ts';
-import { controllerHandler, type HandlerOptions } from '../_lib/controller-handler.ts';
+import { controllerHandlerWith, type HandlerOptions } from '../_lib/controller-handler.ts';
 
 export function createHandler(clients?: Partial<Clients>, options: Omit<HandlerOptions, 'clients'> = {}) {
-  return controllerHandler(
+  return controllerHandlerWith(
     {
       task: 'Prepare',
+      clients: { lambda: makeLambda, cloudwatch: makeCloudWatch, ddb: makeDocumentClient, events: makeEventBridge },
       schema: prepareInputSchema,
       deploymentId: (input) => deploymentIdFromExecution(input.execution.Name),
       run: (input, clients, env, notes) => prepare(input, clients, env, notes),

@@ -2,16 +2,16 @@
  * Rollback handler: alias back on the current version with no weights, unless someone else changed it. Output: RollbackResult.
  * Thin: parse the Task input (shared/deployment/schemas.ts), call the core, return its result.
  */
-import type { Clients } from '../../shared/aws/clients.ts';
+import { makeLambda, makeDocumentClient, type Clients } from '../../shared/aws/clients.ts';
 import { rollbackInputSchema } from '../../shared/deployment/schemas.ts';
 import { rollback } from '../../shared/deployment/rollback.ts';
-
-import { controllerHandler, type HandlerOptions } from '../_lib/controller-handler.ts';
+import { controllerHandlerWith, type HandlerOptions } from '../_lib/controller-handler.ts';
 
 export function createHandler(clients?: Partial<Clients>, options: Omit<HandlerOptions, 'clients'> = {}) {
-  return controllerHandler(
+  return controllerHandlerWith(
     {
       task: 'Rollback',
+      clients: { lambda: makeLambda, ddb: makeDocumentClient },
       schema: rollbackInputSchema,
       deploymentId: (input) => input.deploymentId,
       run: (input, clients, env, notes) => rollback(input, clients, env, notes),

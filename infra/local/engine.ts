@@ -15,6 +15,7 @@ import { readStack, type StackModel } from './stack.ts';
 import { createInvoker, type ControllerFunctions } from './invoker.ts';
 import { SimulatedClock } from './clock.ts';
 import { startEndpoint } from './endpoint/index.ts';
+import { LocalWaysIn } from './ways-in/index.ts';
 
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_STATE_MACHINE_NAME = 'glidepath-deployment';
@@ -28,6 +29,8 @@ export interface LocalEngineOptions {
   region?: string;
   /** Powertools log level for the controller handlers (default ERROR: the engine stays quiet). */
   logLevel?: string;
+  /** template.yaml parameters for the local EventBridge rules, e.g. `{TriggerBucketNames: 'a,b'}` (issue 7). */
+  parameters?: Record<string, string>;
 }
 
 export interface LocalEngine {
@@ -42,6 +45,8 @@ export interface LocalEngine {
   stack: StackModel;
   /** The environment a client needs to reach this engine (what `glidepath local up` prints). */
   env: Record<string, string>;
+  /** S3, EventBridge, Scheduler and CodeDeploy of the ways in (issue 7, infra/local/ways-in/). */
+  waysIn: LocalWaysIn;
   close(): Promise<void>;
 }
 
@@ -54,7 +59,8 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
   const stack = readStack();
 
   const dynamo = await startDynalite();
-  const endpoint = await startEndpoint({ port: options.port ?? 0, clock, region, accountId: LOCAL_ACCOUNT });
+  const waysIn = new LocalWaysIn({ clock, region, accountId: LOCAL_ACCOUNT });
+  const endpoint = await startEndpoint({ port: options.port ?? 0, clock, region, accountId: LOCAL_ACCOUNT, resolveS3Code: waysIn.s3.resolveCode });
   const url = endpoint.url;
 
   const env: Record<string, string> = {
@@ -100,6 +106,17 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
   const sm = sfn.createStateMachine({ name: LOCAL_STATE_MACHINE_NAME, definition });
   env.GLIDEPATH_STATE_MACHINE_ARN = sm.arn;
   process.env.GLIDEPATH_STATE_MACHINE_ARN = sm.arn;
+  waysIn.attach({
+    url,
+    registerService: (service) => endpoint.registerService(service),
+    invoke,
+    stack,
+    tableName: LOCAL_TABLE_NAME,
+    stateMachineArn: sm.arn,
+    env,
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
+    ...(options.parameters ? { parameters: options.parameters } : {}),
+  });
 
   return {
     url,
@@ -112,6 +129,7 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     endpoint,
     stack,
     env,
+    waysIn,
     async close() {
       sfn.stopAll();
       await endpoint.close();

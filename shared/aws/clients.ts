@@ -22,29 +22,48 @@ export interface Clients {
   codedeploy: CodeDeployClient;
 }
 
-const factories: { [K in keyof Clients]: () => Clients[K] } = {
-  lambda: () => new LambdaClient({}),
-  cloudwatch: () => new CloudWatchClient({}),
-  ddb: () =>
-    DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
-  sfn: () => new SFNClient({}),
-  events: () => new EventBridgeClient({}),
-  codedeploy: () => new CodeDeployClient({}),
-};
+export type ClientFactories = { [K in keyof Clients]: () => Clients[K] };
 
-/** A set of clients where each one is built on first use (and only once). */
-export function lazyClients(overrides: Partial<Clients> = {}): Clients {
+// One factory per client, so that a bundle holds only the SDK clients its handler uses.
+export const makeLambda = (): LambdaClient => new LambdaClient({});
+export const makeCloudWatch = (): CloudWatchClient => new CloudWatchClient({});
+export const makeDocumentClient = (): DynamoDBDocumentClient =>
+  DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+export const makeSfn = (): SFNClient => new SFNClient({});
+export const makeEventBridge = (): EventBridgeClient => new EventBridgeClient({});
+export const makeCodeDeploy = (): CodeDeployClient => new CodeDeployClient({});
+
+const CLIENT_NAMES: (keyof Clients)[] = ['lambda', 'cloudwatch', 'ddb', 'sfn', 'events', 'codedeploy'];
+
+/**
+ * Clients built on first use (and only once) from `factories`; `overrides` are used as given.
+ * A client with neither is a programming error, reported when it is first used.
+ */
+export function clientsOf(factories: Partial<ClientFactories>, overrides: Partial<Clients> = {}): Clients {
   const built: Partial<Clients> = { ...overrides };
   const clients = {} as Clients;
-  for (const name of Object.keys(factories) as (keyof Clients)[]) {
+  for (const name of CLIENT_NAMES) {
     Object.defineProperty(clients, name, {
       enumerable: true,
-      get: () => (built[name] ??= factories[name]() as never),
+      get: () => {
+        if (built[name] === undefined) {
+          const factory = factories[name];
+          if (!factory) throw new Error(`no ${name} client: this function was built without it`);
+          built[name] = factory() as never;
+        }
+        return built[name];
+      },
     });
   }
   return clients;
+}
+
+/** Every client, each built on first use. */
+export function lazyClients(overrides: Partial<Clients> = {}): Clients {
+  return clientsOf(
+    { lambda: makeLambda, cloudwatch: makeCloudWatch, ddb: makeDocumentClient, sfn: makeSfn, events: makeEventBridge, codedeploy: makeCodeDeploy },
+    overrides,
+  );
 }
 
 let containerClients: Clients | undefined;

@@ -74,68 +74,111 @@ export async function getLock(store: Store, functionName: string, alias: string)
 
 const MAX_ATTEMPTS = 3;
 
+interface PutCondition {
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+}
+
+const RECORD_IS_NEW: PutCondition = { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE_KEYS.pk } };
+
+/** Which conditions failed; `undefined` when both writes were made. */
+type WriteRefusal = { recordExists: boolean; lockHeld: boolean } | undefined;
+
+/** Record + lock in one TransactWriteItems. */
+async function transactRecordAndLock(store: Store, record: DeploymentRecord, lockCondition: PutCondition): Promise<WriteRefusal> {
+  try {
+    await store.ddb.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: store.tableName, Item: record, ...RECORD_IS_NEW } },
+          { Put: { TableName: store.tableName, Item: lockItem(record), ...lockCondition } },
+        ],
+      }),
+    );
+    return undefined;
+  } catch (error) {
+    if (!isErrorNamed(error, 'TransactionCanceledException')) throw error;
+    const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+    const refusal = { recordExists: reasons[0]?.Code === 'ConditionalCheckFailed', lockHeld: reasons[1]?.Code === 'ConditionalCheckFailed' };
+    // Cancelled for another reason (a conflicting transaction): worth a retry by the state machine.
+    if (!refusal.recordExists && !refusal.lockHeld) throw error;
+    return refusal;
+  }
+}
+
+async function conditionalPut(store: Store, item: Record<string, unknown>, condition: PutCondition): Promise<boolean> {
+  try {
+    await store.ddb.send(new PutCommand({ TableName: store.tableName, Item: item, ...condition }));
+    return true;
+  } catch (error) {
+    if (isErrorNamed(error, 'ConditionalCheckFailedException')) return false;
+    throw error;
+  }
+}
+
+/**
+ * For DynamoDB implementations without transactions (dynalite, under the local engine): the lock
+ * first, then the record. A lock left without its record (the second write failed) is either
+ * completed by the retried Prepare (the lock is its own) or found stale by the next deployment.
+ */
+async function sequentialRecordAndLock(store: Store, record: DeploymentRecord, lockCondition: PutCondition): Promise<WriteRefusal> {
+  if (!(await conditionalPut(store, { ...lockItem(record) }, lockCondition))) return { recordExists: false, lockHeld: true };
+  if (!(await conditionalPut(store, { ...record }, RECORD_IS_NEW))) return { recordExists: true, lockHeld: false };
+  return undefined;
+}
+
 /**
  * Writes the record and takes the alias's lock in one transaction. `exists`: this very deployment
  * was created before (a retried Prepare). A lock held by another deployment refuses with
  * DEPLOYMENT_IN_PROGRESS naming it, unless that deployment has ended (its finish could not release
- * the lock): then the stale lock is taken over, still conditionally.
+ * the lock) or left no record: then the stale lock is taken over, still conditionally.
  */
 export async function createDeployment(store: Store, record: DeploymentRecord): Promise<'created' | 'exists'> {
   let staleHolder: string | undefined;
+  let transactions = true;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const lockCondition: { ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } =
-      staleHolder
-        ? { ConditionExpression: '#holder = :stale', ExpressionAttributeNames: { '#holder': 'deploymentId' }, ExpressionAttributeValues: { ':stale': staleHolder } }
-        : {
-            ConditionExpression: 'attribute_not_exists(#pk) OR #holder = :id',
-            ExpressionAttributeNames: { '#pk': TABLE_KEYS.pk, '#holder': 'deploymentId' },
-            ExpressionAttributeValues: { ':id': record.id },
-          };
+    const lockCondition: PutCondition = staleHolder
+      ? { ConditionExpression: '#holder = :stale', ExpressionAttributeNames: { '#holder': 'deploymentId' }, ExpressionAttributeValues: { ':stale': staleHolder } }
+      : {
+          ConditionExpression: 'attribute_not_exists(#pk) OR #holder = :id',
+          ExpressionAttributeNames: { '#pk': TABLE_KEYS.pk, '#holder': 'deploymentId' },
+          ExpressionAttributeValues: { ':id': record.id },
+        };
+    let refusal: WriteRefusal;
     try {
-      await store.ddb.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: store.tableName,
-                Item: record,
-                ConditionExpression: 'attribute_not_exists(#pk)',
-                ExpressionAttributeNames: { '#pk': TABLE_KEYS.pk },
-              },
-            },
-            { Put: { TableName: store.tableName, Item: lockItem(record), ...lockCondition } },
-          ],
-        }),
-      );
-      return 'created';
+      refusal = transactions ? await transactRecordAndLock(store, record, lockCondition) : await sequentialRecordAndLock(store, record, lockCondition);
     } catch (error) {
-      if (!isErrorNamed(error, 'TransactionCanceledException')) {
-        throw toGlidepathError(error, `dynamodb:TransactWriteItems deployment ${record.id}`);
-      }
-      const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-      const failed = (i: number) => reasons[i]?.Code === 'ConditionalCheckFailed';
-      if (!failed(0) && !failed(1)) {
-        // Cancelled for another reason (a conflicting transaction): worth a retry by the state machine.
-        throw toGlidepathError(error, `dynamodb:TransactWriteItems deployment ${record.id}`);
-      }
-      const lock = await getLock(store, record.functionName, record.alias);
-      if (lock?.deploymentId === record.id) return 'exists';
-      if (failed(0)) {
-        throw new GlidepathError('DEPLOYMENT_IN_PROGRESS', `deployment ${record.id} already exists (an execution name used twice)`, {
-          details: { activeDeploymentId: record.id },
-        });
-      }
-      if (!lock) {
-        staleHolder = undefined; // released in between: try again with the usual condition
+      if (transactions && isErrorNamed(error, 'UnknownOperationException')) {
+        transactions = false;
+        attempt--;
         continue;
       }
-      const holder = await getDeployment(store, lock.deploymentId);
-      if (attempt < MAX_ATTEMPTS - 1 && (!holder || !isActive(holder.status))) {
-        staleHolder = lock.deploymentId;
-        continue;
-      }
-      throw new DeploymentInProgressError(lock.deploymentId, target(record.functionName, record.alias));
+      throw toGlidepathError(error, `dynamodb:${transactions ? 'TransactWriteItems' : 'PutItem'} deployment ${record.id}`);
     }
+    if (!refusal) return 'created';
+
+    const lock = await getLock(store, record.functionName, record.alias);
+    if (lock?.deploymentId === record.id) {
+      // Our own earlier attempt (a retried Prepare); without transactions the record may still be missing.
+      if (!transactions && !refusal.recordExists && !(await getDeployment(store, record.id))) continue;
+      return 'exists';
+    }
+    if (refusal.recordExists) {
+      throw new GlidepathError('DEPLOYMENT_IN_PROGRESS', `deployment ${record.id} already exists (an execution name used twice)`, {
+        details: { activeDeploymentId: record.id },
+      });
+    }
+    if (!lock) {
+      staleHolder = undefined; // released in between: try again with the usual condition
+      continue;
+    }
+    const holder = await getDeployment(store, lock.deploymentId);
+    if (attempt < MAX_ATTEMPTS - 1 && (!holder || !isActive(holder.status))) {
+      staleHolder = lock.deploymentId;
+      continue;
+    }
+    throw new DeploymentInProgressError(lock.deploymentId, target(record.functionName, record.alias));
   }
   throw new GlidepathError('INTERNAL_ERROR', `could not take the lock of ${target(record.functionName, record.alias)} after ${MAX_ATTEMPTS} attempts`);
 }

@@ -72,7 +72,7 @@ export async function claimTrigger(store: Store, input: ClaimInput): Promise<Cla
     ttl: Math.floor(input.now / 1000) + TRIGGER_TTL_SECONDS,
   };
   // Take it only as it was read: nobody else may have claimed it in between.
-  const condition = existing
+  const condition: { ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } = existing
     ? {
         ConditionExpression: '#status = :status AND #claimedAt = :claimedAt',
         ExpressionAttributeNames: { '#status': 'status', '#claimedAt': 'claimedAt' },

@@ -346,8 +346,8 @@ describe('the checks fail on a broken template', () => {
 
   it('buildMatchesTemplate: a handler the template does not deploy, and a function the build does not bundle', () => {
     const handlers = listHandlers();
-    const extra = [...handlers, { name: 'trigger', entry: '', codeUri: 'functions/trigger/' }];
-    expect(checkBuildMatchesTemplate(template, extra).join('\n')).toMatch(/functions\/trigger\/ is built but no function/);
+    const extra = [...handlers, { name: 'not-deployed', entry: '', codeUri: 'functions/not-deployed/' }];
+    expect(checkBuildMatchesTemplate(template, extra).join('\n')).toMatch(/functions\/not-deployed\/ is built but no function/);
     expect(checkBuildMatchesTemplate(template, handlers.filter((h) => h.name !== 'run-hook')).join('\n')).toMatch(/deploys functions\/run-hook\/ but the build does not find it/);
   });
 

@@ -7,6 +7,7 @@
  *   new LambdaClient({ endpoint: endpoint.url, region: endpoint.region, credentials: LOCAL_CREDENTIALS });
  */
 import { randomUUID } from 'node:crypto';
+import { readdirSync, rmSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import { SimulatedClock, type EngineClock } from '../clock.ts';
 import { LocalCloudWatch } from './cloudwatch/index.ts';
@@ -14,12 +15,44 @@ import { FaultInjector } from './faults.ts';
 import { LocalLambda } from './lambda/index.ts';
 import type { S3CodeResolver } from './lambda/store.ts';
 import { startHttpEndpoint } from './server.ts';
-import { ServiceRegistry, type Service } from './services.ts';
+import { ServiceError } from './errors.ts';
+import { jsonService, ServiceRegistry, TARGET_NAMES, type JsonService, type Service } from './services.ts';
 
 const PROJECT_ROOT = normalize(join(import.meta.dirname, '..', '..', '..'));
+const CODE_ROOTS = join(PROJECT_ROOT, '.glidepath', 'local');
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the code folders of engines whose process is gone (killed before it could clean up). */
+function sweepStaleCodeRoots(): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(CODE_ROOTS);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const pid = Number(/^endpoint-(\d+)-/.exec(entry)?.[1]);
+    if (pid && pid !== process.pid && !processAlive(pid)) rmSync(join(CODE_ROOTS, entry), { recursive: true, force: true });
+  }
+}
 
 /** Dummy credentials: the endpoint accepts any signature. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'AKIAGLIDEPATHLOCAL00', secretAccessKey: 'glidepath-local-secret' };
+
+export interface JsonServiceOptions {
+  name?: string;
+  jsonVersion?: '1.0' | '1.1';
+  queryCompatible?: boolean;
+  throttleError?: () => ServiceError;
+}
 
 export interface EndpointOptions {
   /** TCP port on 127.0.0.1 (default 0: any free port). */
@@ -52,6 +85,13 @@ export interface Endpoint {
   /** Variables every handler gets on top of the engine's own; mutable (e.g. once DynamoDB is up). */
   handlerEnv: Record<string, string>;
   registerService(service: Service): () => void;
+  /**
+   * Shorthand for an awsJson service: `registerJsonService('AWSStepFunctions', (op, input) => …)`.
+   * The name used by fault injection comes from the prefix (`sfn`, `codedeploy`, `events`, …).
+   */
+  registerJsonService(targetPrefix: string, handle: JsonService['handle'], options?: JsonServiceOptions): () => void;
+  /** Forwards one x-amz-target prefix to another local server, e.g. DynamoDB to dynalite. */
+  proxyJsonTarget(targetPrefix: string, targetUrl: string, name?: string): () => void;
   /** The variables that point an SDK (or the AWS CLI) at this endpoint. */
   clientEnv(): Record<string, string>;
   close(): Promise<void>;
@@ -63,7 +103,10 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
   const registry = new ServiceRegistry();
   const faults = new FaultInjector();
   const handlerEnv: Record<string, string> = { ...options.handlerEnv };
-  const codeRoot = options.codeRoot ?? join(PROJECT_ROOT, '.glidepath', 'local', `endpoint-${process.pid}-${randomUUID().slice(0, 8)}`);
+  if (options.codeRoot === undefined) sweepStaleCodeRoots();
+  const codeRoot = options.codeRoot ?? join(CODE_ROOTS, `endpoint-${process.pid}-${randomUUID().slice(0, 8)}`);
+  const removeCode = () => rmSync(codeRoot, { recursive: true, force: true });
+  process.once('exit', removeCode);
 
   const http = await startHttpEndpoint(options.port ?? 0, { clock, region: account.region, accountId: account.accountId, registry, faults });
   const clientEnv = (): Record<string, string> => ({
@@ -101,17 +144,31 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
     faults,
     handlerEnv,
     registerService: (service) => registry.register(service),
+    registerJsonService: (targetPrefix, handle, o = {}) =>
+      registry.register(
+        jsonService({
+          name: o.name ?? TARGET_NAMES[targetPrefix] ?? targetPrefix,
+          targetPrefix,
+          jsonVersion: o.jsonVersion ?? (targetPrefix.startsWith('CodeDeploy_') || targetPrefix === 'AWSEvents' ? '1.1' : '1.0'),
+          handle,
+          ...(o.queryCompatible ? { queryCompatible: true } : {}),
+          ...(o.throttleError ? { throttleError: o.throttleError } : {}),
+        }),
+      ),
+    proxyJsonTarget: (targetPrefix, targetUrl, name) =>
+      registry.register({ kind: 'proxy', name: name ?? TARGET_NAMES[targetPrefix] ?? targetPrefix, targetPrefix, target: targetUrl }),
     clientEnv,
     async close() {
       cloudwatch.close();
       lambda.invoker.close();
       await http.close();
       lambda.close();
+      process.off('exit', removeCode);
     },
   };
 }
 
-export { ServiceError } from './errors.ts';
-export { jsonService, restService, type JsonService, type RestService, type Service, type RequestContext } from './services.ts';
+export { ServiceError };
+export { jsonService, restService, type JsonService, type ProxyService, type RestService, type Service, type RequestContext } from './services.ts';
 export type { FaultSpec } from './faults.ts';
 export { FunctionError } from './lambda/index.ts';

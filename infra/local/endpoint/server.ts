@@ -4,7 +4,7 @@
  * matches its method and path; `/__glidepath/…` are the engine's own admin routes.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EngineClock } from '../clock.ts';
 import { asServiceError, ServiceError } from './errors.ts';
@@ -55,7 +55,7 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 
 function faultError(service: Service, spec: FaultSpec): ServiceError {
   if (spec.error === undefined) {
-    return service.throttleError?.() ?? new ServiceError('ThrottlingException', spec.message ?? 'Rate exceeded', { status: 400 });
+    return (service.kind === 'proxy' ? undefined : service.throttleError?.()) ?? new ServiceError('ThrottlingException', spec.message ?? 'Rate exceeded', { status: 400 });
   }
   const serverSide = /(ServiceException|InternalFailure|InternalServerError|ServiceUnavailable)$/.test(spec.error);
   return new ServiceError(spec.error, spec.message ?? `Injected fault: ${spec.error}`, { status: spec.status ?? (serverSide ? 500 : 400) });
@@ -95,20 +95,26 @@ export async function startHttpEndpoint(port: number, options: HttpEndpointOptio
     const target = req.headers['x-amz-target'];
     if (typeof target === 'string' && target !== '') {
       const found = registry.byTarget(target);
-      const contentType = `application/x-amz-json-${found?.service.jsonVersion ?? '1.0'}`;
+      const service = found?.service;
+      const contentType = `application/x-amz-json-${service?.kind === 'json' ? service.jsonVersion : '1.0'}`;
       const replyError = (e: ServiceError) => {
         const headers: Record<string, string> = { ...common, ...e.headers, 'content-type': contentType };
-        if (found?.service.queryCompatible && e.queryCode) headers['x-amzn-query-error'] = `${e.queryCode};${e.fault}`;
+        if (service?.kind === 'json' && service.queryCompatible && e.queryCode) headers['x-amzn-query-error'] = `${e.queryCode};${e.fault}`;
         send(res, e.status, headers, JSON.stringify({ __type: e.code, [e.messageKey]: e.message, ...e.body }));
       };
-      if (!found) {
+      if (!found || !service) {
         replyError(new ServiceError('UnknownOperationException', `No local service serves x-amz-target ${target}`));
         return;
       }
       try {
-        const fault = faults.take(found.service.name, found.operation, { path: rawPath, body: body.toString('utf8') });
-        if (fault) throw faultError(found.service, fault);
-        const output = await found.service.handle(found.operation, parseJsonBody(body), ctx);
+        const fault = faults.take(service.name, found.operation, { path: rawPath, body: body.toString('utf8') });
+        if (fault) throw faultError(service, fault);
+        if (service.kind === 'proxy') {
+          const answer = await forward(service.target, method, req.url ?? '/', req.headers, body);
+          send(res, answer.status, answer.headers, answer.body);
+          return;
+        }
+        const output = await service.handle(found.operation, parseJsonBody(body), ctx);
         send(res, 200, { ...common, 'content-type': contentType }, JSON.stringify(output ?? {}));
       } catch (error) {
         replyError(asServiceError(error));
@@ -201,6 +207,33 @@ function sendRest(res: ServerResponse, common: Record<string, string>, reply: Re
     headers['content-type'] ??= 'application/json';
   }
   send(res, reply.status, headers, body);
+}
+
+/** Sends a request on to another local server and collects its answer. */
+function forward(
+  target: string,
+  method: string,
+  pathAndQuery: string,
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
+  const url = new URL(pathAndQuery, target);
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, { method, headers: { ...headers, host: url.host } }, (incoming) => {
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.on('end', () => {
+        const out: Record<string, string> = {};
+        for (const [k, v] of Object.entries(incoming.headers)) {
+          if (v !== undefined && k !== 'content-length' && k !== 'transfer-encoding' && k !== 'connection') out[k] = Array.isArray(v) ? v.join(', ') : v;
+        }
+        resolve({ status: incoming.statusCode ?? 502, headers: out, body: Buffer.concat(chunks) });
+      });
+      incoming.on('error', reject);
+    });
+    outgoing.on('error', (error) => reject(new ServiceError('ServiceUnavailableException', `local proxy to ${target} failed: ${error.message}`, { status: 503 })));
+    outgoing.end(body);
+  });
 }
 
 function safeDecode(path: string): string {

@@ -11,11 +11,12 @@
  * - `GLIDEPATH_METRIC_MIN_INVOCATIONS` (default 1): fewer invocations is a failure (no evidence).
  * - `GLIDEPATH_METRIC_WAIT_SECONDS` (default 0), `GLIDEPATH_METRIC_POLL_SECONDS` (default 60): keep
  *   reading until enough invocations arrive or the wait is over.
- * - `GLIDEPATH_METRIC_RESOURCE` (default `<function>:<alias>`): the Resource dimension.
+ * - `GLIDEPATH_METRIC_RESOURCE` (default `<function>:<alias>`): the Resource dimension; `{function}`,
+ *   `{alias}`, `{targetVersion}` are filled in (`{function}:{targetVersion}` counts version-qualified calls).
  */
 import { bareFunctionName } from '../../model/record.ts';
 import { configError, readInt, readNumber, readString, type Env } from './config.ts';
-import type { HookTarget } from './context.ts';
+import { fillPlaceholders, type HookTarget } from './context.ts';
 import type { CheckResult } from './runner.ts';
 
 export interface MetricGateConfig {
@@ -68,7 +69,8 @@ export function readMetricGateConfig(env: Env): MetricGateConfig {
 
 export function metricQueries(target: HookTarget, config: MetricGateConfig): MetricQuery[] {
   const functionName = bareFunctionName(target.functionName);
-  const resource = config.resource ?? (target.alias ? `${functionName}:${target.alias}` : undefined);
+  const named = { ...target, functionName };
+  const resource = config.resource ? fillPlaceholders(config.resource, named) : target.alias ? `${functionName}:${target.alias}` : undefined;
   if (!resource) {
     throw configError('GLIDEPATH_METRIC_RESOURCE', 'is required when the alias is unknown (set TARGET_ALIAS or GLIDEPATH_METRIC_RESOURCE=<function>:<alias>)');
   }

@@ -3,7 +3,7 @@
  * a fixed clock, a deployment record, and a reader for the UpdateExpressions the store writes.
  */
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, type StateValue } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -137,7 +137,7 @@ export function awsError(name: string, message = name, status = 400): Error {
 }
 
 /** The record as DynamoDB would return it (ALL_NEW) after an UpdateItem the store built. Conditions are not evaluated. */
-export function applyUpdate<T extends Record<string, unknown>>(item: T, input: Parameters<typeof decodeUpdate>[0]): T {
+export function applyUpdate<T extends object>(item: T, input: Parameters<typeof decodeUpdate>[0]): T {
   const out = structuredClone(item) as Record<string, unknown>;
   const decoded = decodeUpdate(input);
   const at = (path: string): [Record<string, unknown>, string] => {
@@ -158,5 +158,8 @@ export function applyUpdate<T extends Record<string, unknown>>(item: T, input: P
     const [node, key] = at(path);
     delete node[key];
   }
-  return out as T;
+  return out as unknown as T;
 }
+
+/** DescribeAlarms' metric alarms, as the tests write them. */
+export type Alarms = { AlarmName: string; StateValue: StateValue }[];

@@ -228,6 +228,12 @@ describe('Handler: prepare', () => {
     await expect(handler({ request: baseRequest })).rejects.toMatchObject({ name: 'INVALID_REQUEST' });
   });
 
+  it('logs with the deployment id as a persistent key', async () => {
+    const append = vi.spyOn(options.logger!, 'appendPersistentKeys');
+    await handler({ request: baseRequest, execution });
+    expect(append).toHaveBeenCalledWith({ deploymentId: 'gp-01J' });
+  });
+
   it('counts one metric per outcome', async () => {
     const addMetric = vi.spyOn(options.metrics, 'addMetric');
     await handler({ request: baseRequest, execution });

@@ -5,7 +5,7 @@ import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHandler } from '../../../functions/shift/index.ts';
 import type { DeploymentRecord } from '../../../shared/model/record.ts';
-import { applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, env, handlerOptions, mockedClients, T0 } from './harness.ts';
+import { type Alarms, applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, env, handlerOptions, mockedClients, T0 } from './harness.ts';
 
 let { clients, mocks } = mockedClients();
 let handler = createHandler(clients, handlerOptions());
@@ -14,7 +14,7 @@ let record: DeploymentRecord;
 const setWeight10 = { deploymentId: 'gp-test-1', cursor: { index: 0, step: { setWeight: 10 } } };
 const promote = { deploymentId: 'gp-test-1', cursor: { index: 3 }, promote: true };
 
-function arrange(r: DeploymentRecord, alarms: { AlarmName: string; StateValue: string }[] = [{ AlarmName: 'orders-5xx', StateValue: 'OK' }, { AlarmName: 'orders-p99', StateValue: 'OK' }]) {
+function arrange(r: DeploymentRecord, alarms: Alarms = [{ AlarmName: 'orders-5xx', StateValue: 'OK' }, { AlarmName: 'orders-p99', StateValue: 'OK' }]) {
   record = r;
   mocks.ddb.on(GetCommand).resolves({ Item: record });
   mocks.ddb.on(UpdateCommand).callsFake((input) => ({ Attributes: applyUpdate(record, input) }));

@@ -34,6 +34,7 @@ describe('Function: invalidControlAction', () => {
     expect(invalidControlAction(state(), 'resume')).toMatch(/neither paused nor waiting/);
     expect(invalidControlAction(state({ signals: { pause: 't' } }), 'resume')).toBeUndefined();
     expect(invalidControlAction(state({ waitToken: { token: 't', stepIndex: 4, kind: 'pause' } }), 'resume')).toBeUndefined();
+    expect(invalidControlAction(state({ stepIndex: 2, waitToken: { token: 't', stepIndex: 2, kind: 'approval' } }), 'resume')).toMatch(/waits for an approval, not a resume/);
   });
 
   it('approve only with an approval waiting or ahead', () => {
@@ -63,11 +64,12 @@ describe('Function: releaseFor', () => {
     }
   });
 
-  it('an approval step is released by approve, promote, promote-full or a resume', () => {
+  it('an approval step is released by approve, promote or promote-full, not by resume', () => {
     expect(releaseFor('approval', { approve: 'T' })).toEqual({ type: 'success', output: { decision: 'next', action: 'approve' }, consume: ['approve'] });
     expect(releaseFor('approval', { promote: 'T' })).toMatchObject({ output: { decision: 'next' }, consume: ['promote'] });
     expect(releaseFor('approval', { promoteFull: 'T' })).toMatchObject({ output: { decision: 'promoteFull' }, consume: ['promoteFull'] });
-    expect(releaseFor('approval', { resume: 'T' }, 'resume')).toMatchObject({ output: { decision: 'next', action: 'resume' }, consume: [] });
+    // a resume lifts a pause; it does not approve
+    expect(releaseFor('approval', { resume: 'T' }, 'resume')).toBeUndefined();
     expect(releaseFor('approval', {})).toBeUndefined();
     expect(releaseFor('approval', { pause: 'T' })).toBeUndefined();
   });

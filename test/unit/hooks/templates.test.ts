@@ -193,6 +193,8 @@ describe('metric-gate', () => {
       { Name: 'ExecutedVersion', Value: '8' },
     ]);
     expect(() => metricQueries({ functionName: 'f', version: '2', source: 'environment' }, config)).toThrow('GLIDEPATH_METRIC_RESOURCE: is required');
+    const byVersion = metricQueries({ ...target, functionName: 'arn:aws:lambda:eu-west-1:123456789012:function:orders-api' }, { ...config, resource: '{function}:{targetVersion}' });
+    expect(byVersion[0]!.dimensions[1]).toEqual({ Name: 'Resource', Value: 'orders-api:8' });
   });
   it('judges error rate, p99 and evidence', () => {
     expect(judgeReading({ invocations: 100, errors: 5, p99Ms: 300 }, config)).toEqual({ passed: true, reason: 'error rate 5.00% (5/100), p99 300 ms' });

@@ -163,9 +163,11 @@ export class AlarmStore {
   #evaluate(alarm: AlarmRecord, now: number): void {
     const stat = alarm.statistic ?? alarm.extendedStatistic!;
     const p = alarm.periodS * 1000;
+    // Windows end with the current second, so data recorded at this instant counts.
+    const anchor = Math.floor(now / 1000) * 1000 + 1000;
     const points: Datapoint[] = [];
     for (let i = 0; i < alarm.evaluationPeriods; i++) {
-      const end = now - i * p;
+      const end = anchor - i * p;
       const cells = this.metrics.cells(metricOf(alarm), end - p, end, alarm.unit);
       points.push({ t: end - p, value: statistic(cells, stat) });
     }

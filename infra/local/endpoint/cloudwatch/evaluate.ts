@@ -90,6 +90,13 @@ export function evaluate(rule: AlarmRule, points: Datapoint[], now: number): Ver
     return { state: 'INSUFFICIENT_DATA', reason: `Insufficient Data: ${plural(points.length, 'datapoint')} ${points.length === 1 ? 'was' : 'were'} unknown.`, reasonData };
   }
   const okCount = considered - breaching;
+  if (present.length === 0) {
+    return {
+      state: 'OK',
+      reason: `Threshold Crossed: no datapoints were received for ${plural(points.length, 'period')} and ${plural(missing, 'missing datapoint')} ${missing === 1 ? 'was' : 'were'} treated as [NonBreaching].`,
+      reasonData,
+    };
+  }
   return {
     state: 'OK',
     reason: `Threshold Crossed: ${plural(okCount, 'datapoint')} [${shown(points)}] ${okCount === 1 ? 'was' : 'were'} not ${cmp.words} the threshold (${formatNumber(rule.threshold)}).`,

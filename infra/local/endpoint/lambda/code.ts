@@ -51,8 +51,14 @@ export function locationCode(location: Pick<CodeRecord, 's3' | 'imageUri'>): Cod
  * Writes the package's files into `dir` (once). Without a package.json of its own, one saying
  * CommonJS is added, so `index.js` means what it means on the Lambda Node.js runtime.
  */
+const materialized = new Set<string>();
+
 export function materialize(zip: Uint8Array, dir: string): void {
-  if (existsSync(join(dir, '.materialized'))) return;
+  if (materialized.has(dir)) return;
+  if (existsSync(join(dir, '.materialized'))) {
+    materialized.add(dir);
+    return;
+  }
   const root = normalize(dir + sep);
   const files = unzipPackage(zip);
   mkdirSync(dir, { recursive: true });
@@ -65,4 +71,5 @@ export function materialize(zip: Uint8Array, dir: string): void {
   }
   if (!('package.json' in files)) writeFileSync(join(dir, 'package.json'), '{"type":"commonjs"}\n');
   writeFileSync(join(dir, '.materialized'), '');
+  materialized.add(dir);
 }

@@ -57,11 +57,15 @@ export interface InvokerOptions {
   random?: () => number;
 }
 
-/** The host's environment without its AWS settings: handlers get the engine's instead. */
+/** What a sandbox inherits from the host: the process basics, none of its AWS or application settings. */
+const INHERITED = ['PATH', 'HOME', 'TMPDIR', 'TMP', 'TEMP', 'LANG', 'LC_ALL', 'TZ', 'NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS', 'SYSTEMROOT'];
+
 function baseEnvironment(): Record<string, string> {
+  const host = hostEnvironment();
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(hostEnvironment())) {
-    if (v !== undefined && !k.startsWith('AWS_')) env[k] = v;
+  for (const key of INHERITED) {
+    const value = host[key];
+    if (value !== undefined) env[key] = value;
   }
   return env;
 }

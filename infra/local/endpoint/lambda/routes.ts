@@ -3,7 +3,7 @@
  * botocore model (lambda/2015-03-31) and of @aws-sdk/client-lambda's schema.
  */
 import { ServiceError } from '../errors.ts';
-import type { RequestContext, RestRequest, RestResponse, RestRoute } from '../services.ts';
+import type { RestRequest, RestResponse, RestRoute } from '../services.ts';
 import { validate } from '../validation.ts';
 import { createAlias, deleteAlias, getAlias, listAliases, renderAlias, updateAlias } from './aliases.ts';
 import type { LocalLambda } from './index.ts';
@@ -172,4 +172,3 @@ async function invokeRoute(lambda: LocalLambda, req: RestRequest): Promise<RestR
   return { status: result.statusCode, headers, body: result.statusCode === 200 ? result.payload : undefined };
 }
 
-export type { RequestContext };

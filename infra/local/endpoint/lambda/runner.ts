@@ -8,12 +8,13 @@
  * Timeouts and durations are real time: handler work is not compressed by the simulated clock.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runWithEnvironment } from './env.ts';
 
 /** Node's own dynamic import, also under test runners that rewrite `import()` in transformed code. */
-const nativeImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
+const nativeImport = createRequire(import.meta.url)('./native-import.cjs') as (specifier: string) => Promise<Record<string, unknown>>;
 
 /** Lambda's limit on a synchronous response payload. */
 const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
@@ -169,5 +170,3 @@ async function importHandler(dir: string, handler: string): Promise<Handler> {
   }
   return target as Handler;
 }
-
-export { RuntimeError };

@@ -41,6 +41,8 @@ export interface FunctionRecord {
   aliases: Map<string, AliasRecord>;
   tags: Record<string, string>;
   changes: number;
+  /** Code and configuration of `$LATEST` when the last version was published from it. */
+  publishedFrom?: string;
 }
 
 /** Fetches a deployment package from S3 (the engine's S3, when there is one). */
@@ -130,10 +132,11 @@ export class LambdaStore {
         `CodeSHA256 (${body.CodeSha256}) is different from current CodeSHA256 in $LATEST (${fn.latest.code.sha256}). Please try again with the CodeSHA256 in $LATEST.`,
       );
     }
+    // PublishVersion's own Description does not count: what counts is whether $LATEST changed.
+    const fingerprint = `${fn.latest.code.sha256}|${configFingerprint(fn.latest.config)}`;
     const last = fn.versions.get(String(fn.lastVersionNumber));
-    if (last && last.code.sha256 === fn.latest.code.sha256 && configFingerprint(withoutDescription(last.config)) === configFingerprint(withoutDescription(fn.latest.config))) {
-      return last;
-    }
+    if (last && fn.publishedFrom === fingerprint) return last;
+    fn.publishedFrom = fingerprint;
     const number = String(++fn.lastVersionNumber);
     const config = { ...fn.latest.config };
     if (typeof body.Description === 'string') config.description = body.Description;
@@ -237,10 +240,6 @@ export class LambdaStore {
     }
     return { ...zipCode(zip), s3 };
   }
-}
-
-function withoutDescription(config: FunctionConfig): FunctionConfig {
-  return { ...config, description: '' };
 }
 
 /** Lambda's LastModified form: `2026-01-01T00:00:00.000+0000`. */

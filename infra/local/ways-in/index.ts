@@ -1,0 +1,137 @@
+/**
+ * The ways in, on the local engine (issue 7): S3 (deployment packages, and where pushes land),
+ * EventBridge PutEvents routed by template.yaml's rules to the trigger, EventBridge Scheduler on
+ * the engine's clock, and a CodeDeploy that runs the bridge as its PreTraffic hook. All are
+ * services of the engine's one endpoint.
+ *
+ * Two steps, because the endpoint's Lambda reads S3 packages from here: `new LocalWaysIn(…)`
+ * before the endpoint starts (pass `s3.resolveCode` as its `resolveS3Code`), `attach(…)` once the
+ * endpoint, the invoker and the state machine exist.
+ *
+ * Rule parameters: `parameters` given to the engine win; TriggerBucketNames and
+ * TriggerEcrRepositories otherwise follow the deployment groups in the table (the buckets and
+ * repositories of their sources), as an operator would set them on AWS; the rest take their Default.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient, UpdateAliasCommand } from '@aws-sdk/client-lambda';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EngineClock } from '../clock.ts';
+import { ServiceError } from '../endpoint/errors.ts';
+import type { Service } from '../endpoint/services.ts';
+import type { Invoker } from '../sfn/bindings.ts';
+import type { StackModel } from '../stack.ts';
+import { hookStatusDeps } from '../../../shared/aws/hook-deps.ts';
+import { listGroups } from '../../../shared/aws/group-store.ts';
+import { handleHookStatusRequest } from '../../../shared/hooks/status.ts';
+import { LocalCodeDeploy } from './codedeploy.ts';
+import { LocalEventBridge } from './eventbridge.ts';
+import { loadTemplate, templateRules, type ParsedTemplate, type Rule } from './rules.ts';
+import { LocalS3, S3_PATH_PREFIX } from './s3.ts';
+import { LocalScheduler } from './scheduler.ts';
+
+export interface WaysInOptions {
+  clock: EngineClock;
+  region: string;
+  accountId: string;
+}
+
+export interface AttachOptions {
+  url: string;
+  registerService(service: Service): unknown;
+  invoke: Invoker;
+  stack: StackModel;
+  tableName: string;
+  stateMachineArn: string;
+  /** Template parameters (CommaDelimitedList values comma-separated). */
+  parameters?: Record<string, string>;
+  /** The engine's client environment: gains the ARNs `glidepath promote --at` needs. */
+  env: Record<string, string>;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Where the engine's own notes go (unmatched events, failed deliveries). */
+  log?: (message: string, extra: Record<string, unknown>) => void;
+  templatePath?: string;
+}
+
+export const LOCAL_SCHEDULER_ROLE = 'glidepath-scheduler';
+
+const unique = (values: string[]) => [...new Set(values)];
+
+export class LocalWaysIn {
+  readonly s3: LocalS3;
+  events!: LocalEventBridge;
+  scheduler!: LocalScheduler;
+  codeDeploy!: LocalCodeDeploy;
+  template!: ParsedTemplate;
+
+  constructor(readonly options: WaysInOptions) {
+    this.s3 = new LocalS3(options.clock, options.region);
+  }
+
+  /** The local ARN of a stack function (as the state machine's substitutions name it). */
+  functionArn(stack: StackModel, logicalId: string): string | undefined {
+    const fn = stack.functions.get(logicalId);
+    return fn ? `arn:aws:lambda:${this.options.region}:${this.options.accountId}:function:${fn.localName}` : undefined;
+  }
+
+  attach(a: AttachOptions): this {
+    const { clock, region, accountId } = this.options;
+    const config = { endpoint: a.url, region, credentials: a.credentials };
+    const ddb = DynamoDBDocumentClient.from(new DynamoDBClient(config), { marshallOptions: { removeUndefinedValues: true } });
+    const lambda = new LambdaClient(config);
+    const store = { ddb, tableName: a.tableName };
+    this.template = loadTemplate(a.templatePath);
+
+    const rules = async (): Promise<Rule[]> => {
+      const parameters: Record<string, string | string[]> = { ...a.parameters };
+      if (parameters.TriggerBucketNames === undefined || parameters.TriggerEcrRepositories === undefined) {
+        const groups = await listGroups(store);
+        parameters.TriggerBucketNames ??= unique(groups.flatMap((g) => (g.sources?.s3 ?? []).map((s) => s.bucket)));
+        parameters.TriggerEcrRepositories ??= unique(groups.flatMap((g) => (g.sources?.ecr ?? []).map((s) => s.repository)));
+      }
+      return templateRules(this.template, {
+        region,
+        accountId,
+        stackName: 'glidepath-local',
+        parameters,
+        functionArn: (id) => this.functionArn(a.stack, id),
+      });
+    };
+
+    this.events = new LocalEventBridge({ clock, region, accountId, rules, invoke: a.invoke, ...(a.log ? { log: a.log } : {}) });
+    this.scheduler = new LocalScheduler({ clock, region, accountId, invoke: a.invoke });
+    const statusDeps = hookStatusDeps({ ddb, sfn: new SFNClient(config) }, a.tableName);
+    this.codeDeploy = new LocalCodeDeploy({
+      clock,
+      invoke: a.invoke,
+      setAlias: async (functionName, alias, version) => {
+        await lambda.send(new UpdateAliasCommand({ FunctionName: functionName, Name: alias, FunctionVersion: version, RoutingConfig: { AdditionalVersionWeights: {} } }));
+      },
+      // Reports about Glidepath's own hook executions: the hook status endpoint's core.
+      fallback: async (_input, ctx) => {
+        const response = await handleHookStatusRequest({ method: 'POST', headers: ctx.headers, body: ctx.body }, statusDeps);
+        const body = JSON.parse(response.body || '{}') as Record<string, unknown>;
+        if (response.statusCode === 200) return body;
+        throw new ServiceError(String(body.__type ?? 'InternalFailure'), String(body.message ?? 'hook status not recorded'), { status: response.statusCode });
+      },
+    });
+
+    for (const service of [this.codeDeploy.service(), this.events.service(), this.scheduler.service(), this.s3.service()]) a.registerService(service);
+
+    const controlArn = this.functionArn(a.stack, 'ControlFunction');
+    const extra: Record<string, string> = {
+      AWS_ENDPOINT_URL_S3: `${a.url}${S3_PATH_PREFIX}`,
+      ...(controlArn ? { GLIDEPATH_CONTROL_FUNCTION_ARN: controlArn } : {}),
+      GLIDEPATH_SCHEDULER_ROLE_ARN: `arn:aws:iam::${accountId}:role/${LOCAL_SCHEDULER_ROLE}`,
+    };
+    Object.assign(a.env, extra);
+    // What the trigger and the bridge read on AWS (template.yaml gives them STATE_MACHINE_ARN).
+    Object.assign(process.env, extra, { STATE_MACHINE_ARN: a.stateMachineArn });
+    return this;
+  }
+
+  /** Waits for event deliveries, due schedules and CodeDeploy deployments in flight. */
+  async drain(): Promise<void> {
+    await Promise.all([this.events.drain(), this.scheduler.drain()]);
+  }
+}

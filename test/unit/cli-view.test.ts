@@ -1,0 +1,170 @@
+/** The CLI's text views: timeline chart, live redraw, NO_COLOR, deployment ids. */
+import { describe, expect, it } from 'vitest';
+import { deploymentIdTime, newDeploymentId, DEPLOYMENT_ID_PATTERN } from '../../cli/deployment-id.ts';
+import { exitCodeForStatus, exitCodeFor, EXIT_CODES } from '../../cli/exit-codes.ts';
+import type { CliIO } from '../../cli/context.ts';
+import type { DeploymentSnapshot } from '../../cli/snapshot.ts';
+import { LiveDisplay, PlainDisplay } from '../../cli/view/display.ts';
+import { plainLine, renderSnapshot, weightBar } from '../../cli/view/render.ts';
+import { COLOUR_STYLE, PLAIN_STYLE, stripAnsi, styleFor } from '../../cli/view/style.ts';
+import { renderTimeline } from '../../cli/view/timeline.ts';
+import { DeploymentNotFoundError, ValidationError } from '../../shared/errors.ts';
+
+const T0 = Date.parse('2025-03-01T10:00:00.000Z');
+const at = (s: number) => new Date(T0 + s * 1000).toISOString();
+
+function snapshot(over: Partial<DeploymentSnapshot> = {}): DeploymentSnapshot {
+  return {
+    id: 'gp-01jabcdefghjkmnpqrst',
+    executionArn: 'arn:aws:states:us-east-1:000000000000:execution:m:gp-01jabcdefghjkmnpqrst',
+    executionStatus: 'RUNNING',
+    status: 'InProgress',
+    done: false,
+    functionName: 'orders',
+    alias: 'live',
+    currentVersion: '1',
+    targetVersion: '2',
+    strategy: 'Canary10Percent5Minutes',
+    weight: 10,
+    stepIndex: 1,
+    stepCount: 3,
+    step: { bake: 300 },
+    steps: [{ setWeight: 10 }, { bake: 300 }, { setWeight: 100 }],
+    nextStepInSeconds: 192,
+    alarms: [{ name: 'orders-errors', state: 'OK' }],
+    hooks: [{ lifecycleEvent: 'BeforeAllowTraffic', hook: 'smoke', status: 'Succeeded' }],
+    weights: [
+      { at: at(0), weight: 0 },
+      { at: at(1), weight: 10 },
+    ],
+    events: [{ at: at(1), type: 'Shifted', message: 'weight 10%' }],
+    createdAt: at(0),
+    readAt: at(108),
+    ...over,
+  };
+}
+
+function fakeIO(isTTY: boolean, env: Record<string, string> = {}): CliIO & { out: string } {
+  const io = {
+    out: '',
+    stdout: { isTTY, columns: 120, write: (t: string) => ((io.out += t), true) },
+    stderr: { write: () => true },
+    env,
+    cwd: '/',
+  };
+  return io;
+}
+
+describe('deployment ids', () => {
+  it('are gp- + sortable time + random, and sort by time', () => {
+    const a = newDeploymentId(T0);
+    const b = newDeploymentId(T0 + 1);
+    expect(a).toMatch(DEPLOYMENT_ID_PATTERN);
+    expect(a < b).toBe(true);
+    expect(deploymentIdTime(a)).toBe(T0);
+    expect(newDeploymentId(T0)).not.toBe(a);
+    expect(a.length).toBeLessThanOrEqual(80);
+  });
+});
+
+describe('exit codes', () => {
+  it('map outcomes and errors', () => {
+    expect(exitCodeForStatus('Succeeded')).toBe(0);
+    expect(exitCodeForStatus('Failed')).toBe(1);
+    expect(exitCodeForStatus('Stopped')).toBe(EXIT_CODES.stopped);
+    expect(exitCodeForStatus('InProgress')).toBe(EXIT_CODES.timeout);
+    expect(exitCodeFor(new ValidationError('INVALID_REQUEST', '--target', 'is required'))).toBe(2);
+    expect(exitCodeFor(new DeploymentNotFoundError('gp-x'))).toBe(3);
+    expect(exitCodeFor(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }))).toBe(5);
+  });
+});
+
+describe('live view', () => {
+  it('shows the weight bar, step n of m, time to next step, alarms and hooks', () => {
+    const lines = renderSnapshot(snapshot(), PLAIN_STYLE).join('\n');
+    expect(lines).toContain(`InProgress ${weightBar(10)}  10% on version 2`);
+    expect(weightBar(10)).toBe(`${'█'.repeat(4)}${'░'.repeat(36)}`);
+    expect(lines).toContain('step 2 of 3: bake 5m — next step in 3m12s');
+    expect(lines).toContain('alarms  orders-errors OK');
+    expect(lines).toContain('hooks   BeforeAllowTraffic smoke Succeeded');
+  });
+
+  it('redraws in place on a terminal (cursor up, clear) and honours NO_COLOR', () => {
+    const io = fakeIO(true);
+    const live = new LiveDisplay(io);
+    live.update(snapshot());
+    const first = io.out;
+    live.update(snapshot({ weight: 100, stepIndex: 2 }));
+    const lineCount = first.split('\n').length - 1;
+    expect(io.out.slice(first.length)).toMatch(new RegExp(`^\\u001b\\[${lineCount}F\\u001b\\[0J`));
+    expect(first).toMatch(/\u001b\[3\dm/);
+    expect(styleFor(fakeIO(true, { NO_COLOR: '1' }))).toBe(PLAIN_STYLE);
+    expect(styleFor(fakeIO(true))).toBe(COLOUR_STYLE);
+    expect(styleFor(fakeIO(false))).toBe(PLAIN_STYLE);
+  });
+
+  it('prints one plain line per change off a terminal, not one per poll', () => {
+    const io = fakeIO(false);
+    const plain = new PlainDisplay(io);
+    plain.update(snapshot());
+    plain.update(snapshot({ nextStepInSeconds: 100 }));
+    plain.update(snapshot({ weight: 100, stepIndex: 2, step: { setWeight: 100 } }));
+    const lines = io.out.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toBe('  10:00:01 Shifted weight 10%');
+    expect(lines[1]).toBe(plainLine(snapshot()));
+    expect(lines[2]).toContain('weight 100%  step 3/3 setWeight 100%');
+    expect(io.out).not.toMatch(/\u001b/);
+  });
+});
+
+describe('timeline', () => {
+  it('draws weight over time with the events marked and listed', () => {
+    const lines = renderTimeline(
+      {
+        id: 'gp-x',
+        createdAt: at(0),
+        endedAt: at(302),
+        weights: [
+          { at: at(0), weight: 0 },
+          { at: at(2), weight: 10 },
+          { at: at(302), weight: 100 },
+        ],
+        events: [
+          { at: at(2), type: 'Shifted', message: 'weight 10%' },
+          { at: at(302), type: 'Succeeded', message: 'done' },
+        ],
+      },
+      PLAIN_STYLE,
+      { width: 50 },
+    );
+    const rows = lines.slice(0, 10);
+    expect(rows[0]).toMatch(/^100% ┤ {49}█$/);
+    expect(rows[9]).toMatch(/^ 10% ┤█{50}$/);
+    expect(rows[5]).toMatch(/^ 50% ┤ {49}█$/);
+    expect(lines[10]).toBe(`     └${'─'.repeat(50)}`);
+    expect(lines[11]).toMatch(/^ {6}0s +2m31s +5m2s$/);
+    expect(lines[12]).toMatch(/^ {6}1 {48}2$/);
+    expect(lines[13]).toBe('  1     2s  Shifted weight 10%');
+    expect(lines[14]).toBe('  2   5m2s  Succeeded done');
+  });
+
+  it('shows a brief canary even when it is shorter than a column', () => {
+    const lines = renderTimeline(
+      {
+        id: 'gp-y',
+        createdAt: at(0),
+        endedAt: at(600),
+        weights: [
+          { at: at(0), weight: 0 },
+          { at: at(300), weight: 10 },
+          { at: at(301), weight: 0 },
+        ],
+        events: [],
+      },
+      COLOUR_STYLE,
+      { width: 40 },
+    ).map(stripAnsi);
+    expect(lines[9]!.replace(/^ 10% ┤/, '')).toMatch(/^ {20}█$/);
+  });
+});

@@ -1,0 +1,171 @@
+import 'aws-sdk-client-mock-vitest/extend';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
+import { createHandler } from '../../../functions/finish/index.ts';
+import { summarizeCaught } from '../../../shared/deployment/caught-error.ts';
+import type { DeploymentRecord } from '../../../shared/model/record.ts';
+import { applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, env, handlerOptions, mockedClients, T0 } from './harness.ts';
+
+let { clients, mocks } = mockedClients();
+let handler = createHandler(clients, handlerOptions());
+
+const execution = { Id: 'arn:aws:states:us-east-1:123456789012:execution:glidepath:gp-test-1', Name: 'gp-test-1' };
+const lambdaCause = (errorType: string, errorMessage: string) => JSON.stringify({ errorType, errorMessage, trace: [] });
+
+function arrange(record: DeploymentRecord) {
+  mocks.ddb.on(GetCommand).resolves({ Item: record });
+  mocks.ddb.on(UpdateCommand).callsFake((input) => ({ Attributes: applyUpdate(record, input) }));
+  mocks.ddb.on(DeleteCommand).resolves({});
+  mocks.ddb.on(PutCommand).resolves({});
+  mocks.events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
+  mocks.codedeploy.on(PutLifecycleEventHookExecutionStatusCommand).resolves({});
+}
+
+beforeEach(() => {
+  ({ clients, mocks } = mockedClients());
+  handler = createHandler(clients, handlerOptions());
+  clock.set(T0 + 900_000);
+  arrange(deploymentRecord({ weight: 100, stepIndex: 2 }));
+});
+
+const detailOf = (i = 0) => JSON.parse(mocks.events.commandCalls(PutEventsCommand)[i]!.args[0].input.Entries![0]!.Detail!);
+
+describe('Handler: finish', () => {
+  it('succeeded: status Succeeded (only if still active), lock released if ours, event published', async () => {
+    await expect(handler({ execution, deploymentId: 'gp-test-1', outcome: 'succeeded' })).resolves.toEqual({ deploymentId: 'gp-test-1', status: 'Succeeded' });
+    const update = decodeUpdate(mocks.ddb.commandCalls(UpdateCommand)[0]!.args[0].input);
+    expect(update.set).toEqual({ status: 'Succeeded', updatedAt: clock.iso(), endedAt: clock.iso() });
+    expect(update.remove).toEqual(['waitToken']);
+    expect(update.condition).toBe('attribute_exists(pk) AND status IN ("Created", "InProgress", "Paused")');
+    expect(mocks.ddb).toHaveReceivedCommandWith(DeleteCommand, {
+      TableName: env.tableName,
+      Key: { pk: 'LOCK#orders-api#live', sk: 'LOCK' },
+      ConditionExpression: '#holder = :id',
+      ExpressionAttributeValues: { ':id': 'gp-test-1' },
+    });
+    expect(detailOf()).toMatchObject({ deploymentId: 'gp-test-1', status: 'Succeeded', weight: 100, functionName: 'orders-api', alias: 'live' });
+    expect(mocks.events).toHaveReceivedCommandWith(PutEventsCommand, {
+      Entries: [expect.objectContaining({ Source: 'glidepath', DetailType: 'Glidepath Deployment State Change', EventBusName: 'glidepath-bus' })],
+    });
+    expect(mocks.codedeploy).not.toHaveReceivedAnyCommand();
+  });
+
+  it('failed after a rollback: status Failed with the code and message of the error', async () => {
+    const result = await handler({
+      execution,
+      deploymentId: 'gp-test-1',
+      outcome: 'failed',
+      error: { Error: 'ALARM_ACTIVE', Cause: 'alarm orders-5xx is in ALARM' },
+      rollback: { rolledBack: true, weight: 0 },
+    });
+    expect(result).toEqual({ deploymentId: 'gp-test-1', status: 'Failed', error: { code: 'ALARM_ACTIVE', message: 'alarm orders-5xx is in ALARM' } });
+    expect(decodeUpdate(mocks.ddb.commandCalls(UpdateCommand)[0]!.args[0].input).set).toMatchObject({
+      status: 'Failed',
+      error: { code: 'ALARM_ACTIVE', message: 'alarm orders-5xx is in ALARM' },
+    });
+    expect(detailOf()).toMatchObject({ status: 'Failed', error: { code: 'ALARM_ACTIVE' } });
+  });
+
+  it('an operator abort ends Stopped', async () => {
+    const result = await handler({ execution, deploymentId: 'gp-test-1', outcome: 'failed', error: { Error: 'MANUAL_STOP', Cause: 'stopped by an operator' }, rollback: { rolledBack: true, weight: 0 } });
+    expect(result).toMatchObject({ status: 'Stopped', error: { code: 'MANUAL_STOP', message: 'stopped by an operator' } });
+  });
+
+  it('a rollback that left the alias alone ends in CONCURRENT_MODIFICATION; a rollback that failed is said', async () => {
+    const leftAlone = await handler({
+      execution,
+      deploymentId: 'gp-test-1',
+      outcome: 'failed',
+      error: { Error: 'ALARM_ACTIVE', Cause: 'alarm x is in ALARM' },
+      rollback: { rolledBack: false, reason: 'alias changed by someone else', weight: 10 },
+    });
+    expect(leftAlone.error).toEqual({ code: 'CONCURRENT_MODIFICATION', message: 'alarm x is in ALARM; alias changed by someone else' });
+
+    const failed = await handler({
+      execution,
+      deploymentId: 'gp-test-1',
+      outcome: 'failed',
+      error: { Error: 'ALARM_ACTIVE', Cause: 'alarm x is in ALARM' },
+      rollback: { Error: 'THROTTLED', Cause: lambdaCause('THROTTLED', 'lambda:UpdateAlias was throttled') },
+    });
+    expect(failed.error).toEqual({ code: 'ALARM_ACTIVE', message: 'alarm x is in ALARM; rollback failed (THROTTLED): lambda:UpdateAlias was throttled' });
+  });
+
+  it('bridge mode: tells CodeDeploy Succeeded or Failed; "already completed" is fine', async () => {
+    const codeDeploy = { deploymentId: 'd-ABCDEF', lifecycleEventHookExecutionId: 'hook-exec-1' };
+    arrange(deploymentRecord({ weight: 100 }, { ...baseRequest, codeDeploy }));
+    await handler({ execution, deploymentId: 'gp-test-1', outcome: 'succeeded' });
+    expect(mocks.codedeploy).toHaveReceivedCommandExactlyOnceWith(PutLifecycleEventHookExecutionStatusCommand, { ...codeDeploy, status: 'Succeeded' });
+
+    mocks.codedeploy.on(PutLifecycleEventHookExecutionStatusCommand).rejects(awsError('LifecycleEventAlreadyCompletedException'));
+    await expect(handler({ execution, deploymentId: 'gp-test-1', outcome: 'failed', error: { Error: 'States.Timeout' } })).resolves.toMatchObject({ status: 'Failed' });
+    expect(mocks.codedeploy).toHaveReceivedNthCommandWith(PutLifecycleEventHookExecutionStatusCommand, 2, { status: 'Failed' });
+  });
+
+  it('a retried finish changes nothing: the record is already final, the lock is not ours any more, no second event', async () => {
+    arrange(deploymentRecord({ status: 'Succeeded', weight: 100, endedAt: 'x' }));
+    mocks.ddb.on(UpdateCommand).rejects(awsError('ConditionalCheckFailedException'));
+    mocks.ddb.on(DeleteCommand).rejects(awsError('ConditionalCheckFailedException'));
+    await expect(handler({ execution, deploymentId: 'gp-test-1', outcome: 'succeeded' })).resolves.toEqual({ deploymentId: 'gp-test-1', status: 'Succeeded' });
+    expect(mocks.events).not.toHaveReceivedCommand(PutEventsCommand);
+  });
+
+  it('EventBridge failing does not fail the deployment', async () => {
+    mocks.events.on(PutEventsCommand).rejects(awsError('InternalException', 'down', 500));
+    await expect(handler({ execution, deploymentId: 'gp-test-1', outcome: 'succeeded' })).resolves.toMatchObject({ status: 'Succeeded' });
+  });
+
+  describe('rejected (Prepare refused)', () => {
+    const refused = {
+      execution: { ...execution, Input: { ...baseRequest, codeDeploy: { deploymentId: 'd-1', lifecycleEventHookExecutionId: 'h-1' } } },
+      outcome: 'rejected',
+      error: { Error: 'DEPLOYMENT_IN_PROGRESS', Cause: lambdaCause('DEPLOYMENT_IN_PROGRESS', 'orders-api:live already has an active deployment: gp-other') },
+    };
+
+    it('writes a Failed record only if none exists, touches no lock and no alias, tells CodeDeploy Failed', async () => {
+      const result = await handler(refused);
+      expect(result).toEqual({
+        deploymentId: 'gp-test-1',
+        status: 'Failed',
+        error: { code: 'DEPLOYMENT_IN_PROGRESS', message: 'orders-api:live already has an active deployment: gp-other' },
+      });
+      const put = mocks.ddb.commandCalls(PutCommand)[0]!.args[0].input;
+      expect(put).toMatchObject({
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        Item: { pk: 'DEP#gp-test-1', status: 'Failed', functionName: 'orders-api', alias: 'live', error: result.error, endedAt: clock.iso() },
+      });
+      expect(mocks.ddb).not.toHaveReceivedCommand(DeleteCommand);
+      expect(mocks.ddb).not.toHaveReceivedCommand(UpdateCommand);
+      expect(mocks.lambda).not.toHaveReceivedAnyCommand();
+      expect(mocks.codedeploy).toHaveReceivedCommandWith(PutLifecycleEventHookExecutionStatusCommand, { deploymentId: 'd-1', status: 'Failed' });
+      expect(detailOf()).toMatchObject({ status: 'Failed', deploymentId: 'gp-test-1' });
+    });
+
+    it('an unreadable request leaves no record but still returns the error for the Fail state', async () => {
+      const result = await handler({ ...refused, execution: { ...execution, Input: 'not a request' }, error: { Error: 'INVALID_REQUEST', Cause: lambdaCause('INVALID_REQUEST', 'request: must be an object') } });
+      expect(result).toEqual({ deploymentId: 'gp-test-1', status: 'Failed', error: { code: 'INVALID_REQUEST', message: 'request: must be an object' } });
+      expect(mocks.ddb).not.toHaveReceivedAnyCommand();
+    });
+
+    it('a partly valid request still gets its Failed record (function and alias are enough)', async () => {
+      await handler({ ...refused, execution: { ...execution, Input: { functionName: 'orders-api', alias: 'live', strategy: 'Nope' } } });
+      expect(mocks.ddb.commandCalls(PutCommand)[0]!.args[0].input.Item).toMatchObject({ functionName: 'orders-api', alias: 'live', plan: { steps: [] } });
+    });
+  });
+});
+
+describe('Function: summarizeCaught', () => {
+  it.each([
+    [{ Error: 'ALARM_ACTIVE', Cause: 'alarm a is in ALARM' }, 'ALARM_ACTIVE', 'alarm a is in ALARM'],
+    [{ Error: 'States.Timeout', Cause: '' }, 'TIMEOUT', 'a step timed out'],
+    [{ Error: 'States.HeartbeatTimeout' }, 'TIMEOUT', 'a step timed out'],
+    [{ Error: 'States.TaskFailed', Cause: lambdaCause('THROTTLED', 'throttled') }, 'THROTTLED', 'throttled'],
+    [{ Error: 'Lambda.ServiceException', Cause: 'Rate Exceeded.' }, 'INTERNAL_ERROR', 'Lambda.ServiceException: Rate Exceeded.'],
+    [{ Error: 'TypeError', Cause: lambdaCause('TypeError', "Cannot read properties of undefined (reading 'x')") }, 'INTERNAL_ERROR', "TypeError (TypeError): Cannot read properties of undefined (reading 'x')"],
+    [{ Error: 'HOOK_EXECUTION_FAILURE', Cause: lambdaCause('HOOK_EXECUTION_FAILURE', 'hook smoke reported Failed') }, 'HOOK_EXECUTION_FAILURE', 'hook smoke reported Failed'],
+  ])('%j → %s', (caught, code, message) => {
+    expect(summarizeCaught(caught)).toEqual({ code, message });
+  });
+});
