@@ -71,6 +71,19 @@ async function localUp(options: LocalUpOptions, io: CliIO): Promise<number> {
       ...(options.region ? { region: options.region } : {}),
       ...(options.logLevel ? { logLevel: options.logLevel.toUpperCase() } : {}),
     });
+    // Listen for SIGINT/SIGTERM before anything is printed: a reader may signal as soon as it sees the output.
+    const stopped = new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        io.stderr.write(`glidepath: ${signal}: stopping the local engine\n`);
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+        resolve();
+      };
+      const onInt = () => stop('SIGINT');
+      const onTerm = () => stop('SIGTERM');
+      process.on('SIGINT', onInt);
+      process.on('SIGTERM', onTerm);
+    });
     const file = stateFilePath(io);
     // GLIDEPATH_STATE_DIR lets `--local` commands run from any folder find the state file (and the engine's clock).
     const env: Record<string, string> = { ...engine.env, GLIDEPATH_ENGINE: 'local', GLIDEPATH_STATE_DIR: resolve(dirname(file)) };
@@ -96,18 +109,7 @@ async function localUp(options: LocalUpOptions, io: CliIO): Promise<number> {
       `glidepath: local engine on ${engine.url} (clock ×${speed}); state machine ${engine.stateMachineArn}\n` +
         `glidepath: state file ${file}; Ctrl-C stops the engine\n`,
     );
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string) => {
-        io.stderr.write(`glidepath: ${signal}: stopping the local engine\n`);
-        process.off('SIGINT', onInt);
-        process.off('SIGTERM', onTerm);
-        resolve();
-      };
-      const onInt = () => stop('SIGINT');
-      const onTerm = () => stop('SIGTERM');
-      process.on('SIGINT', onInt);
-      process.on('SIGTERM', onTerm);
-    });
+    await stopped;
     removeLocalState(file, process.pid);
     await engine.close();
     return EXIT_CODES.ok;

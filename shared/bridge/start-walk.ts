@@ -97,7 +97,7 @@ export async function startBridgeWalk(event: unknown, deps: BridgeDeps): Promise
     return { codeDeployDeploymentId: ref.deploymentId, status: 'Started', deploymentId: started.deploymentId, executionArn: started.executionArn, strategy: plan.strategy };
   } catch (error) {
     const summary = isGlidepathError(error) ? { code: error.code, message: error.message } : { code: 'INTERNAL_ERROR', message: error instanceof Error ? error.message : String(error) };
-    deps.log.error('the walk could not start: CodeDeploy is told Failed', { codeDeployDeploymentId: ref.deploymentId, ...summary });
+    deps.log.error('the walk could not start: CodeDeploy is told Failed', { codeDeployDeploymentId: ref.deploymentId, code: summary.code, error: summary.message });
     await reportLifecycleStatus(deps.codedeploy, ref, 'Failed');
     return { codeDeployDeploymentId: ref.deploymentId, status: 'Failed', error: summary };
   }

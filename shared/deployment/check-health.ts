@@ -48,5 +48,5 @@ export async function checkHealth(input: CheckHealthInput, clients: Clients, env
   const { result, consumed } = decideHealth({ cursor: input.cursor, record, alarms: await alarmsRead, policy, now: now(), windows: record.request.windows });
   // (If clearing fails the Task is retried and decides the same again.)
   if (consumed && result.decision !== 'fail') await consumeSignal(store, record, consumed);
-  return result;
+  return { ...result, revisionId: record.revisionId };
 }

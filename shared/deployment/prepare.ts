@@ -7,6 +7,7 @@ import { nowIso } from '../clock.ts';
 import { DeploymentInProgressError, GlidepathError, InvalidLambdaFunctionError } from '../errors.ts';
 import { bareFunctionName } from '../model/record.ts';
 import { deploymentIdFromExecution, type MachineState, type PrepareInput } from '../model/machine.ts';
+import { shiftTarget } from './routing.ts';
 import type { DeploymentRequest } from '../model/request.ts';
 import { parseRequest } from '../validate.ts';
 import { planDeployment, machinePlan } from '../planner.ts';
@@ -136,5 +137,7 @@ export async function prepare(input: PrepareInput, clients: Clients, env: Handle
     deploymentId,
     plan: machinePlan(plan, request),
     cursor: { index: 0 },
+    target: shiftTarget(record),
+    health: { decision: 'next', weight: 0, revisionId: record.revisionId },
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { DeploymentRecord } from '../model/record.ts';
+import type { ShiftTarget } from '../model/machine.ts';
 import { concurrentChangeOf, sameRouting, updateAlias, type AliasRef, type AliasRouting, type AliasState } from '../aws/lambda-alias.ts';
 
 type Versions = Pick<DeploymentRecord, 'currentVersion' | 'targetVersion'>;
@@ -49,4 +50,18 @@ export async function moveAlias(
     }
     throw error;
   }
+}
+
+/** The facts a shift needs, carried in the state machine so a setWeight reads no record. */
+export function shiftTarget(record: DeploymentRecord): ShiftTarget {
+  const { alarms, alarmPolicy, windows } = record.request;
+  return {
+    functionName: record.functionName,
+    alias: record.alias,
+    currentVersion: record.currentVersion,
+    targetVersion: record.targetVersion,
+    ...(alarms?.length ? { alarms } : {}),
+    ...(alarmPolicy ? { alarmPolicy } : {}),
+    ...(windows?.length ? { windows: true as const } : {}),
+  };
 }

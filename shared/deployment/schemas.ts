@@ -54,7 +54,24 @@ export const rollbackResultSchema = z.looseObject({
 });
 
 export const prepareInputSchema = z.looseObject({ request: z.unknown(), execution: executionSchema });
-export const shiftInputSchema = z.looseObject({ deploymentId, cursor: cursorSchema, promote: z.literal(true).optional() });
+export const shiftTargetSchema = z.looseObject({
+  functionName: z.string().min(1),
+  alias: z.string().min(1),
+  currentVersion: z.string().min(1),
+  targetVersion: z.string().min(1),
+  alarms: z.array(z.string()).optional(),
+  alarmPolicy: z
+    .looseObject({ checkIntervalSeconds: z.number().optional(), ignorePollAlarmFailure: z.boolean().optional(), enabled: z.boolean().optional() })
+    .optional(),
+  windows: z.literal(true).optional(),
+});
+export const shiftInputSchema = z.looseObject({
+  deploymentId,
+  cursor: cursorSchema,
+  promote: z.literal(true).optional(),
+  target: shiftTargetSchema.optional(),
+  revisionId: z.string().min(1).optional(),
+});
 export const checkHealthInputSchema = z.looseObject({ deploymentId, cursor: cursorSchema });
 export const rollbackInputSchema = z.looseObject({ deploymentId, error: caughtErrorSchema });
 export const finishInputSchema = z.looseObject({

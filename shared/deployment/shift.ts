@@ -9,7 +9,7 @@
  */
 import { now, nowIso } from '../clock.ts';
 import { DeploymentNotFoundError, GlidepathError } from '../errors.ts';
-import type { HealthResult, ShiftInput } from '../model/machine.ts';
+import type { HealthResult, ShiftInput, ShiftTarget } from '../model/machine.ts';
 import type { DeploymentRecord } from '../model/record.ts';
 import { describeAliasRouting } from '../aws/lambda-alias.ts';
 import type { Clients } from '../aws/clients.ts';
@@ -65,7 +65,45 @@ async function recordShift(store: Store, record: DeploymentRecord, input: ShiftI
   return updated;
 }
 
+/**
+ * A setWeight with what the state machine carries (target, RevisionId): UpdateAlias, one
+ * UpdateItem recording it (returning the record for the health decision) and one alarm read —
+ * three AWS calls (DESIGN §9). A retry after a lost UpdateItem answer finds the step recorded
+ * (the condition fails) and reads the record instead of recording it twice.
+ */
+async function shiftCarried(input: ShiftInput & { target: ShiftTarget; revisionId: string }, clients: Clients, env: HandlerEnv, notes: Notes): Promise<HealthResult> {
+  const store = storeOf(clients, env);
+  const { target } = input;
+  const weight = stepWeight(input);
+  const policy = healthPolicy(target);
+  const alarmsRead = observeAlarms(clients.cloudwatch, target.alarms, policy);
+  const moved = await moveAlias(clients.lambda, aliasRef(target), routingFor(target, weight), input.revisionId);
+  if (moved.adopted) {
+    notes.warn('alias already moved (an earlier answer was lost); adopting its revision', {
+      deploymentId: input.deploymentId,
+      alias: describeAliasRouting(moved.state),
+    });
+  }
+  const at = nowIso();
+  const recorded = await updateDeployment(store, input.deploymentId, {
+    set: { weight, revisionId: moved.state.revisionId, updatedAt: at, stepIndex: input.cursor.index, stepStartedAt: at },
+    append: {
+      weights: [{ at, weight }],
+      events: [deploymentEvent(SHIFTED, `step ${input.cursor.index}: ${weight}% on version ${target.targetVersion}`, { stepIndex: input.cursor.index, weight }, at)],
+    },
+    condition: { expression: '#si <> :index', names: { '#si': 'stepIndex' }, values: { ':index': input.cursor.index } },
+  });
+  const current = recorded ?? (await requireDeployment(store, input.deploymentId));
+  const { result, consumed } = decideHealth({ cursor: input.cursor, record: current, alarms: await alarmsRead, policy, now: now() });
+  if (consumed === 'promoteFull' && result.decision === 'promoteFull') await consumeSignal(store, current, 'promoteFull');
+  return { ...result, revisionId: current.revisionId };
+}
+
 export async function shift(input: ShiftInput, clients: Clients, env: HandlerEnv, notes: Notes = silentNotes): Promise<HealthResult> {
+  // Windows need the record's weight and events to gate on; promotion records its own event.
+  if (input.target && input.revisionId && !input.promote && !input.target.windows) {
+    return shiftCarried({ ...input, target: input.target, revisionId: input.revisionId }, clients, env, notes);
+  }
   const store = storeOf(clients, env);
   const record = await requireDeployment(store, input.deploymentId);
   const weight = stepWeight(input);
@@ -74,7 +112,7 @@ export async function shift(input: ShiftInput, clients: Clients, env: HandlerEnv
   const alarmsRead = observeAlarms(clients.cloudwatch, record.request.alarms, policy);
   // Outside the request's windows a shift that raises traffic waits (issue 7, DESIGN §6.4).
   const held = await holdForWindow(store, { input, record, weight, alarms: alarmsRead, policy, now: now() });
-  if (held) return held;
+  if (held) return { ...held, revisionId: record.revisionId };
 
   let current = record;
   if (!alreadyDone(record, input, weight)) {
@@ -95,11 +133,11 @@ export async function shift(input: ShiftInput, clients: Clients, env: HandlerEnv
       const code = isErrorCode(result.code) ? result.code : 'INTERNAL_ERROR';
       throw new GlidepathError(code, result.message ?? code);
     }
-    return { ...result, decision: 'next', weight: current.weight };
+    return { ...result, decision: 'next', weight: current.weight, revisionId: current.revisionId };
   }
   // A promote-full is acted on here (the machine goes to Promote): clear it. A plain promote is
   // left for the step after this one: a shift is done as soon as it is made.
   // (If clearing fails the Task is retried: the shift is then found done and the clear redone.)
   if (consumed === 'promoteFull' && result.decision === 'promoteFull') await consumeSignal(store, current, 'promoteFull');
-  return result;
+  return { ...result, revisionId: current.revisionId };
 }

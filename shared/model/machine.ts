@@ -35,6 +35,22 @@ export interface MachineState {
   deploymentId: string;
   plan: MachinePlan;
   cursor: Cursor;
+  /** What a shift needs without reading the record (≤ 3 AWS calls per setWeight, DESIGN §9). */
+  target: ShiftTarget;
+  /** The last health result; Prepare seeds it with the alias's RevisionId. */
+  health: HealthResult;
+}
+
+/** The immutable facts of a deployment a shift needs, carried in the state. */
+export interface ShiftTarget {
+  functionName: string;
+  alias: string;
+  currentVersion: string;
+  targetVersion: string;
+  alarms?: string[];
+  alarmPolicy?: { checkIntervalSeconds?: number; ignorePollAlarmFailure?: boolean; enabled?: boolean };
+  /** The request has windows: the shift reads the record to gate on them. */
+  windows?: true;
 }
 
 export interface PrepareInput {
@@ -47,6 +63,10 @@ export interface ShiftInput {
   cursor: Cursor;
   /** Promote: the target takes all traffic, alias with no weights. Otherwise `cursor.step.setWeight`. */
   promote?: true;
+  /** Carried by the state machine so a setWeight needs no record read. */
+  target?: ShiftTarget;
+  /** The alias RevisionId after the last change (from `$.health.revisionId`). */
+  revisionId?: string;
 }
 
 export interface CheckHealthInput {
@@ -69,6 +89,8 @@ export interface HealthResult {
   message?: string;
   weight?: number;
   alarms?: { name: string; state: string }[];
+  /** The alias RevisionId Glidepath last wrote or saw, carried to the next shift. */
+  revisionId?: string;
 }
 
 export interface RunHookInput {

@@ -89,7 +89,7 @@ async function deployGroup(group: DeploymentGroup, artifact: Artifact, deps: Tri
   } catch (error) {
     const summary = isGlidepathError(error) ? { code: error.code, message: error.message } : { code: 'INTERNAL_ERROR', message: String(error) };
     await settleTrigger(deps.store, key, { status: 'failed', error: `${summary.code}: ${summary.message}` }).catch(() => undefined);
-    deps.log.error('push could not be deployed', { group: group.name, artifact: described, ...summary });
+    deps.log.error('push could not be deployed', { group: group.name, artifact: described, code: summary.code, error: summary.message });
     if (retryable(error)) throw error;
     return { group: group.name, status: 'failed', error: summary };
   }

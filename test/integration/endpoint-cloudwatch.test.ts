@@ -160,3 +160,16 @@ describe('SetAlarmState', () => {
     expect(format).toBeInstanceOf(InvalidFormatFault);
   });
 });
+
+describe('throttling by fault injection', () => {
+  it('throttles a JSON-protocol call with the query-compatible Throttling code, which the SDK retries', async () => {
+    t.endpoint.faults.add({ service: 'cloudwatch', operation: 'DescribeAlarms', count: 1 });
+    const out = await t.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'page-' }));
+    expect(out.$metadata.attempts).toBe(2);
+    t.endpoint.faults.add({ service: 'cloudwatch', operation: 'DescribeAlarms', count: 5 });
+    const error = await rejectionOf(() => t.cloudwatch.send(new DescribeAlarmsCommand({})));
+    expect(error.name).toBe('Throttling');
+    expect(error.$metadata.attempts).toBe(3);
+    t.endpoint.faults.clear();
+  });
+});

@@ -128,7 +128,10 @@ export async function startHttpEndpoint(port: number, options: HttpEndpointOptio
       return;
     }
     if (!found) {
-      const e = new ServiceError('UnknownOperationException', `No local service serves ${method} ${rawPath}`, { status: 404 });
+      const queryProtocol = String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+      const e = queryProtocol
+        ? new ServiceError('UnknownOperationException', 'The local engine speaks the JSON protocols (CloudWatch: awsJson1_0, as AWS SDK v3 sends it); this client sent the older query protocol.')
+        : new ServiceError('UnknownOperationException', `No local service serves ${method} ${rawPath}`, { status: 404 });
       send(res, e.status, { ...common, 'x-amzn-errortype': e.code, 'content-type': 'application/json' }, JSON.stringify({ message: e.message }));
       return;
     }

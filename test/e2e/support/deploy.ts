@@ -32,7 +32,7 @@ export interface Outcome extends Started {
   ms: number;
 }
 
-const POLL_MS = 2;
+const POLL_MS = 10;
 const DEFAULT_LIMIT_MS = 15_000;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -40,6 +40,7 @@ describe('Handler: check-health', () => {
       decision: 'wait',
       waitSeconds: 10,
       weight: 10,
+      revisionId: 'rev-2',
       alarms: [{ name: 'orders-5xx', state: 'OK' }, { name: 'orders-p99', state: 'OK' }],
     });
     const [update] = mocks.ddb.commandCalls(UpdateCommand);

@@ -64,6 +64,8 @@ describe('Handler: prepare', () => {
         finalBakeSeconds: 0,
       },
       cursor: { index: 0 },
+      target: { functionName: 'orders-api', alias: 'live', currentVersion: '7', targetVersion: '8', alarms: baseRequest.alarms },
+      health: { decision: 'next', weight: 0, revisionId: 'rev-1' },
     });
     expect(mocks.ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
     const [put, lock] = mocks.ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;

@@ -39,7 +39,7 @@ describe('Handler: shift', () => {
   it('setWeight: UpdateAlias on the current version with the weight on the target, guarded by the recorded RevisionId', async () => {
     const result = await handler(setWeight10);
 
-    expect(result).toEqual({ decision: 'next', weight: 10, alarms: [{ name: 'orders-5xx', state: 'OK' }, { name: 'orders-p99', state: 'OK' }] });
+    expect(result).toEqual({ decision: 'next', weight: 10, revisionId: 'rev-2', alarms: [{ name: 'orders-5xx', state: 'OK' }, { name: 'orders-p99', state: 'OK' }] });
     expect(mocks.lambda).toHaveReceivedCommandExactlyOnceWith(UpdateAliasCommand, {
       FunctionName: 'orders-api',
       Name: 'live',
@@ -61,7 +61,34 @@ describe('Handler: shift', () => {
     expect(mocks.cloudwatch).toHaveReceivedCommandTimes(DescribeAlarmsCommand, 1);
   });
 
-  it('makes 4 AWS calls per setWeight step: read record, UpdateAlias, UpdateItem, one DescribeAlarms batch (3 without alarms)', async () => {
+  it('with the target and RevisionId the state machine carries: exactly 3 AWS calls (UpdateAlias, UpdateItem, one DescribeAlarms batch)', async () => {
+    const carried = {
+      ...setWeight10,
+      target: { functionName: 'orders-api', alias: 'live', currentVersion: '7', targetVersion: '8', alarms: ['orders-5xx', 'orders-p99'] },
+      revisionId: 'rev-1',
+    };
+    const result = await handler(carried);
+    expect(result).toMatchObject({ decision: 'next', weight: 10, revisionId: 'rev-2' });
+    expect(totalCalls()).toBe(3);
+    expect(mocks.ddb).not.toHaveReceivedCommand(GetCommand);
+    expect(mocks.lambda).toHaveReceivedCommandExactlyOnceWith(UpdateAliasCommand, {
+      FunctionName: 'orders-api',
+      Name: 'live',
+      FunctionVersion: '7',
+      RoutingConfig: { AdditionalVersionWeights: { '8': 0.1 } },
+      RevisionId: 'rev-1',
+    });
+    const update = mocks.ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
+    expect(decodeUpdate(update).condition).toBe('(attribute_exists(pk)) AND (stepIndex <> 0)');
+    // A retry after a lost UpdateItem answer: the step is already recorded, so the record is read, not appended to twice.
+    mocks.ddb.on(UpdateCommand).rejects(awsError('ConditionalCheckFailedException'));
+    mocks.lambda.on(UpdateAliasCommand).rejects(awsError('PreconditionFailedException', 'The RevisionId provided does not match the latest RevisionId', 412));
+    mocks.lambda.on(GetAliasCommand).resolves({ FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: { '8': 0.1 } }, RevisionId: 'rev-2' });
+    await expect(handler(carried)).resolves.toMatchObject({ decision: 'next' });
+    expect(mocks.ddb).toHaveReceivedCommandTimes(GetCommand, 1);
+  });
+
+  it('without the carried target: 4 AWS calls per setWeight step: read record, UpdateAlias, UpdateItem, one DescribeAlarms batch (3 without alarms)', async () => {
     await handler(setWeight10);
     expect(totalCalls()).toBe(4);
     ({ clients, mocks } = mockedClients());
