@@ -42,7 +42,7 @@ describe('glidepath abort / promote / pause / resume / approve', () => {
     expect(approved.code, approved.stderr).toBe(0);
     expect(approved.stdout).toContain(`approve → ${id}: the deployment passes its approval step; the waiting step was released (next)`);
     const watched = await runCli(['status', id, '--watch', '--output', 'json'], env);
-    expect(watched.code).toBe(0);
+    expect(watched.code, watched.stdout + watched.stderr).toBe(0);
     expect(json(watched).status).toBe('Succeeded');
     const again = await runCli(['approve', id, '--output', 'json'], env);
     expect(again.code).toBe(2);

@@ -123,9 +123,7 @@ async function runTask(resource: string, state: StateDef, input: JSONValue, ctx:
 async function runWaitForToken(state: StateDef, input: JSONValue, ctx: BindingContext): Promise<unknown> {
   const { FunctionName, Payload } = input as { FunctionName: string; Payload: Record<string, unknown> };
   const { token, settled } = ctx.tokens.issue(ctx.executionArn);
-  const timeoutSeconds =
-    (typeof Payload?.timeoutSeconds === 'number' ? Payload.timeoutSeconds : undefined) ??
-    (typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined);
+  const timeoutSeconds = taskTimeoutSeconds(state, input);
   let timer: NodeJS.Timeout | undefined;
   if (timeoutSeconds !== undefined) {
     timer = setTimeout(
@@ -143,4 +141,47 @@ async function runWaitForToken(state: StateDef, input: JSONValue, ctx: BindingCo
   } finally {
     if (timer) clearTimeout(timer);
   }
+}
+
+/**
+ * A Task's timeout. Step Functions resolves TimeoutSecondsPath against the state's raw input,
+ * which a local handler does not see; the path's value is found through the Parameters entry
+ * that copies it (e.g. `"timeoutSeconds.$": "$.plan.hookTimeoutSeconds"`).
+ */
+export function taskTimeoutSeconds(state: StateDef, input: JSONValue): number | undefined {
+  if (typeof state.TimeoutSeconds === 'number') return state.TimeoutSeconds;
+  const path = state.TimeoutSecondsPath;
+  if (typeof path !== 'string') return undefined;
+  const found = findCopy(state.Parameters, input, path);
+  return typeof found === 'number' ? found : undefined;
+}
+
+function findCopy(template: unknown, value: unknown, path: string): unknown {
+  if (!template || typeof template !== 'object' || !value || typeof value !== 'object') return undefined;
+  for (const [key, entry] of Object.entries(template)) {
+    if (key.endsWith('.$') && entry === path) return (value as Record<string, unknown>)[key.slice(0, -2)];
+    const nested = findCopy(entry, (value as Record<string, unknown>)[key], path);
+    if (nested !== undefined) return nested;
+  }
+  return undefined;
+}
+
+/** Longest timer Node can set (about 24.8 days); longer ones would fire at once. */
+const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/**
+ * The definition as aws-local-stepfunctions should run it. The library resolves
+ * TimeoutSecondsPath against the Task's processed input (not the raw state input, as Step
+ * Functions does) and counts timeouts in real time; `.waitForTaskToken` Tasks get their timeout
+ * from bindExecution on the engine's clock instead, so the library's own is lifted.
+ */
+export function forLocalRun(def: Definition): Definition {
+  const copy = structuredClone(def);
+  for (const [, state] of allStates(copy)) {
+    if (state.Type === 'Task' && state.Resource === WAIT_FOR_TOKEN) {
+      delete state.TimeoutSecondsPath;
+      state.TimeoutSeconds = MAX_TIMER_SECONDS;
+    }
+  }
+  return copy;
 }

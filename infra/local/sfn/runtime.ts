@@ -5,7 +5,7 @@
  */
 import { StateMachine } from 'aws-local-stepfunctions';
 import { randomUUID } from 'node:crypto';
-import { bindExecution, TOKEN_PLACEHOLDER, type Definition, type EngineClock, type Invoker } from './bindings.ts';
+import { bindExecution, forLocalRun, TOKEN_PLACEHOLDER, type Definition, type EngineClock, type Invoker } from './bindings.ts';
 import { TaskFailure, TaskTokens } from './tokens.ts';
 import { toHistoryEvent, type HistoryEvent } from './history.ts';
 
@@ -76,7 +76,7 @@ export class LocalStepFunctions {
     let machine: StateMachine;
     try {
       parsed = JSON.parse(input.definition) as Definition;
-      machine = new StateMachine(parsed as never, { validationOptions: { checkArn: false } });
+      machine = new StateMachine(forLocalRun(parsed) as never, { validationOptions: { checkArn: false } });
     } catch (error) {
       throw new SfnError('InvalidDefinition', `Invalid State Machine Definition: ${(error as Error).message}`);
     }
