@@ -58,7 +58,8 @@ export function stepDurationSeconds(step: PlanStep | undefined): number {
   return 0;
 }
 
-function alarmFailure(alarms: AlarmObservation, policy: HealthPolicy): HealthResult | undefined {
+/** The failure the alarms alone call for (ALARM, unreadable, unknown names), per the policy. */
+export function alarmFailure(alarms: AlarmObservation, policy: HealthPolicy): HealthResult | undefined {
   if (!policy.enabled) return undefined;
   if (alarms.status === 'unreadable') {
     if (policy.ignorePollAlarmFailure) return undefined;

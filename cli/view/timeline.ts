@@ -113,16 +113,14 @@ export function renderTimeline(input: TimelineInput, style: Style, options: Time
   lines.push(`     ${axis.join('').trimEnd()}`);
 
   if (marks.length > 0) {
-    const row = ' '.repeat(width + 1).split('');
+    const row: string[] = ' '.repeat(width + 1).split('');
     const legend: string[] = [];
     marks.forEach((mark, i) => {
       const symbol = MARKS[i] ?? '+';
+      // Marks that fall on a taken column move right (past the axis if need be), so they stay in order.
       let col = Math.min(width, 1 + Math.floor(((mark.at - start) / span) * width));
-      while (col <= width && row[col] !== ' ') col++;
-      if (col > width) {
-        col = width;
-        while (col > 1 && row[col] !== ' ') col--;
-      }
+      while ((row[col] ?? ' ') !== ' ') col++;
+      while (row.length <= col) row.push(' ');
       row[col] = symbol;
       const offset = formatDuration(Math.max(0, Math.round((mark.at - start) / 1000)));
       legend.push(`  ${style.bold(symbol)} ${offset.padStart(6)}  ${mark.text}`);

@@ -1,7 +1,9 @@
 /**
  * SetWeight and Promote (DESIGN §5): move the alias (UpdateAlias with the recorded RevisionId),
  * record the new weight and revision in ONE UpdateItem (ALL_NEW), and decide health from the
- * returned record and ONE alarm read made while the alias moves.
+ * returned record and ONE alarm read. The alarms are read before the alias moves: traffic is
+ * never raised on a target that is alarming (after an approval or a pause step, no bake check
+ * came right before the shift); the deployment fails instead and the state machine rolls back.
  *
  * Idempotent: a step the record already shows as done is not redone; an UpdateAlias whose answer
  * was lost is recognised (the alias already looks as wanted) and its revision adopted.
@@ -14,7 +16,7 @@ import type { DeploymentRecord } from '../model/record.ts';
 import { describeAliasRouting } from '../aws/lambda-alias.ts';
 import type { Clients } from '../aws/clients.ts';
 import { requireDeployment, updateDeployment, type Store } from '../aws/deployment-store.ts';
-import { decideHealth, healthPolicy } from '../health.ts';
+import { alarmFailure, decideHealth, healthPolicy, type AlarmObservation, type HealthPolicy } from '../health.ts';
 import { isErrorCode } from './caught-error.ts';
 import { observeAlarms } from './observe-alarms.ts';
 import { deploymentEvent } from './records.ts';
@@ -65,6 +67,13 @@ async function recordShift(store: Store, record: DeploymentRecord, input: ShiftI
   return updated;
 }
 
+/** The failure that forbids moving the alias up, from the alarms alone (undefined: move). */
+function alarmVeto(alarms: AlarmObservation, policy: HealthPolicy): HealthResult | undefined {
+  const failure = alarmFailure(alarms, policy);
+  if (!failure) return undefined;
+  return { ...failure, ...(alarms.status === 'read' ? { alarms: alarms.alarms.map(({ name, state }) => ({ name, state })) } : {}) };
+}
+
 /**
  * A setWeight with what the state machine carries (target, RevisionId): UpdateAlias, one
  * UpdateItem recording it (returning the record for the health decision) and one alarm read —
@@ -76,7 +85,9 @@ async function shiftCarried(input: ShiftInput & { target: ShiftTarget; revisionI
   const { target } = input;
   const weight = stepWeight(input);
   const policy = healthPolicy(target);
-  const alarmsRead = observeAlarms(clients.cloudwatch, target.alarms, policy);
+  const alarms = await observeAlarms(clients.cloudwatch, target.alarms, policy);
+  const vetoed = alarmVeto(alarms, policy);
+  if (vetoed) return { ...vetoed, revisionId: input.revisionId };
   const moved = await moveAlias(clients.lambda, aliasRef(target), routingFor(target, weight), input.revisionId);
   if (moved.adopted) {
     notes.warn('alias already moved (an earlier answer was lost); adopting its revision', {
@@ -94,7 +105,7 @@ async function shiftCarried(input: ShiftInput & { target: ShiftTarget; revisionI
     condition: { expression: '#si <> :index', names: { '#si': 'stepIndex' }, values: { ':index': input.cursor.index } },
   });
   const current = recorded ?? (await requireDeployment(store, input.deploymentId));
-  const { result, consumed } = decideHealth({ cursor: input.cursor, record: current, alarms: await alarmsRead, policy, now: now() });
+  const { result, consumed } = decideHealth({ cursor: input.cursor, record: current, alarms, policy, now: now() });
   if (consumed === 'promoteFull' && result.decision === 'promoteFull') await consumeSignal(store, current, 'promoteFull');
   return { ...result, revisionId: current.revisionId };
 }
@@ -108,7 +119,7 @@ export async function shift(input: ShiftInput, clients: Clients, env: HandlerEnv
   const record = await requireDeployment(store, input.deploymentId);
   const weight = stepWeight(input);
   const policy = healthPolicy(record.request);
-  // Read alarms while the alias moves: one DescribeAlarms batch, no extra round trip.
+  // One DescribeAlarms batch, read before the alias moves (and while the window gate reads).
   const alarmsRead = observeAlarms(clients.cloudwatch, record.request.alarms, policy);
   // Outside the request's windows a shift that raises traffic waits (issue 7, DESIGN §6.4).
   const held = await holdForWindow(store, { input, record, weight, alarms: alarmsRead, policy, now: now() });
@@ -116,6 +127,9 @@ export async function shift(input: ShiftInput, clients: Clients, env: HandlerEnv
 
   let current = record;
   if (!alreadyDone(record, input, weight)) {
+    const vetoed = alarmVeto(await alarmsRead, policy);
+    if (vetoed && input.promote) throw new GlidepathError(isErrorCode(vetoed.code) ? vetoed.code : 'INTERNAL_ERROR', vetoed.message ?? 'alarms');
+    if (vetoed) return { ...vetoed, weight: record.weight, revisionId: record.revisionId };
     const desired = routingFor(record, weight);
     const moved = await moveAlias(clients.lambda, aliasRef(record), desired, record.revisionId);
     if (moved.adopted) {

@@ -146,3 +146,49 @@ describe('pause and resume', () => {
     expect(types.indexOf('Released')).toBeGreaterThan(types.indexOf('Paused'));
   });
 });
+
+describe('releasing a held or waiting deployment otherwise', () => {
+  it('a paused bake released by promote goes on to the next step; one released by abort rolls back', async () => {
+    for (const action of ['promote', 'abort'] as const) {
+      const app = await createApp(ctx.lambda, `pause-${action}`);
+      const started = await startDeployment(ctx, requestFor(app, { strategy: { type: 'TimeBasedCanary', percentage: 30, intervalMinutes: 720 } }));
+      await waitForRecord(ctx, started, 'baking at 30%', (r) => r.weight === 30 && r.stepIndex === 1);
+      await control(ctx, started.deploymentId, 'pause');
+      await waitForRecord(ctx, started, 'Paused', (r) => r.status === 'Paused' && r.waitToken?.kind === 'hold');
+      expect(await control(ctx, started.deploymentId, action)).toMatchObject({ released: action === 'promote' ? 'next' : 'abort' });
+
+      const outcome = await waitForEnd(ctx, started, app);
+      if (action === 'promote') {
+        expectSucceeded(outcome);
+        await expectTerminalInvariant(ctx, app, outcome, 'target');
+        expect(weightsOf(outcome.record)).toEqual([0, 30, 100]);
+        // Released from the hold, the deployment no longer carries the pause.
+        expect(outcome.record!.signals.pause).toBeUndefined();
+      } else {
+        expectFailed(outcome, 'MANUAL_STOP', 'Stopped');
+        await expectTerminalInvariant(ctx, app, outcome, 'current');
+        expect(weightsOf(outcome.record)).toEqual([0, 30, 0]);
+      }
+    }
+  });
+
+  it('an approval passed by promote (next step) and by promote-full (straight to 100%)', async () => {
+    const steps = [{ setWeight: 10 }, { approval: {} }, { setWeight: 40 }, { approval: {} }, { setWeight: 100 }];
+    for (const [action, weights] of [['promote', [0, 10, 40]], ['promote-full', [0, 10, 100]]] as const) {
+      const app = await createApp(ctx.lambda, `approval-${action}`);
+      const started = await startDeployment(ctx, requestFor(app, { strategy: { steps } }));
+      await waitForRecord(ctx, started, 'waiting for the first approval', (r) => r.waitToken?.kind === 'approval' && r.stepIndex === 1);
+      expect(await control(ctx, started.deploymentId, action)).toMatchObject({ released: action === 'promote' ? 'next' : 'promoteFull' });
+      if (action === 'promote') {
+        // The next approval waits again: promote passes one step only.
+        const next = await waitForRecord(ctx, started, 'waiting for the second approval', (r) => r.waitToken?.kind === 'approval' && r.stepIndex === 3);
+        expect(weightsOf(next)).toEqual(weights);
+        await control(ctx, started.deploymentId, 'approve');
+      }
+      const outcome = await waitForEnd(ctx, started, app);
+      expectSucceeded(outcome);
+      await expectTerminalInvariant(ctx, app, outcome, 'target');
+      expect(weightsOf(outcome.record)).toEqual(action === 'promote' ? [...weights, 100] : weights);
+    }
+  });
+});

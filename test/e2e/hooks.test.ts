@@ -16,6 +16,13 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  CodeDeployClient,
+  CreateApplicationCommand,
+  CreateDeploymentCommand,
+  CreateDeploymentGroupCommand,
+  GetDeploymentCommand,
+} from '@aws-sdk/client-codedeploy';
 import { startLocalEngine, type LocalEngine } from '../../infra/local/engine.ts';
 import { aliasState, createApp, createFunction, deploy, zipFolder, zipTemplate, type Outcome } from '../fixtures/hooks/deploy.ts';
 
@@ -23,8 +30,11 @@ let engine: LocalEngine;
 let lambda: LambdaClient;
 let sfn: SFNClient;
 let ddb: DynamoDBDocumentClient;
+let codedeploy: CodeDeployClient;
 let records: string;
 let appSeq = 0;
+/** A URL where nothing listens (port 9, discard): a report sent there fails. */
+const NOWHERE = 'http://127.0.0.1:9';
 
 beforeAll(async () => {
   engine = await startLocalEngine({ speed: 1 });
@@ -32,6 +42,7 @@ beforeAll(async () => {
   lambda = new LambdaClient(config);
   sfn = new SFNClient(config);
   ddb = DynamoDBDocumentClient.from(new DynamoDBClient(config));
+  codedeploy = new CodeDeployClient(config);
   records = mkdtempSync(join(tmpdir(), 'glidepath-hooks-'));
 });
 
@@ -39,6 +50,7 @@ afterAll(async () => {
   lambda?.destroy();
   sfn?.destroy();
   ddb?.destroy();
+  codedeploy?.destroy();
   await engine?.close();
   if (records) rmSync(records, { recursive: true, force: true });
 });
@@ -175,17 +187,69 @@ describe('ready-made hooks on the local engine', () => {
   /** Deploys a template under a name of our choosing (no naming rule) with its settings. */
   async function template(kind: string, env: Record<string, string>): Promise<string> {
     const name = `my-${kind}-${++appSeq}`;
-    await createFunction(lambda, name, await zipTemplate(kind), { GLIDEPATH_HOOK_STATUS_ENDPOINT: engine.url, ...env }, 60);
+    // Under Glidepath the report goes to GLIDEPATH_HOOK_STATUS_ENDPOINT: the CodeDeploy URL here leads nowhere.
+    await createFunction(lambda, name, await zipTemplate(kind), { GLIDEPATH_HOOK_STATUS_ENDPOINT: engine.url, AWS_ENDPOINT_URL_CODEDEPLOY: NOWHERE, ...env }, 60);
     return name;
   }
 
-  async function both(hooks: (app: string) => Record<string, unknown>, bad: 'bad' | 'throw' = 'throw'): Promise<{ good: Outcome; badOutcome: Outcome; app: string }> {
+  /** Runs one CodeDeploy (the engine's) Lambda deployment of `app` 1 → `target` with a BeforeAllowTraffic hook. */
+  async function codeDeployDeployment(app: string, target: string, hook: string): Promise<{ status?: string; code?: string }> {
+    const application = `${app}-cd`;
+    await codedeploy.send(new CreateApplicationCommand({ applicationName: application, computePlatform: 'Lambda' }));
+    await codedeploy.send(
+      new CreateDeploymentGroupCommand({
+        applicationName: application,
+        deploymentGroupName: 'live',
+        serviceRoleArn: 'arn:aws:iam::000000000000:role/codedeploy',
+        deploymentConfigName: 'CodeDeployDefault.LambdaAllAtOnce',
+      }),
+    );
+    const appSpec = {
+      version: 0.0,
+      Resources: [{ app: { Type: 'AWS::Lambda::Function', Properties: { Name: app, Alias: 'live', CurrentVersion: '1', TargetVersion: target } } }],
+      Hooks: [{ BeforeAllowTraffic: hook }],
+    };
+    const { deploymentId } = await codedeploy.send(
+      new CreateDeploymentCommand({
+        applicationName: application,
+        deploymentGroupName: 'live',
+        revision: { revisionType: 'AppSpecContent', appSpecContent: { content: JSON.stringify(appSpec) } },
+      }),
+    );
+    for (let i = 0; i < 1000; i++) {
+      const { deploymentInfo } = await codedeploy.send(new GetDeploymentCommand({ deploymentId }));
+      if (deploymentInfo?.status === 'Succeeded' || deploymentInfo?.status === 'Failed') {
+        return { status: deploymentInfo.status, ...(deploymentInfo.errorInformation?.code ? { code: deploymentInfo.errorInformation.code } : {}) };
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`CodeDeploy deployment ${deploymentId} did not end`);
+  }
+
+  it('under CodeDeploy (no Glidepath object): a template takes TARGET_VERSION as SAM gives it and reports to CodeDeploy', async () => {
+    const app = await newApp();
+    const arn = (version: string) => `arn:aws:lambda:${engine.region}:000000000000:function:${app}:${version}`;
+    // Under CodeDeploy the report must not go to GLIDEPATH_HOOK_STATUS_ENDPOINT (it leads nowhere here).
+    const settings = { GLIDEPATH_HOOK_STATUS_ENDPOINT: NOWHERE, GLIDEPATH_WARMUP_INVOCATIONS: '3' };
+    const goodHook = `cd-warm-up-good-${++appSeq}`;
+    await createFunction(lambda, goodHook, await zipTemplate('warm-up'), { ...settings, TARGET_VERSION: arn('2') }, 60);
+    expect(await codeDeployDeployment(app, '2', goodHook)).toEqual({ status: 'Succeeded' });
+    expect(await aliasState(lambda, app)).toMatchObject({ version: '2' });
+
+    const second = await newApp();
+    const badHook = `cd-warm-up-bad-${++appSeq}`;
+    await createFunction(lambda, badHook, await zipTemplate('warm-up'), { ...settings, TARGET_FUNCTION: second, TARGET_VERSION: '3' }, 60);
+    expect(await codeDeployDeployment(second, '3', badHook)).toEqual({ status: 'Failed', code: 'HOOK_EXECUTION_FAILURE' });
+    expect(await aliasState(lambda, second)).toMatchObject({ version: '1' });
+  });
+
+  async function both(hooks: (app: string) => Record<string, unknown>, bad: 'bad' | 'throw' = 'throw'): Promise<{ good: Outcome; badOutcome: Outcome }> {
     const app = await newApp(bad);
     const good = await deploy(sfn, engine.stateMachineArn, request(app, hooks(app)));
     // Back to version 1 for the bad target.
     const second = await newApp(bad);
     const badOutcome = await deploy(sfn, engine.stateMachineArn, request(second, { ...hooks(second), targetVersion: '3' }));
-    return { good, badOutcome, app };
+    return { good, badOutcome };
   }
 
   it('smoke-invoke: passes the good version, fails the one that throws', async () => {

@@ -1,23 +1,20 @@
-import { it } from 'vitest';
-import { GetAliasCommand } from '@aws-sdk/client-lambda';
-import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { getDeployment } from '../../shared/aws/deployment-store.ts';
+import { expect, it } from 'vitest';
+import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { createApp } from './support/app.ts';
-import { deploy } from './support/deploy.ts';
+import { control, requestFor, startDeployment, waitForEnd, waitForRecord } from './support/deploy.ts';
 import { useEngine } from './support/engine.ts';
-
 const ctx = useEngine({ speed: 10000 });
-it('probe', async () => {
-  const app = await createApp(ctx.lambda, 'probe');
-  const outcome = await deploy(ctx, app, { strategy: 'AllAtOnce' });
-  for (const [name, f] of [
-    ['ddb get', () => getDeployment(ctx.store, outcome.deploymentId)],
-    ['getAlias', () => ctx.lambda.send(new GetAliasCommand({ FunctionName: app.functionName, Name: 'live' }))],
-    ['describeAlarms', () => ctx.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: ['x'] }))],
-  ] as const) {
-    for (let i = 0; i < 20; i++) await f();
-    const t = performance.now();
-    for (let i = 0; i < 100; i++) await f();
-    console.log(name, ((performance.now() - t) / 100).toFixed(2), 'ms');
-  }
+it('alarm during approval', async () => {
+  const app = await createApp(ctx.lambda, 'appr');
+  await ctx.cloudwatch.send(new PutMetricAlarmCommand({ AlarmName: 'a1', Namespace: 'X', MetricName: 'Y', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'ignore' }));
+  await ctx.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'a1', StateValue: 'OK', StateReason: 'x' }));
+  const s = await startDeployment(ctx, requestFor(app, { strategy: { steps: [{ setWeight: 10 }, { approval: {} }, { setWeight: 50 }, {bake: 600}, { setWeight: 100 }] }, alarms: ['a1'] }));
+  await waitForRecord(ctx, s, 'approval', (r) => r.waitToken?.kind === 'approval');
+  await ctx.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'a1', StateValue: 'ALARM', StateReason: 'x' }));
+  const t = ctx.engine.clock.now();
+  const r = await waitForRecord(ctx, s, 'later', () => ctx.engine.clock.now() > t + 3600_000);
+  console.log('after 1h of ALARM during approval:', r.status, r.weight, r.waitToken?.kind);
+  await control(ctx, s.deploymentId, 'approve');
+  const o = await waitForEnd(ctx, s, app);
+  console.log(o.status, o.error, JSON.stringify(o.record?.weights.map((w) => w.weight)), o.record?.events.map((e) => e.type).join(','));
 });

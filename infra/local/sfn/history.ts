@@ -23,8 +23,12 @@ interface EngineEvent {
 const json = (value: unknown) => JSON.stringify(value ?? null);
 const cause = (value: unknown) => (typeof value === 'string' ? value : json(value));
 
-/** Step Functions names its state events `<Type>StateEntered` / `<Type>StateExited`. */
-export function toHistoryEvent(raw: unknown, previous: HistoryEvent[], at: number): HistoryEvent {
+/**
+ * Step Functions names its state events `<Type>StateEntered` / `<Type>StateExited`. A failed
+ * attempt is one `TaskFailed`; the retry or catch that follows has no event of its own on AWS
+ * (the next attempt or state shows it), so the engine's StateRetried/StateCaught map to none.
+ */
+export function toHistoryEvent(raw: unknown, previous: HistoryEvent[], at: number): HistoryEvent | undefined {
   const event = raw as EngineEvent;
   const base = { id: previous.length + 1, previousEventId: previous.length, timestamp: at };
   const state = event.state;
@@ -43,9 +47,10 @@ export function toHistoryEvent(raw: unknown, previous: HistoryEvent[], at: numbe
       return { ...base, type: `${state!.type}StateEntered`, stateEnteredEventDetails: { name: state!.name, input: json(state!.input) } };
     case 'StateExited':
       return { ...base, type: `${state!.type}StateExited`, stateExitedEventDetails: { name: state!.name, output: json(state!.output) } };
-    case 'StateFailed':
     case 'StateRetried':
     case 'StateCaught':
+      return undefined;
+    case 'StateFailed':
       return {
         ...base,
         type: state?.type === 'Task' ? 'TaskFailed' : `${state?.type ?? 'State'}Failed`,

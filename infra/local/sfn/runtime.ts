@@ -153,7 +153,8 @@ export class LocalStepFunctions {
 
     const history = (async () => {
       for await (const event of run.eventLogs) {
-        record.history.push(toHistoryEvent(event, record.history, clock.now()));
+        const mapped = toHistoryEvent(event, record.history, clock.now());
+        if (mapped) record.history.push(mapped);
       }
     })().catch(() => undefined);
 

@@ -131,13 +131,17 @@ export class LocalCodeDeploy {
     execution.status = 'InProgress';
     // CodeDeploy invokes hooks asynchronously: an invocation error is only seen as a missing report.
     this.options.invoke(hook, { DeploymentId: d.deploymentId, LifecycleEventHookExecutionId: execution.id }).catch(() => undefined);
-    const timeout = this.options.clock.sleep(this.options.hookTimeoutSeconds ?? 3600).then(() => 'Timeout' as const);
-    const outcome = await Promise.race([reported, timeout]);
-    if (outcome === 'Timeout') {
-      execution.status = 'Failed';
-      return 'Failed';
+    // Wait for the report up to the hook timeout, a simulated minute at a time (no long timers).
+    const deadline = this.options.clock.now() + (this.options.hookTimeoutSeconds ?? 3600) * 1000;
+    for (;;) {
+      const remaining = deadline - this.options.clock.now();
+      if (remaining <= 0) {
+        execution.status = 'Failed';
+        return 'Failed';
+      }
+      const outcome = await Promise.race([reported, this.options.clock.sleep(Math.min(remaining / 1000, 60)).then(() => undefined)]);
+      if (outcome) return outcome;
     }
-    return outcome;
   }
 
   async #run(d: FakeDeployment): Promise<void> {

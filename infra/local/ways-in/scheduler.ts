@@ -57,7 +57,7 @@ const validation = (message: string) => new ServiceError('ValidationException', 
 export class LocalScheduler {
   readonly schedules = new Map<string, Schedule>();
   readonly firings: Firing[] = [];
-  readonly #inFlight = new Set<Promise<void>>();
+  readonly #inFlight = new Map<Promise<void>, Schedule>();
 
   constructor(readonly options: LocalSchedulerOptions) {}
 
@@ -117,7 +117,7 @@ export class LocalScheduler {
     };
     this.schedules.set(key, schedule);
     const run = this.#fire(schedule).finally(() => this.#inFlight.delete(run));
-    this.#inFlight.add(run);
+    this.#inFlight.set(run, schedule);
     return schedule;
   }
 
@@ -132,16 +132,26 @@ export class LocalScheduler {
     this.schedules.delete(this.#key(group, name));
   }
 
-  /** Waits for every schedule that is due to have fired (retries included). */
+  /** Waits until every schedule that is due now has fired (retries included); later ones are left. */
   async drain(): Promise<void> {
-    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    for (;;) {
+      const now = this.options.clock.now();
+      const due = [...this.#inFlight].filter(([, s]) => s.fireAt <= now).map(([run]) => run);
+      if (due.length === 0) return;
+      await Promise.allSettled(due);
+    }
   }
 
   async #fire(schedule: Schedule): Promise<void> {
-    await this.options.clock.sleep((schedule.fireAt - this.options.clock.now()) / 1000);
     const key = this.#key(schedule.GroupName, schedule.Name);
+    const live = () => this.schedules.get(key) === schedule;
+    // Sleep a minute of simulated time at a time: a deleted schedule stops waiting within a minute
+    // (and no timer runs longer than Node's setTimeout allows).
+    for (let remaining = schedule.fireAt - this.options.clock.now(); remaining > 0 && live(); remaining = schedule.fireAt - this.options.clock.now()) {
+      await this.options.clock.sleep(Math.min(remaining / 1000, 60));
+    }
     // Deleted (or replaced) in the meantime, or disabled: nothing to do.
-    if (this.schedules.get(key) !== schedule || schedule.State !== 'ENABLED') return;
+    if (!live() || schedule.State !== 'ENABLED') return;
     const firing: Firing = { name: schedule.Name, groupName: schedule.GroupName, target: schedule.Target.Arn, firedAt: this.options.clock.now(), attempts: 0, status: 'invoked' };
     this.firings.push(firing);
     const payload = schedule.Target.Input === undefined ? {} : parseInput(schedule.Target.Input);

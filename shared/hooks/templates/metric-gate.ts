@@ -97,6 +97,8 @@ export function toReading(values: Record<string, number[]>): MetricReading {
   };
 }
 
+const ms = (value: number) => `${Math.round(value * 10) / 10} ms`;
+
 /** The decision, with the figures in the message: `error rate 2.50% > 1%`. */
 export function judgeReading(reading: MetricReading, config: MetricGateConfig): { passed: boolean; reason: string } {
   const { invocations, errors } = reading;
@@ -110,10 +112,10 @@ export function judgeReading(reading: MetricReading, config: MetricGateConfig): 
     if (reading.p99Ms === undefined) {
       if (invocations > 0) return { passed: false, reason: `no p99 Duration data for ${invocations} invocations` };
     } else if (reading.p99Ms > config.maxP99Ms) {
-      return { passed: false, reason: `p99 ${reading.p99Ms} ms > ${config.maxP99Ms} ms` };
+      return { passed: false, reason: `p99 ${ms(reading.p99Ms)} > ${config.maxP99Ms} ms` };
     }
   }
-  const p99Text = reading.p99Ms === undefined ? '' : `, p99 ${reading.p99Ms} ms`;
+  const p99Text = reading.p99Ms === undefined ? '' : `, p99 ${ms(reading.p99Ms)}`;
   return { passed: true, reason: `${rateText}${p99Text}` };
 }
 

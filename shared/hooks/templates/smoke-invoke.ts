@@ -72,9 +72,23 @@ export function readSmokeConfig(env: Env): SmokeCase[] {
   });
 }
 
+/** `function error Unhandled: TypeError: x is undefined` from the runtime's error payload (no stack trace). */
+export function describeFunctionError(response: VersionInvocation): string {
+  let detail = response.payload.slice(0, 300);
+  try {
+    const body = JSON.parse(response.payload) as { errorType?: unknown; errorMessage?: unknown };
+    if (body && typeof body.errorMessage === 'string') {
+      detail = `${typeof body.errorType === 'string' ? `${body.errorType}: ` : ''}${body.errorMessage.slice(0, 300)}`;
+    }
+  } catch {
+    // Not JSON: the raw text, cut.
+  }
+  return `function error ${response.functionError}: ${detail}`;
+}
+
 /** Why one response fails its case, or undefined. */
 export function judgeResponse(response: VersionInvocation, expectation: Expectation | undefined): string | undefined {
-  if (response.functionError) return `function error ${response.functionError}: ${response.payload.slice(0, 300)}`;
+  if (response.functionError) return describeFunctionError(response);
   if (!expectation) return undefined;
   if (expectation.contains !== undefined && !response.payload.includes(expectation.contains)) {
     return `response does not contain ${JSON.stringify(expectation.contains)}`;

@@ -15,7 +15,7 @@
 import { readBoolean, readEnum, readInt, readJson, readString, type Env } from './config.ts';
 import type { HookTarget } from './context.ts';
 import type { CheckResult } from './runner.ts';
-import type { InvokeVersion } from './smoke-invoke.ts';
+import { describeFunctionError, type InvokeVersion } from './smoke-invoke.ts';
 
 export type WarmUpConfig =
   | { mode: 'invoke'; invocations: number; concurrency: number; event: unknown; allowErrors: boolean }
@@ -67,7 +67,7 @@ async function warmByInvoking(target: HookTarget, config: Extract<WarmUpConfig, 
         const response = await ports.invoke(target.functionName, target.version, config.event);
         if (response.functionError) {
           errors++;
-          firstError ??= `function error ${response.functionError}: ${response.payload.slice(0, 200)}`;
+          firstError ??= describeFunctionError(response);
         }
       } catch (error) {
         errors++;

@@ -36,7 +36,8 @@ export interface E2EOptions {
 export function useEngine(options: E2EOptions = {}): E2E {
   const ctx = {} as E2E;
   beforeAll(async () => {
-    const engine = await startLocalEngine({ speed: options.speed ?? 10_000 });
+    // The handlers' Powertools logs stay quiet unless GLIDEPATH_LOG_LEVEL asks for them.
+    const engine = await startLocalEngine({ speed: options.speed ?? 10_000, logLevel: process.env.GLIDEPATH_LOG_LEVEL ?? 'SILENT' });
     // startLocalEngine has set AWS_ENDPOINT_URL*, the region and dummy credentials: `{}` reaches it.
     const clients = lazyClients();
     Object.assign(ctx, {

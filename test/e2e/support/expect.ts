@@ -25,16 +25,24 @@ export function explain(outcome: Outcome): string {
 /**
  * DESIGN §5: when a deployment ends its alias serves exactly one version — the target on
  * success, the current version otherwise — with no weights; and the alias's lock is released.
+ * `versions` default to the app's first two (every app starts with its alias on version 1).
  */
-export async function expectTerminalInvariant(ctx: E2E, app: App, outcome: Outcome, serves: 'target' | 'current'): Promise<void> {
-  const current = outcome.record?.currentVersion ?? app.versions[0];
-  const target = outcome.record?.targetVersion ?? app.versions[1];
+export async function expectTerminalInvariant(
+  ctx: E2E,
+  app: App,
+  outcome: Outcome,
+  serves: 'target' | 'current',
+  versions: { current: string; target: string } = { current: app.versions[0]!, target: app.versions[1]! },
+): Promise<void> {
   expect(outcome.status, explain(outcome)).not.toBe('RUNNING');
-  expect(outcome.alias.version, explain(outcome)).toBe(serves === 'target' ? target : current);
+  expect(outcome.alias.version, explain(outcome)).toBe(serves === 'target' ? versions.target : versions.current);
   expect(Object.values(outcome.alias.weights).filter((w) => w > 0), explain(outcome)).toEqual([]);
   if (outcome.record) {
     expect(['Succeeded', 'Failed', 'Stopped'], explain(outcome)).toContain(outcome.record.status);
     expect(outcome.record.weight, explain(outcome)).toBe(serves === 'target' ? 100 : 0);
+    // A refused request's record holds only what the request said; a started one, what Prepare read.
+    if (outcome.record.currentVersion !== '') expect(outcome.record.currentVersion).toBe(versions.current);
+    expect(outcome.record.targetVersion).toBe(versions.target);
   }
   expect(await getLock(ctx.store, app.functionName, app.alias)).toBeUndefined();
 }

@@ -142,9 +142,15 @@ describe('Handler: shift', () => {
     expect(mocks.ddb).not.toHaveReceivedCommand(UpdateCommand);
   });
 
-  it('an alarm in ALARM after the shift: fail with ALARM_ACTIVE (the state machine rolls back)', async () => {
+  it('an alarm in ALARM at the shift: fail with ALARM_ACTIVE without moving the alias (the state machine rolls back)', async () => {
     arrange(deploymentRecord(), [{ AlarmName: 'orders-5xx', StateValue: 'ALARM' }, { AlarmName: 'orders-p99', StateValue: 'OK' }]);
-    await expect(handler(setWeight10)).resolves.toMatchObject({ decision: 'fail', code: 'ALARM_ACTIVE', message: 'alarm orders-5xx is in ALARM', weight: 10 });
+    await expect(handler(setWeight10)).resolves.toMatchObject({ decision: 'fail', code: 'ALARM_ACTIVE', message: 'alarm orders-5xx is in ALARM', weight: 0, revisionId: 'rev-1' });
+    // The same with the carried target and RevisionId.
+    const carried = { ...setWeight10, target: { functionName: 'orders-api', alias: 'live', currentVersion: '7', targetVersion: '8', alarms: ['orders-5xx'] }, revisionId: 'rev-1' };
+    await expect(handler(carried)).resolves.toMatchObject({ decision: 'fail', code: 'ALARM_ACTIVE', revisionId: 'rev-1' });
+    await expect(handler(promote)).rejects.toMatchObject({ name: 'ALARM_ACTIVE' });
+    expect(mocks.lambda).not.toHaveReceivedCommand(UpdateAliasCommand);
+    expect(mocks.ddb).not.toHaveReceivedCommand(UpdateCommand);
   });
 
   it('INSUFFICIENT_DATA is not ALARM', async () => {

@@ -117,7 +117,10 @@ describe('smoke-invoke', () => {
     expect(calls.map((c) => c.qualifier)).toEqual(['8', '8']);
   });
   it('fails on a function error, a failed assertion, or another version answering', async () => {
-    expect(judgeResponse({ payload: '{"errorMessage":"boom"}', functionError: 'Unhandled' }, undefined)).toContain('function error Unhandled');
+    expect(judgeResponse({ payload: '{"errorType":"TypeError","errorMessage":"boom","trace":["at x"]}', functionError: 'Unhandled' }, undefined)).toBe(
+      'function error Unhandled: TypeError: boom',
+    );
+    expect(judgeResponse({ payload: 'Task timed out', functionError: 'Unhandled' }, undefined)).toBe('function error Unhandled: Task timed out');
     expect(judgeResponse({ payload: '{"statusCode":500}' }, { subset: { statusCode: 200 } })).toBe('$.statusCode: expected 200, got 500');
     expect(judgeResponse({ payload: 'plain' }, { contains: 'plan' })).toBe('response does not contain "plan"');
     const { invoke } = invoker(() => ({ payload: '{}', executedVersion: '7' }));
@@ -200,6 +203,7 @@ describe('metric-gate', () => {
     expect(judgeReading({ invocations: 100, errors: 5, p99Ms: 300 }, config)).toEqual({ passed: true, reason: 'error rate 5.00% (5/100), p99 300 ms' });
     expect(judgeReading({ invocations: 100, errors: 6, p99Ms: 10 }, config)).toEqual({ passed: false, reason: 'error rate 6.00% (6/100) > 5%' });
     expect(judgeReading({ invocations: 100, errors: 0, p99Ms: 301 }, config)).toEqual({ passed: false, reason: 'p99 301 ms > 300 ms' });
+    expect(judgeReading({ invocations: 2, errors: 0, p99Ms: 95.84068 }, { ...config, minInvocations: 1 }).reason).toBe('error rate 0.00% (0/2), p99 95.8 ms');
     expect(judgeReading({ invocations: 9, errors: 0 }, config)).toEqual({ passed: false, reason: '9 invocations < 10 needed' });
   });
   it('waits for enough invocations, polling until the wait is over', async () => {
