@@ -144,7 +144,7 @@ async function deploy(options: DeployOptions, io: CliIO): Promise<number> {
       ...(intervalMs === undefined ? {} : { intervalMs }),
     });
     if (final.interrupted) {
-      if (mode === 'human') io.stderr.write(`stopped watching; ${followHint(target, started.deploymentId)}`);
+      if (mode === 'human') io.stderr.write(`stopped watching (the deployment goes on). ${followHint(target, started.deploymentId)}`);
       return 130;
     }
     if (!final.snapshot.done && mode === 'human') io.stderr.write(`--timeout reached; the deployment goes on. ${followHint(target, started.deploymentId)}`);

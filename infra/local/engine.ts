@@ -132,6 +132,7 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     waysIn,
     async close() {
       sfn.stopAll();
+      waysIn.close();
       await endpoint.close();
       await dynamo.close();
       setClock(previousClock);

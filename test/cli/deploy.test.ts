@@ -4,6 +4,9 @@
  */
 import { GetAliasCommand } from '@aws-sdk/client-lambda';
 import { PutMetricAlarmCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cloudwatch,
@@ -30,7 +33,7 @@ describe('glidepath deploy / status / list against local up', () => {
     up = await startLocalUp({ speed: 600 });
     env = up.cliEnv;
     read = recordReader(up.env);
-    await Promise.all(['cli-human', 'cli-json', 'cli-watch', 'cli-rollback'].map((name) => createFunction(up.env, name)));
+    await Promise.all(['cli-human', 'cli-json', 'cli-watch', 'cli-rollback', 'cli-appspec', 'cli-sam', 'cli-request'].map((name) => createFunction(up.env, name)));
   }, 60_000);
   afterAll(async () => {
     await up?.stop();
@@ -136,6 +139,42 @@ describe('glidepath deploy / status / list against local up', () => {
     const out = await alias('cli-rollback');
     expect(out.FunctionVersion).toBe('1');
     expect(out.RoutingConfig?.AdditionalVersionWeights ?? {}).toEqual({});
+  }, 60_000);
+
+  it('deploys from an AppSpec, a SAM template and a request file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'glidepath-files-'));
+    writeFileSync(
+      join(dir, 'appspec.yaml'),
+      ['version: 0.0', 'Resources:', '  - api:', '      Type: AWS::Lambda::Function', '      Properties:', '        Name: cli-appspec', '        Alias: live', '        CurrentVersion: "1"', '        TargetVersion: "2"', ''].join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'template.yaml'),
+      [
+        'Transform: AWS::Serverless-2016-10-31',
+        'Resources:',
+        '  OrdersFunction:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties:',
+        '      FunctionName: cli-sam',
+        '      AutoPublishAlias: live',
+        '      DeploymentPreference:',
+        '        Type: Canary10Percent10Minutes',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(dir, 'request.json'), JSON.stringify({ functionName: 'cli-request', alias: 'live', targetVersion: '2', strategy: { type: 'TimeBasedLinear', percentage: 50, intervalMinutes: 1 } }));
+
+    const appspec = await runCli(['deploy', '--appspec', join(dir, 'appspec.yaml'), '--strategy', 'Linear10PercentEvery1Minute', '--wait', '--output', 'json'], env);
+    expect(appspec.code, appspec.stderr).toBe(0);
+    expect(json(appspec)).toMatchObject({ functionName: 'cli-appspec', status: 'Succeeded', strategy: 'Linear10PercentEvery1Minute' });
+
+    const sam = await runCli(['deploy', '--template', 'template.yaml', '--function', 'OrdersFunction', '--target', '2', '--wait', '--output', 'json'], { ...env }, { cwd: dir });
+    expect(sam.code, sam.stderr).toBe(0);
+    expect(json(sam)).toMatchObject({ functionName: 'cli-sam', alias: 'live', status: 'Succeeded', strategy: 'Canary10Percent10Minutes', currentVersion: '1' });
+
+    const request = await runCli(['deploy', '--request', join(dir, 'request.json'), '--wait'], env);
+    expect(request.code, request.stderr).toBe(0);
+    expect(request.stdout).toContain('cli-request:live version (current) → 2 with TimeBasedLinear50PercentEvery1Minute');
   }, 60_000);
 
   it('invalid input exits 2 before anything starts; JSON errors name the field', async () => {

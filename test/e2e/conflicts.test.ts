@@ -7,9 +7,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { UpdateAliasCommand } from '@aws-sdk/client-lambda';
+import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { getLock } from '../../shared/aws/deployment-store.ts';
-import { createApp, readAlias } from './support/app.ts';
+import { createApp, readAlias, uniqueName } from './support/app.ts';
 import { atWeight, control, deploy, requestFor, startDeployment, waitForEnd, waitForRecord } from './support/deploy.ts';
 import { useEngine } from './support/engine.ts';
 import { expectFailed, expectSucceeded, expectTerminalInvariant, gapsOf, weightsOf } from './support/expect.ts';
@@ -107,7 +108,7 @@ describe('a manual UpdateAlias during a bake', () => {
   });
 });
 
-describe('throttling from Lambda', () => {
+describe('throttling', () => {
   it('UpdateAlias throttled as often as the SDK retries: the state machine retries, the deployment succeeds', async () => {
     const app = await createApp(ctx.lambda, 'throttled');
     // The SDK tries 3 times per call (with its own backoff): 3 throttles fail the Task once with
@@ -147,5 +148,29 @@ describe('throttling from Lambda', () => {
     const failures = (history.events ?? []).filter((e) => e.type === 'TaskFailed').map((e) => e.taskFailedEventDetails);
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatchObject({ resource: 'Rollback', error: 'THROTTLED' });
+  });
+
+  it('CloudWatch throttling the alarm reads of a bake: the check is retried, the deployment goes on and succeeds', async () => {
+    const app = await createApp(ctx.lambda, 'throttled-alarms');
+    const alarm = uniqueName('quiet');
+    await ctx.cloudwatch.send(
+      new PutMetricAlarmCommand({ AlarmName: alarm, Namespace: 'Glidepath/E2E', MetricName: 'Unused', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' }),
+    );
+    ctx.engine.clock.speed = 1_000; // the 1-hour bake lasts 3.6 s real while the faults are answered
+    const started = await startDeployment(ctx, requestFor(app, { strategy: { type: 'TimeBasedCanary', percentage: 10, intervalMinutes: 60 }, alarms: [alarm] }));
+    await waitForRecord(ctx, started, 'baking at 10%', (r) => r.weight === 10 && r.stepIndex === 1);
+    ctx.engine.endpoint.faults.add({ service: 'cloudwatch', operation: 'DescribeAlarms', count: 3 });
+    await waitForRecord(ctx, started, 'the throttles answered', () => ctx.engine.endpoint.faults.list().length === 0, 10_000);
+    ctx.engine.clock.speed = SPEED;
+
+    const outcome = await waitForEnd(ctx, started, app);
+    expectSucceeded(outcome);
+    await expectTerminalInvariant(ctx, app, outcome, 'target');
+    expect(weightsOf(outcome.record)).toEqual([0, 10, 100]);
+    const history = await ctx.sfn.send(new GetExecutionHistoryCommand({ executionArn: outcome.executionArn, maxResults: 1000 }));
+    const failures = (history.events ?? []).filter((e) => e.type === 'TaskFailed').map((e) => e.taskFailedEventDetails);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ resource: 'CheckHealth', error: 'THROTTLED' });
+    expect(failures[0]?.cause).toContain('cloudwatch:DescribeAlarms');
   });
 });

@@ -3,17 +3,22 @@
  * resume and whose approval is released by approve; abort during a bake and at an approval;
  * promote (ends the bake in progress: one step per press); promote-full (straight to 100%);
  * pause and resume of a bake. Actions go through the CLI's own `sendControl` (the control core
- * with SDK clients). Bakes the test acts in are hours long (≥ 0.7 s real at speed 10,000), and
+ * with SDK clients). Bakes the test acts in are 12 hours long (4.3 s real at speed 10,000), and
  * every wait polls the record, so no action can race the clock.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { GlidepathError } from '../../shared/errors.ts';
 import { createApp } from './support/app.ts';
 import { atWeight, control, requestFor, startDeployment, waitForEnd, waitForRecord } from './support/deploy.ts';
 import { useEngine } from './support/engine.ts';
 import { expectFailed, expectSucceeded, expectTerminalInvariant, gapsOf, weightsOf } from './support/expect.ts';
 
-const ctx = useEngine({ speed: 10_000 });
+const SPEED = 10_000;
+const ctx = useEngine({ speed: SPEED });
+
+afterEach(() => {
+  ctx.engine.clock.speed = SPEED;
+});
 
 const HOURS_12 = 12 * 3600;
 const longLinear = { type: 'TimeBasedLinear', percentage: 25, intervalMinutes: 720 };
@@ -118,7 +123,7 @@ describe('promote and promote-full', () => {
 describe('pause and resume', () => {
   it('a paused bake holds its weight past the bake’s end; resume goes on from there to success', async () => {
     const app = await createApp(ctx.lambda, 'pause');
-    const bakeSeconds = 7200; // 0.72 s real at speed 10,000
+    const bakeSeconds = HOURS_12;
     const started = await startDeployment(ctx, requestFor(app, { strategy: { steps: [{ setWeight: 10 }, { bake: bakeSeconds }, { setWeight: 100 }] } }));
     const baking = await waitForRecord(ctx, started, 'baking at 10%', (r) => r.weight === 10 && r.stepIndex === 1);
     expect(await control(ctx, started.deploymentId, 'pause')).toMatchObject({ action: 'pause' });
@@ -128,9 +133,11 @@ describe('pause and resume', () => {
     // A second pause is refused: it is paused already.
     await expect(control(ctx, started.deploymentId, 'pause')).rejects.toMatchObject({ code: 'INVALID_CONTROL_ACTION' });
 
-    // Let the clock run past the end of the bake: the deployment stays paused at 10%.
+    // Run the clock fast past the end of the bake: the deployment stays paused at 10%.
     const bakeEnd = Date.parse(baking.stepStartedAt!) + bakeSeconds * 1000;
+    ctx.engine.clock.speed = 1_000_000;
     await waitForRecord(ctx, started, 'the clock past the bake', () => ctx.engine.clock.now() > bakeEnd + 60_000);
+    ctx.engine.clock.speed = SPEED;
     const still = await waitForRecord(ctx, started, 'still paused', () => true);
     expect(still).toMatchObject({ status: 'Paused', weight: 10, stepIndex: 1 });
     expect(weightsOf(still)).toEqual([0, 10]);

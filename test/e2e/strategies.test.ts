@@ -88,9 +88,9 @@ describe('custom time-based strategies', () => {
 });
 
 describe('weights spaced by the bakes, on a slow clock', () => {
-  /** Speed 200: a bake ends within 5 ms real of its time; 20 simulated seconds = 100 ms real of slack. */
+  /** Speed 200: a bake's checks are 50 ms real apart; 30 simulated seconds = 150 ms real of slack per step. */
   const SLOW = 200;
-  const SLACK = 20;
+  const SLACK = 30;
 
   it('Canary10Percent5Minutes: 10% then 100% 300 s later (± handler time)', async () => {
     const app = await createApp(ctx.lambda, 'slow-canary');

@@ -139,7 +139,7 @@ export class LocalCodeDeploy {
         execution.status = 'Failed';
         return 'Failed';
       }
-      const outcome = await Promise.race([reported, this.options.clock.sleep(Math.min(remaining / 1000, 60)).then(() => undefined)]);
+      const outcome = await Promise.race([reported, this.options.clock.sleep(Math.min(remaining / 1000, 60, Math.max(1, this.options.clock.speed))).then(() => undefined)]);
       if (outcome) return outcome;
     }
   }

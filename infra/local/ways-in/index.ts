@@ -63,6 +63,7 @@ export class LocalWaysIn {
   scheduler!: LocalScheduler;
   codeDeploy!: LocalCodeDeploy;
   template!: ParsedTemplate;
+  readonly #clients: { destroy(): void }[] = [];
 
   constructor(readonly options: WaysInOptions) {
     this.s3 = new LocalS3(options.clock, options.region);
@@ -79,6 +80,8 @@ export class LocalWaysIn {
     const config = { endpoint: a.url, region, credentials: a.credentials };
     const ddb = DynamoDBDocumentClient.from(new DynamoDBClient(config), { marshallOptions: { removeUndefinedValues: true } });
     const lambda = new LambdaClient(config);
+    const sfn = new SFNClient(config);
+    this.#clients.push(ddb, lambda, sfn);
     const store = { ddb, tableName: a.tableName };
     this.template = loadTemplate(a.templatePath);
 
@@ -100,7 +103,7 @@ export class LocalWaysIn {
 
     this.events = new LocalEventBridge({ clock, region, accountId, rules, invoke: a.invoke, ...(a.log ? { log: a.log } : {}) });
     this.scheduler = new LocalScheduler({ clock, region, accountId, invoke: a.invoke });
-    const statusDeps = hookStatusDeps({ ddb, sfn: new SFNClient(config) }, a.tableName);
+    const statusDeps = hookStatusDeps({ ddb, sfn }, a.tableName);
     this.codeDeploy = new LocalCodeDeploy({
       clock,
       invoke: a.invoke,
@@ -130,8 +133,14 @@ export class LocalWaysIn {
     return this;
   }
 
-  /** Waits for event deliveries, due schedules and CodeDeploy deployments in flight. */
+  /** Waits for event deliveries and for the schedules that are due to have fired. */
   async drain(): Promise<void> {
     await Promise.all([this.events.drain(), this.scheduler.drain()]);
+  }
+
+  /** Drops pending schedules (their waits end at their next wake) and the engine-side clients. */
+  close(): void {
+    this.scheduler?.schedules.clear();
+    for (const client of this.#clients.splice(0)) client.destroy();
   }
 }

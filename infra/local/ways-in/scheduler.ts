@@ -145,10 +145,10 @@ export class LocalScheduler {
   async #fire(schedule: Schedule): Promise<void> {
     const key = this.#key(schedule.GroupName, schedule.Name);
     const live = () => this.schedules.get(key) === schedule;
-    // Sleep a minute of simulated time at a time: a deleted schedule stops waiting within a minute
-    // (and no timer runs longer than Node's setTimeout allows).
+    // Sleep in short steps (at most a simulated minute, about a real second): a deleted schedule
+    // stops waiting soon, and no long timer outlives the engine.
     for (let remaining = schedule.fireAt - this.options.clock.now(); remaining > 0 && live(); remaining = schedule.fireAt - this.options.clock.now()) {
-      await this.options.clock.sleep(Math.min(remaining / 1000, 60));
+      await this.options.clock.sleep(Math.min(remaining / 1000, 60, Math.max(1, this.options.clock.speed)));
     }
     // Deleted (or replaced) in the meantime, or disabled: nothing to do.
     if (!live() || schedule.State !== 'ENABLED') return;

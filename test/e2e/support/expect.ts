@@ -79,7 +79,6 @@ export function gapsOf(record: DeploymentRecord | undefined): number[] {
  * bake plus the handlers' real time × speed.)
  */
 export function expectWeightsOverTime(record: DeploymentRecord | undefined, expected: number[], bakes: number[], slack: number): void {
-  if (process.env.E2E_LOG_GAPS) console.log("gaps", gapsOf(record).map((g, i) => (g - (bakes[i] ?? 0)).toFixed(1)).join(" "));
   expect(weightsOf(record)).toEqual(expected);
   const gaps = gapsOf(record);
   expect(gaps).toHaveLength(bakes.length);

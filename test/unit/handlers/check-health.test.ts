@@ -106,6 +106,12 @@ describe('Handler: check-health', () => {
     await expect(handler(bake)).resolves.toMatchObject({ decision: 'wait' });
   });
 
+  it('CloudWatch throttled: THROTTLED, so the state machine retries the check (a throttle says nothing about the alarms)', async () => {
+    arrange(baking());
+    mocks.cloudwatch.on(DescribeAlarmsCommand).rejects(awsError('Throttling', 'Rate exceeded'));
+    await expect(handler(bake)).rejects.toMatchObject({ name: 'THROTTLED' });
+  });
+
   it('abort → fail MANUAL_STOP; pause → pause', async () => {
     arrange(baking({ signals: { abort: 'T-abort', pause: 'T-pause' } }));
     await expect(handler(bake)).resolves.toMatchObject({ decision: 'fail', code: 'MANUAL_STOP' });
