@@ -8,6 +8,9 @@
  */
 import { setClock, type Clock } from '../../shared/clock.ts';
 
+/** The longest delay setTimeout honours (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** What the local engine needs from a clock: the shared `Clock` plus speed and simulated sleeps. */
 export interface EngineClock extends Clock {
   /** Simulated seconds per real second (`Infinity`: time moves only through `advance`). */
@@ -102,7 +105,8 @@ export class SimulatedClock implements EngineClock {
     }
     // At Infinity speed only `advance` moves time: the sleeper waits for it, without a timer.
     if (this.#speed === Infinity) return;
-    sleeper.timer = setTimeout(() => this.#schedule(sleeper), Math.ceil(remaining / this.#speed));
+    // Node fires a timer over 2^31-1 ms at once: wait in slices no longer than that.
+    sleeper.timer = setTimeout(() => this.#schedule(sleeper), Math.min(MAX_TIMER_MS, Math.ceil(remaining / this.#speed)));
   }
 
   #wake(sleeper: Sleeper): void {

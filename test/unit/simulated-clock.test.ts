@@ -94,4 +94,19 @@ describe('Class: SimulatedClock', () => {
       expect(Math.abs(now() - Date.now())).toBeLessThan(1000);
     });
   });
+  describe('Method: sleep', () => {
+    it('keeps a sleep longer than Node\'s longest timer asleep, and wakes it when advanced past', async () => {
+      const clock = new SimulatedClock({ start: START, speed: 1 });
+      let woke = false;
+      const thirtyDays = 30 * 24 * 3600;
+      const sleeping = clock.sleep(thirtyDays).then(() => {
+        woke = true;
+      });
+      await new Promise((r) => setTimeout(r, 30));
+      expect(woke).toBe(false);
+      clock.advance(thirtyDays);
+      await sleeping;
+      expect(woke).toBe(true);
+    });
+  });
 });
