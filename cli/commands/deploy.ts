@@ -77,7 +77,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--target <version>', 'published version to move to')
     .option('--appspec <file>', 'a CodeDeploy AppSpec (YAML or JSON)')
     .option('--template <file>', 'a SAM template; use with --function <LogicalId>')
-    .option('--request <file>', 'a deployment request (JSON or YAML, DESIGN §3)')
+    .option('--request <file>', 'a deployment request file (JSON or YAML: functionName, alias, targetVersion, strategy, …)')
     .option('--before-hook <function>', 'BeforeAllowTraffic hook function')
     .option('--after-hook <function>', 'AfterAllowTraffic hook function')
     .option('--step-hook <function>', 'hook run after every traffic increase')

@@ -33,7 +33,7 @@ describe('glidepath deploy / status / list against local up', () => {
     up = await startLocalUp({ speed: 600 });
     env = up.cliEnv;
     read = recordReader(up.env);
-    await Promise.all(['cli-human', 'cli-json', 'cli-watch', 'cli-rollback', 'cli-appspec', 'cli-sam', 'cli-request'].map((name) => createFunction(up.env, name)));
+    await Promise.all(['cli-human', 'cli-json', 'cli-watch', 'cli-rollback', 'cli-appspec', 'cli-sam', 'cli-request', 'cli-timeout'].map((name) => createFunction(up.env, name)));
   }, 60_000);
   afterAll(async () => {
     await up?.stop();
@@ -192,6 +192,16 @@ describe('glidepath deploy / status / list against local up', () => {
     expect(latest.stderr).toContain('targetVersion');
     const output = await runCli(['list', '--output', 'yaml'], env);
     expect(output.code).toBe(2);
+  }, 60_000);
+
+  it('--timeout ends the wait with exit 6 while the deployment goes on', async () => {
+    const result = await runCli(['deploy', '--strategy', '{"steps":[{"setWeight":10},{"bake":"12h"},{"setWeight":100}]}', '--function', 'cli-timeout', '--alias', 'live', '--target', '2', '--wait', '--timeout', '2s'], env);
+    expect(result.code).toBe(6);
+    expect(result.stderr).toContain('--timeout reached; the deployment goes on');
+    const id = startedId(result.stdout);
+    expect((await read(id))?.status).toBe('InProgress');
+    const aborted = await runCli(['abort', id, '--wait', '--timeout', '20s'], env);
+    expect(aborted.code, aborted.stderr).toBe(0);
   }, 60_000);
 
   it('a deployment Prepare refuses (no such function) exits 1 with the reason', async () => {
