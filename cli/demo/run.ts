@@ -127,7 +127,7 @@ export async function runDemo(io: CliIO, options: DemoOptions = {}): Promise<num
       human && io.stdout.isTTY === true ? new LiveDisplay(io, { events: 4, extra: () => [style.dim(describeTraffic(traffic.snapshot()))] }) : human ? new PlainDisplay(io) : { update() {}, finish() {} };
 
     const phases: Phase[] = [];
-    const deployPhase = async (title: string, request: DeploymentRequest): Promise<Phase> => {
+    const deployPhase = async (title: string, request: DeploymentRequest): Promise<void> => {
       say(style.bold(title));
       const before = traffic.snapshot();
       const start = await startDeployment(target, request);
@@ -137,10 +137,9 @@ export async function runDemo(io: CliIO, options: DemoOptions = {}): Promise<num
       say(describeTraffic(phase.traffic));
       say('');
       phases.push(phase);
-      return phase;
     };
 
-    const first = await deployPhase(`1. Deploy version ${v2} with Canary10Percent5Minutes`, {
+    await deployPhase(`1. Deploy version ${v2} with Canary10Percent5Minutes`, {
       functionName: DEMO_FUNCTION,
       alias: DEMO_ALIAS,
       currentVersion: v1,
@@ -165,7 +164,7 @@ export async function runDemo(io: CliIO, options: DemoOptions = {}): Promise<num
       }),
     );
     say(`Published version ${v3} (a bug on real orders; health checks still pass), hook ${DEMO_HOOK}, alarm ${DEMO_FUNCTION}-v${v3}-errors`);
-    const second = await deployPhase(`2. Deploy faulty version ${v3} with Canary10Percent5Minutes and a BeforeAllowTraffic hook`, {
+    await deployPhase(`2. Deploy faulty version ${v3} with Canary10Percent5Minutes and a BeforeAllowTraffic hook`, {
       functionName: DEMO_FUNCTION,
       alias: DEMO_ALIAS,
       currentVersion: v2,

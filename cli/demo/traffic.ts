@@ -85,7 +85,7 @@ export class TrafficGenerator {
 export function describeTraffic(counts: TrafficCounts): string {
   const versions = Object.entries(counts.byVersion)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([v, c]) => `v${v} ${c.requests}${c.errors ? ` (${c.errors} errors)` : ''}`)
+    .map(([v, c]) => `v${v} ${c.requests}${c.errors ? ` (${c.errors} error${c.errors === 1 ? '' : 's'})` : ''}`)
     .join(', ');
   return `traffic: ${counts.requests} requests${versions ? ` — ${versions}` : ''}`;
 }
