@@ -57,7 +57,7 @@ export function describeStart(started: Started, io: CliIO): string {
   const r = started.request;
   const plan = planDeployment(r);
   const bakes = plan.totalBakeSeconds > 0 ? `, ${formatDuration(plan.totalBakeSeconds)} of bakes` : '';
-  const versions = `version ${r.currentVersion ?? '(current)'} → ${r.targetVersion}`;
+  const versions = `${r.currentVersion ? `version ${r.currentVersion}` : 'the version it serves'} → version ${r.targetVersion}`;
   return `Started ${style.bold(started.deploymentId)}: ${r.functionName}:${r.alias} ${versions} with ${plan.strategy} (${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}${bakes})\n`;
 }
 

@@ -48,7 +48,7 @@ describe('glidepath deploy / status / list against local up', () => {
     );
     expect(result.code, result.stderr).toBe(0);
     const id = startedId(result.stdout);
-    expect(result.stdout).toContain('cli-human:live version 1 → 2 with Canary10Percent5Minutes (3 steps, 5m of bakes)');
+    expect(result.stdout).toContain('cli-human:live version 1 → version 2 with Canary10Percent5Minutes (3 steps, 5m of bakes)');
     expect(result.stdout).toMatch(new RegExp(`${id} InProgress  weight 10%`));
     expect(result.stdout).toMatch(/Succeeded in \S+: live serves version 2/);
     expect(result.stdout).not.toMatch(/\u001b\[/);
@@ -174,7 +174,7 @@ describe('glidepath deploy / status / list against local up', () => {
 
     const request = await runCli(['deploy', '--request', join(dir, 'request.json'), '--wait'], env);
     expect(request.code, request.stderr).toBe(0);
-    expect(request.stdout).toContain('cli-request:live version (current) → 2 with TimeBasedLinear50PercentEvery1Minute');
+    expect(request.stdout).toContain('cli-request:live the version it serves → version 2 with TimeBasedLinear50PercentEvery1Minute');
   }, 60_000);
 
   it('invalid input exits 2 before anything starts; JSON errors name the field', async () => {
