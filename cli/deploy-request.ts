@@ -4,8 +4,6 @@
  * `--appspec <file>`, `--template <file> --function <LogicalId>`, `--request <file>` (the request
  * itself, JSON or YAML). Flags given next to a file override what the file says.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parseRequest } from '../shared/validate.ts';
 import { readAppSpec } from '../shared/readers/appspec.ts';
@@ -13,6 +11,7 @@ import { readSamTemplate, samRequestWithStrategy } from '../shared/readers/sam.t
 import type { DeploymentRequest } from '../shared/model/request.ts';
 import { APPSPEC_DEFAULT_STRATEGY, parseStrategyFlag } from './commands/plan.ts';
 import { usageError, type CliIO } from './context.ts';
+import { readFlagFile } from './options.ts';
 
 export interface DeployFlags {
   strategy?: string;
@@ -33,15 +32,6 @@ export interface DeployFlags {
   hookTimeout?: string;
   finalBake?: string;
   description?: string;
-}
-
-function readInput(io: CliIO, flag: string, file: string): string {
-  try {
-    return readFileSync(resolve(io.cwd, file), 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
-    throw usageError(flag, `cannot read ${file} (${reason})`);
-  }
 }
 
 function integerFlag(flag: string, value: string | undefined): number | undefined {
@@ -73,7 +63,7 @@ export function buildDeployRequest(flags: DeployFlags, io: CliIO): BuiltRequest 
   });
 
   if (flags.appspec !== undefined) {
-    const appSpec = readAppSpec(readInput(io, '--appspec', flags.appspec));
+    const appSpec = readAppSpec(readFlagFile(io, '--appspec', flags.appspec));
     if (strategy === undefined) {
       warnings.push(`the AppSpec names no deployment configuration and --strategy was not given: deploying ${APPSPEC_DEFAULT_STRATEGY}`);
     }
@@ -83,12 +73,12 @@ export function buildDeployRequest(flags: DeployFlags, io: CliIO): BuiltRequest 
     Object.assign(request, versions());
   } else if (flags.template !== undefined) {
     if (flags.function === undefined) throw usageError('--function', "is required with --template (the function's logical id)");
-    const read = readSamTemplate(readInput(io, '--template', flags.template), flags.function);
+    const read = readSamTemplate(readFlagFile(io, '--template', flags.template), flags.function);
     request = { ...samRequestWithStrategy(read, strategy as never), ...versions() };
     if (flags.functionName !== undefined) request.functionName = flags.functionName;
     if (flags.alias !== undefined) request.alias = flags.alias;
   } else if (flags.request !== undefined) {
-    const text = readInput(io, '--request', flags.request);
+    const text = readFlagFile(io, '--request', flags.request);
     let parsed: unknown;
     try {
       parsed = parseYaml(text);

@@ -5,6 +5,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from '../infra/local/process-alive.ts';
 import type { CliIO } from './context.ts';
 
 export const STATE_FILE = 'local.json';
@@ -40,15 +41,6 @@ export function stateFilePath(io: Pick<CliIO, 'env' | 'cwd'>): string {
   return join(stateDir(io), STATE_FILE);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Writes the file atomically (a reader never sees half of it). */
 export function writeLocalState(path: string, state: LocalState): void {
   mkdirSync(join(path, '..'), { recursive: true });
@@ -76,5 +68,5 @@ export function readLocalState(io: Pick<CliIO, 'env' | 'cwd'>): LocalState | und
     return undefined;
   }
   if (state?.version !== 1 || typeof state.url !== 'string' || typeof state.pid !== 'number') return undefined;
-  return alive(state.pid) ? state : undefined;
+  return processAlive(state.pid) ? state : undefined;
 }

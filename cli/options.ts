@@ -1,7 +1,9 @@
-/** Flag parsing shared by the deployment commands: `--output`, `--speed`, `--timeout`, `--interval`. */
+/** Flag parsing shared by the commands: `--output`, `--speed`, `--timeout`, `--interval`, and the files flags name. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { durationToSeconds, DURATION_PATTERN } from '../shared/model/request.ts';
-import { usageError } from './context.ts';
+import { usageError, type CliIO } from './context.ts';
 import type { OutputMode } from './view/display.ts';
 
 export interface CommonFlags {
@@ -47,6 +49,16 @@ export function parseIntervalMs(value: string | undefined): number | undefined {
   const ms = Number(value);
   if (!Number.isFinite(ms) || ms < 10) throw usageError('--interval', `must be a number of milliseconds of at least 10, got ${value}`);
   return ms;
+}
+
+/** The text of the file `flag` names (relative to the working directory); a usage error when it cannot be read. */
+export function readFlagFile(io: CliIO, flag: string, file: string): string {
+  try {
+    return readFileSync(resolve(io.cwd, file), 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+    throw usageError(flag, `cannot read ${file} (${reason})`);
+  }
 }
 
 /** Collects a repeatable option into a list. */

@@ -4,7 +4,7 @@
  * (a push, a schedule) deploys them.
  */
 import { groupSchema, type DeploymentGroup } from './model/group.ts';
-import type { DeploymentRequest } from './model/request.ts';
+import { DEPLOYMENT_SETTINGS, type DeploymentRequest } from './model/request.ts';
 import { parseRequest, parseWith, REQUEST_UNION_RULES, requestFieldCode } from './validate.ts';
 import type { ValidationCode } from './describe.ts';
 import { compileStrategy } from './strategies/index.ts';
@@ -49,10 +49,9 @@ export function groupRequest(group: DeploymentGroup, deployment: GroupDeployment
     functionName: group.function,
     alias: group.alias,
     targetVersion: deployment.targetVersion,
-    strategy: group.strategy,
   };
   if (deployment.currentVersion !== undefined) request.currentVersion = deployment.currentVersion;
-  for (const key of ['hooks', 'hookTimeoutSeconds', 'alarms', 'alarmPolicy', 'finalBake', 'windows'] as const) {
+  for (const key of DEPLOYMENT_SETTINGS) {
     if (group[key] !== undefined) request[key] = group[key];
   }
   const description = deployment.description ?? group.description;

@@ -4,8 +4,6 @@
  * A group file is YAML or JSON, validated like a request: the first field that breaks a rule is
  * named with the rule (exit code 2).
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { deleteGroup, getGroupItem, listGroupItems, putGroup } from '../../shared/aws/group-store.ts';
@@ -15,7 +13,7 @@ import type { DeploymentGroup, GroupItem } from '../../shared/model/group.ts';
 import { describeWindow } from '../../shared/windows.ts';
 import { usageError, type CliContext, type CliIO } from '../context.ts';
 import { CliFailure, EXIT_CODES, explainUnreachable, failWith } from '../exit-codes.ts';
-import { addOutputOption, outputMode, wantsJson, type CommonFlags } from '../options.ts';
+import { addOutputOption, outputMode, readFlagFile, wantsJson, type CommonFlags } from '../options.ts';
 import { addTargetOptions, requireTable, resolveTarget, type Target, type TargetOptions } from '../target.ts';
 
 interface GroupOptions extends TargetOptions, CommonFlags {
@@ -23,12 +21,7 @@ interface GroupOptions extends TargetOptions, CommonFlags {
 }
 
 function readGroupFile(io: CliIO, file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(resolve(io.cwd, file), 'utf8');
-  } catch (error) {
-    throw usageError('--file', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
+  const text = readFlagFile(io, '--file', file);
   try {
     return parseYaml(text) as unknown;
   } catch (error) {

@@ -5,8 +5,6 @@
  *   glidepath plan --appspec <file> [--strategy …]
  *   glidepath plan --template <template.yaml> --function <LogicalId> [--strategy …]
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parsePlanningRequest } from '../../shared/validate.ts';
 import { planPreview } from '../../shared/planner.ts';
@@ -15,6 +13,7 @@ import { readSamTemplate, samRequestWithStrategy } from '../../shared/readers/sa
 import type { PlanPreview } from '../../shared/model/plan.ts';
 import { ruleViolation } from '../../shared/describe.ts';
 import { reportError, usageError, useColour, type CliContext, type CliIO } from '../context.ts';
+import { readFlagFile } from '../options.ts';
 import { COLOUR, PLAIN, renderPlanTable } from '../plan-table.ts';
 
 export interface PlanOptions {
@@ -43,15 +42,6 @@ export function parseStrategyFlag(value: string): unknown {
   }
 }
 
-function readInput(io: CliIO, flag: string, file: string): string {
-  try {
-    return readFileSync(resolve(io.cwd, file), 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
-    throw usageError(flag, `cannot read ${file} (${reason})`);
-  }
-}
-
 /** Flags that were given, as request fields. */
 function flagFields(options: PlanOptions, withFunction: boolean): Record<string, string> {
   const out: Record<string, string> = {};
@@ -71,14 +61,14 @@ export function planFromOptions(options: PlanOptions, io: CliIO): PlanPreview {
   let request: Record<string, unknown>;
   const warnings: string[] = [];
   if (options.appspec !== undefined) {
-    const appSpec = readAppSpec(readInput(io, '--appspec', options.appspec));
+    const appSpec = readAppSpec(readFlagFile(io, '--appspec', options.appspec));
     if (strategy === undefined) {
       warnings.push(`the AppSpec names no deployment configuration and --strategy was not given: planned ${APPSPEC_DEFAULT_STRATEGY}`);
     }
     request = { ...appSpec, ...flagFields(options, true), strategy: strategy ?? APPSPEC_DEFAULT_STRATEGY };
   } else if (options.template !== undefined) {
     if (options.function === undefined) throw usageError('--function', "is required with --template (the function's logical id)");
-    const read = readSamTemplate(readInput(io, '--template', options.template), options.function);
+    const read = readSamTemplate(readFlagFile(io, '--template', options.template), options.function);
     request = { ...samRequestWithStrategy(read, strategy), ...flagFields(options, false) };
   } else {
     if (strategy === undefined) throw usageError('strategy', 'is required: give --strategy, --appspec or --template');

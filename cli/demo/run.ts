@@ -9,14 +9,7 @@
  * 4. prints both timelines (weight over time, with events) and exits 0 if all went as told.
  */
 import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
-import {
-  CreateAliasCommand,
-  CreateFunctionCommand,
-  GetAliasCommand,
-  PublishVersionCommand,
-  UpdateFunctionCodeCommand,
-  type LambdaClient,
-} from '@aws-sdk/client-lambda';
+import { GetAliasCommand } from '@aws-sdk/client-lambda';
 import type { DeploymentRequest } from '../../shared/model/request.ts';
 import type { CliIO } from '../context.ts';
 import { EXIT_CODES } from '../exit-codes.ts';
@@ -27,6 +20,7 @@ import { LiveDisplay, PlainDisplay, type Display, type OutputMode } from '../vie
 import { styleFor } from '../view/style.ts';
 import { renderTimeline } from '../view/timeline.ts';
 import { watchDeployment } from '../watch.ts';
+import { createFunctionWithVersions, createNodeFunction, publishCode } from './functions.ts';
 import { ordersSource, sampleSource, zipHandler } from './samples.ts';
 import { describeTraffic, TrafficGenerator, type TrafficCounts } from './traffic.ts';
 
@@ -69,12 +63,6 @@ function errorAlarm(version: string) {
   });
 }
 
-async function publish(lambda: LambdaClient): Promise<string> {
-  const out = await lambda.send(new PublishVersionCommand({ FunctionName: DEMO_FUNCTION }));
-  if (!out.Version) throw new Error('PublishVersion returned no version');
-  return out.Version;
-}
-
 export async function runDemo(io: CliIO, options: DemoOptions = {}): Promise<number> {
   const mode = options.mode ?? 'human';
   const human = mode === 'human';
@@ -103,20 +91,12 @@ export async function runDemo(io: CliIO, options: DemoOptions = {}): Promise<num
     say(style.bold(`Glidepath demo — local engine on ${engine.url}, clock ×${engine.clock.speed} (a 5-minute bake takes ${(300 / engine.clock.speed).toFixed(1)} s)`));
     say('');
     const { lambda, cloudwatch } = clients;
-    await lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: DEMO_FUNCTION,
-        Runtime: 'nodejs22.x',
-        Handler: 'index.handler',
-        Role: ROLE,
-        Code: { ZipFile: zipHandler(ordersSource({ name: 'v1', faulty: false })) },
-        Description: 'Glidepath demo: a small orders API',
-      }),
-    );
-    const v1 = await publish(lambda);
-    await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: DEMO_FUNCTION, ZipFile: zipHandler(ordersSource({ name: 'v2', faulty: false })) }));
-    const v2 = await publish(lambda);
-    await lambda.send(new CreateAliasCommand({ FunctionName: DEMO_FUNCTION, Name: DEMO_ALIAS, FunctionVersion: v1 }));
+    const [v1, v2] = (await createFunctionWithVersions(
+      lambda,
+      { name: DEMO_FUNCTION, role: ROLE, description: 'Glidepath demo: a small orders API' },
+      ['v1', 'v2'].map((name) => zipHandler(ordersSource({ name, faulty: false }))),
+      DEMO_ALIAS,
+    )) as [string, string];
     await cloudwatch.send(errorAlarm(v2));
     say(`Created ${style.bold(DEMO_FUNCTION)} (versions ${v1} and ${v2}), alias ${style.bold(DEMO_ALIAS)} → ${v1}, alarm ${DEMO_FUNCTION}-v${v2}-errors`);
     traffic.start();
@@ -149,19 +129,17 @@ export async function runDemo(io: CliIO, options: DemoOptions = {}): Promise<num
       description: 'glidepath demo: a good release',
     });
 
-    await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: DEMO_FUNCTION, ZipFile: zipHandler(ordersSource({ name: 'v3', faulty: true })) }));
-    const v3 = await publish(lambda);
+    const v3 = await publishCode(lambda, DEMO_FUNCTION, zipHandler(ordersSource({ name: 'v3', faulty: true })));
     await cloudwatch.send(errorAlarm(v3));
-    await lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: DEMO_HOOK,
-        Runtime: 'nodejs22.x',
-        Handler: 'index.handler',
-        Role: ROLE,
-        Code: { ZipFile: zipHandler(sampleSource('smoke-hook.mjs')) },
-        Environment: { Variables: { TARGET_FUNCTION: `${DEMO_FUNCTION}:${v3}` } },
-        Description: 'Glidepath demo: BeforeAllowTraffic smoke test, CodeDeploy style',
-      }),
+    await createNodeFunction(
+      lambda,
+      {
+        name: DEMO_HOOK,
+        role: ROLE,
+        description: 'Glidepath demo: BeforeAllowTraffic smoke test, CodeDeploy style',
+        environment: { TARGET_FUNCTION: `${DEMO_FUNCTION}:${v3}` },
+      },
+      zipHandler(sampleSource('smoke-hook.mjs')),
     );
     say(`Published version ${v3} (a bug on real orders; health checks still pass), hook ${DEMO_HOOK}, alarm ${DEMO_FUNCTION}-v${v3}-errors`);
     await deployPhase(`2. Deploy faulty version ${v3} with Canary10Percent5Minutes and a BeforeAllowTraffic hook`, {

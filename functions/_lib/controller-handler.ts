@@ -27,8 +27,7 @@ import {
 import { toGlidepathError } from '../../shared/aws/sdk-errors.ts';
 import { parseTaskInput } from '../../shared/deployment/schemas.ts';
 import type { HandlerEnv, Notes } from '../../shared/deployment/env.ts';
-
-export const METRICS_NAMESPACE = 'Glidepath';
+import { METRICS_NAMESPACE } from './constants.ts';
 
 export function envFromProcess(env: NodeJS.ProcessEnv = process.env): HandlerEnv {
   const tableName = env.TABLE_NAME;

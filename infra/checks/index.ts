@@ -38,6 +38,9 @@ export const CALLS_NOT_MADE: Record<string, Record<string, string>> = {
   HookStatusFunction: {
     'dynamodb:PutItem': 'DynamoHookStore.create (shared/aws/hook-store.ts): only run-hook registers hook executions',
   },
+  ReconcileFunction: {
+    'states:SendTaskSuccess': "release() (shared/deployment/control.ts) answers operators' releases with success; reconcile only fails waits (failWaitingStep)",
+  },
 };
 
 /** IAM grants compared with the code of every function whose handler exists (handlerPaths reports the others). */

@@ -16,6 +16,8 @@ import { createInvoker, type ControllerFunctions } from './invoker.ts';
 import { SimulatedClock } from './clock.ts';
 import { startEndpoint } from './endpoint/index.ts';
 import { LocalWaysIn } from './ways-in/index.ts';
+import { executionStatusChange, PUBLISHED_STATUSES } from './sfn/status-events.ts';
+import { alarmStateChange } from './endpoint/cloudwatch/state-events.ts';
 
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_STATE_MACHINE_NAME = 'glidepath-deployment';
@@ -94,7 +96,21 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     [...stack.functions.values()].map((fn) => [fn.localName, fn]),
   );
   const invoke = createInvoker({ controllers, region, accountId: LOCAL_ACCOUNT });
-  const sfn = new LocalStepFunctions({ region, accountId: LOCAL_ACCOUNT, clock, invoke });
+  // As on AWS, Step Functions and CloudWatch tell EventBridge of status and state changes, and
+  // template.yaml's rules deliver them (to reconcile). Not while the engine shuts down.
+  let closing = false;
+  const sfn = new LocalStepFunctions({
+    region,
+    accountId: LOCAL_ACCOUNT,
+    clock,
+    invoke,
+    onExecutionEnd: (execution) => {
+      if (!closing && PUBLISHED_STATUSES.includes(execution.status)) waysIn.events?.publish(executionStatusChange(execution));
+    },
+  });
+  endpoint.cloudwatch.alarms.onStateChange = (change) => {
+    if (!closing) waysIn.events?.publish(alarmStateChange(change));
+  };
   endpoint.registerJsonService('AWSStepFunctions', (op, body) => handleSfnOperation(sfn, op, body as Record<string, unknown>));
 
   let definition = readFileSync(stack.definitionPath, 'utf8');
@@ -131,6 +147,7 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     env,
     waysIn,
     async close() {
+      closing = true;
       sfn.stopAll();
       waysIn.close();
       await endpoint.close();

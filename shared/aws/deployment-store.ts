@@ -3,17 +3,14 @@
  * together in one transaction so a deployment exists exactly when it holds its lock; reads,
  * conditional updates, the list of an alias's deployments (index gsi1), and the lock's release.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DeploymentInProgressError, DeploymentNotFoundError, GlidepathError } from '../errors.ts';
 import { TABLE_KEYS, bareFunctionName, keys, type DeploymentRecord, type DeploymentStatus, type LockItem } from '../model/record.ts';
 import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
 import { buildUpdate, type Condition, type RecordUpdate } from './update-expression.ts';
+import { getItem, queryIndexPage, type Store } from './table.ts';
 
-export interface Store {
-  ddb: DynamoDBDocumentClient;
-  tableName: string;
-}
+export type { Store } from './table.ts';
 
 export const ACTIVE_STATUSES: readonly DeploymentStatus[] = ['Created', 'InProgress', 'Paused'];
 export const TERMINAL_STATUSES: readonly DeploymentStatus[] = ['Succeeded', 'Failed', 'Stopped'];
@@ -47,12 +44,7 @@ export function lockItem(record: DeploymentRecord): LockItem {
 }
 
 export async function getDeployment(store: Store, id: string): Promise<DeploymentRecord | undefined> {
-  try {
-    const out = await store.ddb.send(new GetCommand({ TableName: store.tableName, Key: keys.deployment(id), ConsistentRead: true }));
-    return out.Item as DeploymentRecord | undefined;
-  } catch (error) {
-    throw toGlidepathError(error, `dynamodb:GetItem deployment ${id}`);
-  }
+  return getItem<DeploymentRecord>(store, keys.deployment(id), `deployment ${id}`);
 }
 
 export async function requireDeployment(store: Store, id: string): Promise<DeploymentRecord> {
@@ -62,14 +54,7 @@ export async function requireDeployment(store: Store, id: string): Promise<Deplo
 }
 
 export async function getLock(store: Store, functionName: string, alias: string): Promise<LockItem | undefined> {
-  try {
-    const out = await store.ddb.send(
-      new GetCommand({ TableName: store.tableName, Key: keys.lock(functionName, alias), ConsistentRead: true }),
-    );
-    return out.Item as LockItem | undefined;
-  } catch (error) {
-    throw toGlidepathError(error, `dynamodb:GetItem lock ${target(functionName, alias)}`);
-  }
+  return getItem<LockItem>(store, keys.lock(functionName, alias), `lock ${target(functionName, alias)}`);
 }
 
 const MAX_ATTEMPTS = 3;
@@ -256,24 +241,10 @@ export async function listDeployments(
   alias: string,
   options: ListOptions = {},
 ): Promise<{ deployments: DeploymentRecord[]; nextKey?: Record<string, unknown> }> {
-  try {
-    const out = await store.ddb.send(
-      new QueryCommand({
-        TableName: store.tableName,
-        IndexName: TABLE_KEYS.gsi1,
-        KeyConditionExpression: '#gpk = :gpk',
-        ExpressionAttributeNames: { '#gpk': TABLE_KEYS.gsi1pk },
-        ExpressionAttributeValues: { ':gpk': keys.targetIndex(functionName, alias) },
-        ScanIndexForward: false,
-        ...(options.limit === undefined ? {} : { Limit: options.limit }),
-        ...(options.startKey === undefined ? {} : { ExclusiveStartKey: options.startKey }),
-      }),
-    );
-    return {
-      deployments: (out.Items ?? []) as DeploymentRecord[],
-      ...(out.LastEvaluatedKey ? { nextKey: out.LastEvaluatedKey } : {}),
-    };
-  } catch (error) {
-    throw toGlidepathError(error, `dynamodb:Query deployments of ${target(functionName, alias)}`);
-  }
+  const { items, nextKey } = await queryIndexPage<DeploymentRecord>(
+    store,
+    { partition: keys.targetIndex(functionName, alias), descending: true, limit: options.limit, startKey: options.startKey },
+    `deployments of ${target(functionName, alias)}`,
+  );
+  return { deployments: items, ...(nextKey ? { nextKey } : {}) };
 }

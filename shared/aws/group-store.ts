@@ -2,20 +2,15 @@
  * Deployment groups in the table (shared/model/record.ts): one item per group, `GROUP#<name>` /
  * `GROUP`, listed through index gsi1 under `GROUPS` sorted by name.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { nowIso } from '../clock.ts';
-import { TABLE_KEYS, keys } from '../model/record.ts';
+import { keys } from '../model/record.ts';
 import { GROUPS_INDEX_KEY, type DeploymentGroup, type GroupItem } from '../model/group.ts';
 import { toGlidepathError } from './sdk-errors.ts';
-import type { Store } from './deployment-store.ts';
+import { getItem, queryIndexAll, type Store } from './table.ts';
 
 export async function getGroupItem(store: Store, name: string): Promise<GroupItem | undefined> {
-  try {
-    const out = await store.ddb.send(new GetCommand({ TableName: store.tableName, Key: keys.group(name), ConsistentRead: true }));
-    return out.Item as GroupItem | undefined;
-  } catch (error) {
-    throw toGlidepathError(error, `dynamodb:GetItem group ${name}`);
-  }
+  return getItem<GroupItem>(store, keys.group(name), `group ${name}`);
 }
 
 export async function getGroup(store: Store, name: string): Promise<DeploymentGroup | undefined> {
@@ -54,27 +49,7 @@ export async function deleteGroup(store: Store, name: string): Promise<boolean> 
 
 /** Every group, by name (all pages). */
 export async function listGroupItems(store: Store): Promise<GroupItem[]> {
-  const items: GroupItem[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  try {
-    do {
-      const out = await store.ddb.send(
-        new QueryCommand({
-          TableName: store.tableName,
-          IndexName: TABLE_KEYS.gsi1,
-          KeyConditionExpression: '#gpk = :groups',
-          ExpressionAttributeNames: { '#gpk': TABLE_KEYS.gsi1pk },
-          ExpressionAttributeValues: { ':groups': GROUPS_INDEX_KEY },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      items.push(...((out.Items ?? []) as GroupItem[]));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-  } catch (error) {
-    throw toGlidepathError(error, 'dynamodb:Query groups');
-  }
-  return items;
+  return queryIndexAll<GroupItem>(store, GROUPS_INDEX_KEY, 'groups');
 }
 
 export async function listGroups(store: Store): Promise<DeploymentGroup[]> {

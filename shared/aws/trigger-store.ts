@@ -5,10 +5,10 @@
  * whose holder died (its lease ran out before the deployment started) or that failed may be taken
  * again, keeping its execution name, so a retried event still starts one deployment.
  */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../model/record.ts';
 import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
-import type { Store } from './deployment-store.ts';
+import { getItem, type Store } from './table.ts';
 
 export type TriggerStatus = 'claimed' | 'started' | 'failed';
 
@@ -46,13 +46,8 @@ export interface ClaimInput {
   leaseSeconds: number;
 }
 
-async function read(store: Store, key: string): Promise<TriggerItem | undefined> {
-  try {
-    const out = await store.ddb.send(new GetCommand({ TableName: store.tableName, Key: keys.trigger(key), ConsistentRead: true }));
-    return out.Item as TriggerItem | undefined;
-  } catch (error) {
-    throw toGlidepathError(error, `dynamodb:GetItem trigger ${key}`);
-  }
+function read(store: Store, key: string): Promise<TriggerItem | undefined> {
+  return getItem<TriggerItem>(store, keys.trigger(key), `trigger ${key}`);
 }
 
 export async function claimTrigger(store: Store, input: ClaimInput): Promise<Claim> {

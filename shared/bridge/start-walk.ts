@@ -11,6 +11,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { isGlidepathError, ValidationError } from '../errors.ts';
+import type { Log } from '../log.ts';
 import { bareFunctionName } from '../model/record.ts';
 import { readAppSpec } from '../readers/appspec.ts';
 import { reportLifecycleStatus } from '../aws/codedeploy.ts';
@@ -24,10 +25,7 @@ export const lifecycleEventSchema = z.looseObject({
   LifecycleEventHookExecutionId: z.string().min(1),
 });
 
-export interface BridgeLog {
-  info(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
-}
+export type BridgeLog = Pick<Log, 'info' | 'error'>;
 
 export interface BridgeDeps {
   codedeploy: CodeDeployClient;

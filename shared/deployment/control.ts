@@ -1,5 +1,5 @@
 /**
- * Control (DESIGN §6.4), two entry points on one record:
+ * Control (DESIGN §6.4), two entry points on one record (and `failWaitingStep`, reconcile's):
  * - an operator action (CLI → control): validated for the deployment's state, written to
  *   `record.signals`, and if a step is waiting on a task token that the action releases, the
  *   token is answered (SendTaskSuccess with a SignalResult, or SendTaskFailure MANUAL_STOP);
@@ -25,14 +25,15 @@ export interface ControlResult {
   deploymentId: string;
   status: DeploymentRecord['status'];
   action?: ControlAction;
-  /** What the waiting step was told, when this call released one. */
-  released?: 'next' | 'promoteFull' | 'resume' | 'abort';
+  /** What the waiting step was told, when this call released one (`fail`: an error other than an abort). */
+  released?: 'next' | 'promoteFull' | 'resume' | 'abort' | 'fail';
   /** A wait registration: the token was stored (and maybe answered at once). */
   registered?: boolean;
 }
 
 function releasedAs(release: Release): NonNullable<ControlResult['released']> {
-  return release.type === 'failure' ? 'abort' : release.output.decision;
+  if (release.type === 'success') return release.output.decision;
+  return release.error === 'MANUAL_STOP' ? 'abort' : 'fail';
 }
 
 /**
@@ -47,7 +48,11 @@ async function release(store: Store, clients: Clients, record: DeploymentRecord,
     token: wait.token,
     consume: how.consume,
     ...(hold && how.type === 'success' ? { status: 'InProgress' as const } : {}),
-    event: deploymentEvent('Released', `${wait.kind} at step ${wait.stepIndex} released: ${what}`, { stepIndex: wait.stepIndex, released: what }),
+    event: deploymentEvent(
+      'Released',
+      `${wait.kind} at step ${wait.stepIndex} released: ${what}${what === 'fail' && how.type === 'failure' ? ` (${how.error}: ${how.cause})` : ''}`,
+      { stepIndex: wait.stepIndex, released: what },
+    ),
   });
   if (!claimed) return undefined;
   try {
@@ -114,6 +119,25 @@ export async function registerWait(input: WaitRegistration, clients: Clients, en
   }
   if (hold) await announce(clients, env, notes, stateChangeOf(stored));
   return { deploymentId: stored.id, status: stored.status, registered: true };
+}
+
+/**
+ * An internal release, not an operator's: fails the step waiting on `record`'s token (approval,
+ * pause step or hold) with `failure`, so the state machine's Catch rolls back. Reconcile calls it
+ * when a watched alarm fires while the deployment waits and no health check runs. The same claim
+ * as an operator's release: only one caller answers a token; `released` is absent when no step
+ * waits on the record's token any more.
+ */
+export async function failWaitingStep(
+  record: DeploymentRecord,
+  failure: { error: 'ALARM_ACTIVE'; cause: string },
+  clients: Clients,
+  env: HandlerEnv,
+): Promise<ControlResult> {
+  const result: ControlResult = { deploymentId: record.id, status: record.status };
+  if (!record.waitToken) return result;
+  const after = await release(storeOf(clients, env), clients, record, { type: 'failure', ...failure, consume: [] });
+  return after ? { ...result, status: after.status, released: 'fail' } : result;
 }
 
 export function isWaitRegistration(input: WaitRegistration | ControlRequest): input is WaitRegistration {

@@ -4,6 +4,7 @@
  */
 import type { Clients } from '../aws/clients.ts';
 import type { Store } from '../aws/deployment-store.ts';
+import type { Log } from '../log.ts';
 
 export interface HandlerEnv {
   tableName: string;
@@ -12,9 +13,7 @@ export interface HandlerEnv {
 }
 
 /** Somewhere to say what happened that is not an error (a best-effort call that failed). */
-export interface Notes {
-  warn(message: string, extra?: Record<string, unknown>): void;
-}
+export type Notes = Pick<Log, 'warn'>;
 
 export const silentNotes: Notes = { warn: () => {} };
 

@@ -1,8 +1,8 @@
 /**
  * Finish (Complete, ReportFailure, Reject): the final status and error, the lock released (only
  * if this deployment holds it), a state-change event, and in bridge mode CodeDeploy's answer.
- * Idempotent: a finished record is not finished again, a released lock stays released, and
- * CodeDeploy's "already completed" is success.
+ * Idempotent: a finished record is not finished again, a released lock stays released (and its
+ * alarm watches deleted), and CodeDeploy's "already completed" is success.
  *
  * `rejected` (Prepare refused): there is no lock and nothing was shifted; the record is written
  * Failed when the request names at least a function and an alias, and nothing else is touched.
@@ -16,6 +16,7 @@ import { planDeployment } from '../planner.ts';
 import type { Clients } from '../aws/clients.ts';
 import { reportLifecycleStatus } from '../aws/codedeploy.ts';
 import { ACTIVE, getDeployment, putRecordIfAbsent, releaseLock, updateDeployment } from '../aws/deployment-store.ts';
+import { unwatchAlarms } from '../aws/alarm-watches.ts';
 import { isCaughtError, summarizeCaught, type ErrorSummary } from './caught-error.ts';
 import { announce, stateChangeOf } from './announce.ts';
 import { deploymentEvent, rejectedDeploymentRecord } from './records.ts';
@@ -45,7 +46,8 @@ async function tellCodeDeploy(clients: Clients, request: Partial<DeploymentReque
   if (outcome === 'alreadyCompleted') notes.warn('CodeDeploy had the lifecycle hook answered already', { codeDeploy: bridge.data });
 }
 
-async function finishRecorded(input: FinishInput & { deploymentId: string }, clients: Clients, env: HandlerEnv, notes: Notes): Promise<FinishResult> {
+/** Finishes a deployment Prepare recorded (also reconcile's way to end one whose execution ended without it). */
+export async function finishRecorded(input: FinishInput & { deploymentId: string }, clients: Clients, env: HandlerEnv, notes: Notes = silentNotes): Promise<FinishResult> {
   const store = storeOf(clients, env);
   const outcome =
     input.outcome === 'succeeded' ? { status: 'Succeeded' as DeploymentStatus, error: undefined } : failureOutcome(input);
@@ -65,6 +67,7 @@ async function finishRecorded(input: FinishInput & { deploymentId: string }, cli
     return { deploymentId: input.deploymentId, status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) };
   }
   await releaseLock(store, record.functionName, record.alias, record.id);
+  await unwatchAlarms(store, record);
   if (firstTime) await announce(clients, env, notes, stateChangeOf(record));
   await tellCodeDeploy(clients, record.request, record.status, notes);
   const error = record.status === 'Succeeded' ? undefined : (record.error as ErrorSummary | undefined) ?? outcome.error;

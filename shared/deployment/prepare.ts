@@ -18,6 +18,7 @@ import { getAlias, type AliasState } from '../aws/lambda-alias.ts';
 import { readFunctionConfiguration, type FunctionConfig } from '../aws/lambda-function.ts';
 import { readAlarms, type AlarmReading } from '../aws/alarms.ts';
 import { createDeployment, getDeployment, getLock, isActive } from '../aws/deployment-store.ts';
+import { watchAlarms } from '../aws/alarm-watches.ts';
 import { newDeploymentRecord } from './records.ts';
 import { announce, stateChangeOf } from './announce.ts';
 import { silentNotes, storeOf, type HandlerEnv, type Notes } from './env.ts';
@@ -131,6 +132,8 @@ export async function prepare(input: PrepareInput, clients: Clients, env: Handle
     at,
   });
   const created = await createDeployment(store, record);
+  // After the record, so a watch never names a deployment that was refused (reconcile, on an alarm).
+  await watchAlarms(store, record);
   if (created === 'created') await announce(clients, env, notes, stateChangeOf(record));
 
   return {

@@ -22,18 +22,24 @@ export interface NewDeployment {
   at: string;
 }
 
-function indexKeys(id: string, functionName: string, alias: string, at: string) {
-  return { ...keys.deployment(id), gsi1pk: keys.targetIndex(functionName, alias), gsi1sk: `${at}#${id}` };
+/** What every record starts with, accepted or refused: its keys (listed under its alias by creation time), id and target. */
+function recordIdentity(d: { id: string; executionArn?: string; request: { functionName: string; alias: string }; at: string }) {
+  const { functionName, alias } = d.request;
+  return {
+    ...keys.deployment(d.id),
+    gsi1pk: keys.targetIndex(functionName, alias),
+    gsi1sk: `${d.at}#${d.id}`,
+    id: d.id,
+    ...(d.executionArn ? { executionArn: d.executionArn } : {}),
+    functionName,
+    alias,
+  };
 }
 
 export function newDeploymentRecord(d: NewDeployment): DeploymentRecord {
   const { request } = d;
   return {
-    ...indexKeys(d.id, request.functionName, request.alias, d.at),
-    id: d.id,
-    ...(d.executionArn ? { executionArn: d.executionArn } : {}),
-    functionName: request.functionName,
-    alias: request.alias,
+    ...recordIdentity(d),
     currentVersion: d.currentVersion,
     targetVersion: request.targetVersion,
     request: { ...request, currentVersion: d.currentVersion },
@@ -78,11 +84,7 @@ export function rejectedDeploymentRecord(d: RejectedDeployment): DeploymentRecor
     totalBakeSeconds: 0,
   };
   return {
-    ...indexKeys(d.id, request.functionName, request.alias, d.at),
-    id: d.id,
-    ...(d.executionArn ? { executionArn: d.executionArn } : {}),
-    functionName: request.functionName,
-    alias: request.alias,
+    ...recordIdentity(d),
     currentVersion: request.currentVersion ?? '',
     targetVersion: request.targetVersion ?? '',
     request: request as DeploymentRequest,

@@ -4,17 +4,7 @@
  * ECR images). Triggers and schedules start deployments from a group.
  */
 import { z } from 'zod';
-import {
-  aliasSchema,
-  alarmPolicySchema,
-  durationSchema,
-  functionNameSchema,
-  hooksSchema,
-  MAX_ALARM_NAME,
-  MAX_HOOK_TIMEOUT_SECONDS,
-  strategySchema,
-  windowSchema,
-} from './request.ts';
+import { aliasSchema, deploymentSettingsShape, descriptionSchema, functionNameSchema } from './request.ts';
 
 /** Group names: what a table key and a CLI argument can carry without quoting. */
 export const GROUP_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -53,15 +43,9 @@ export const groupSchema = z.strictObject({
   /** The function to deploy: name or ARN. */
   function: functionNameSchema,
   alias: aliasSchema,
-  strategy: strategySchema,
-  hooks: hooksSchema.optional(),
-  hookTimeoutSeconds: z.number().int().min(1).max(MAX_HOOK_TIMEOUT_SECONDS).optional(),
-  alarms: z.array(z.string().min(1).max(MAX_ALARM_NAME)).max(1000).optional(),
-  alarmPolicy: alarmPolicySchema.optional(),
-  finalBake: durationSchema.optional(),
-  windows: z.array(windowSchema).optional(),
+  ...deploymentSettingsShape,
   sources: sourcesSchema.optional(),
-  description: z.string().max(1024).optional(),
+  description: descriptionSchema.optional(),
 });
 
 export type DeploymentGroup = z.infer<typeof groupSchema>;

@@ -8,9 +8,15 @@
  * | hook execution     | `HOOK#<executionId>`       | `HOOK`      |                            |                        |
  * | deployment group   | `GROUP#<name>`             | `GROUP`     | `GROUPS`                   | `<name>`               |
  * | trigger dedupe     | `TRIGGER#<key>`            | `TRIGGER`   |                            |                        |
+ * | alarm watch        | `ALARM#<alarmName>`        | `DEP#<id>`  |                            |                        |
  *
  * `<function>` is the bare function name (an ARN is reduced to its name) so that a name and an
  * ARN of the same function share one lock. Items that expire carry `ttl` (epoch seconds).
+ *
+ * Alarm watches: one item per alarm an active deployment watches (its request's `alarms`, when its
+ * alarm policy is enabled), written by Prepare after the record and deleted by Finish. A Query on
+ * `ALARM#<alarmName>` finds the deployments to reconcile when that alarm fires (reconcile deletes
+ * any watch whose deployment has ended, should one outlive its Finish).
  */
 import type { DeploymentRequest } from './request.ts';
 import type { Plan } from './plan.ts';
@@ -104,6 +110,17 @@ export interface HookExecutionItem {
   ttl: number;
 }
 
+/** One alarm one deployment watches (see the table above). */
+export interface AlarmWatchItem {
+  pk: string;
+  sk: string;
+  alarmName: string;
+  deploymentId: string;
+  functionName: string;
+  alias: string;
+  createdAt: string;
+}
+
 /** Reduce a function name, partial ARN or full ARN to the bare name. */
 export function bareFunctionName(nameOrArn: string): string {
   const parts = nameOrArn.split(':');
@@ -121,4 +138,7 @@ export const keys = {
   group: (name: string) => ({ pk: `GROUP#${name}`, sk: 'GROUP' as const }),
   trigger: (key: string) => ({ pk: `TRIGGER#${key}`, sk: 'TRIGGER' as const }),
   targetIndex: (functionName: string, alias: string) => `TARGET#${bareFunctionName(functionName)}#${alias}`,
+  alarmWatch: (alarmName: string, deploymentId: string) => ({ pk: `ALARM#${alarmName}`, sk: `DEP#${deploymentId}` }),
+  /** The partition of an alarm's watches (Query `pk = :pk`). */
+  alarmWatches: (alarmName: string) => `ALARM#${alarmName}`,
 };

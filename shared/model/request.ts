@@ -107,11 +107,11 @@ export const codeDeploySchema = z.strictObject({
   lifecycleEventHookExecutionId: z.string().min(1),
 });
 
-export const deploymentRequestSchema = z.strictObject({
-  functionName: functionNameSchema,
-  alias: aliasSchema,
-  currentVersion: versionSchema.optional(),
-  targetVersion: versionSchema,
+/**
+ * How a deployment goes, apart from what it deploys: the fields a request and a deployment group
+ * (shared/model/group.ts) share, and that a group passes on to each request it makes (shared/groups.ts).
+ */
+export const deploymentSettingsShape = {
   strategy: strategySchema,
   hooks: hooksSchema.optional(),
   hookTimeoutSeconds: z.number().int().min(1).max(MAX_HOOK_TIMEOUT_SECONDS).optional(),
@@ -119,9 +119,21 @@ export const deploymentRequestSchema = z.strictObject({
   alarmPolicy: alarmPolicySchema.optional(),
   finalBake: durationSchema.optional(),
   windows: z.array(windowSchema).optional(),
+};
+
+export const DEPLOYMENT_SETTINGS = Object.keys(deploymentSettingsShape) as (keyof typeof deploymentSettingsShape)[];
+
+/** Free text carried to the record and events (who or what started it). */
+export const descriptionSchema = z.string().max(1024);
+
+export const deploymentRequestSchema = z.strictObject({
+  functionName: functionNameSchema,
+  alias: aliasSchema,
+  currentVersion: versionSchema.optional(),
+  targetVersion: versionSchema,
+  ...deploymentSettingsShape,
   codeDeploy: codeDeploySchema.nullable().optional(),
-  /** Free text carried to the record and events (who or what started it). */
-  description: z.string().max(1024).optional(),
+  description: descriptionSchema.optional(),
 });
 
 export type DeploymentRequest = z.infer<typeof deploymentRequestSchema>;

@@ -7,6 +7,7 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { GlidepathError, isGlidepathError } from '../errors.ts';
+import type { Log } from '../log.ts';
 import type { DeploymentGroup } from '../model/group.ts';
 import { groupRequest } from '../groups.ts';
 import type { Store } from '../aws/deployment-store.ts';
@@ -18,19 +19,13 @@ import { artifactIdentity, codeLocation, describeArtifact, readEvent, versionDes
 import { matchingGroups, whyNoMatch } from './match.ts';
 import { executionName } from './execution-name.ts';
 
-export interface TriggerLog {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
-}
-
 export interface TriggerDeps {
   lambda: LambdaClient;
   sfn: SFNClient;
   store: Store;
   stateMachineArn: string;
   now(): number;
-  log: TriggerLog;
+  log: Log;
   /** How long a claim holds before another try may take it over (default 900 s: the function's timeout). */
   leaseSeconds?: number;
   /** How long to wait for Lambda's code update (default 300 s). */

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import { join } from 'node:path';
 import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateAliasCommand, CreateFunctionCommand, GetAliasCommand, PublishVersionCommand, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
+import { GetAliasCommand } from '@aws-sdk/client-lambda';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { LocalEngine } from '../../infra/local/engine.ts';
 import { getDeployment } from '../../shared/aws/deployment-store.ts';
@@ -13,6 +13,7 @@ import type { Clients } from '../../shared/aws/clients.ts';
 import type { DeploymentRequest } from '../../shared/model/request.ts';
 import { buildClients } from '../../cli/target.ts';
 import { newDeploymentId } from '../../cli/deployment-id.ts';
+import { createFunctionWithVersions } from '../../cli/demo/functions.ts';
 import { ordersSource, zipHandler } from '../../cli/demo/samples.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -91,21 +92,10 @@ export interface Bench {
   clients: Clients;
 }
 
+/** A function with versions 1 and 2 of the demo's orders API and alias `live` on 1. */
 export async function createFunction(b: Bench, name: string): Promise<void> {
-  const { lambda } = b.clients;
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: name,
-      Runtime: 'nodejs22.x',
-      Handler: 'index.handler',
-      Role: 'arn:aws:iam::000000000000:role/bench',
-      Code: { ZipFile: zipHandler(ordersSource({ name: 'v1', faulty: false })) },
-    }),
-  );
-  await lambda.send(new PublishVersionCommand({ FunctionName: name }));
-  await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: zipHandler(ordersSource({ name: 'v2', faulty: false })) }));
-  await lambda.send(new PublishVersionCommand({ FunctionName: name }));
-  await lambda.send(new CreateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '1' }));
+  const zips = ['v1', 'v2'].map((release) => zipHandler(ordersSource({ name: release, faulty: false })));
+  await createFunctionWithVersions(b.clients.lambda, { name, role: 'arn:aws:iam::000000000000:role/bench' }, zips, 'live');
 }
 
 export async function metricAlarm(b: Bench, name: string): Promise<void> {

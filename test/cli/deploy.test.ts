@@ -7,44 +7,20 @@ import { PutMetricAlarmCommand, PutMetricDataCommand } from '@aws-sdk/client-clo
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cloudwatch,
-  createFunction,
-  eventually,
-  json,
-  lambda,
-  recordReader,
-  runCli,
-  startCli,
-  startedId,
-  startLocalUp,
-  type LocalUp,
-} from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { cloudwatch, eventually, json, lambda, runCli, startCli, startedId, useLocalUp } from './harness.ts';
 
 const LONG_BAKE = '{"steps":[{"setWeight":10},{"bake":"20m"},{"setWeight":100}]}';
 
 describe('glidepath deploy / status / list against local up', () => {
-  let up: LocalUp;
-  let env: Record<string, string>;
-  let read: ReturnType<typeof recordReader>;
+  const local = useLocalUp(['cli-human', 'cli-json', 'cli-watch', 'cli-rollback', 'cli-appspec', 'cli-sam', 'cli-request', 'cli-timeout']);
 
-  beforeAll(async () => {
-    up = await startLocalUp({ speed: 600 });
-    env = up.cliEnv;
-    read = recordReader(up.env);
-    await Promise.all(['cli-human', 'cli-json', 'cli-watch', 'cli-rollback', 'cli-appspec', 'cli-sam', 'cli-request', 'cli-timeout'].map((name) => createFunction(up.env, name)));
-  }, 60_000);
-  afterAll(async () => {
-    await up?.stop();
-  });
-
-  const alias = async (name: string) => lambda(up.env).send(new GetAliasCommand({ FunctionName: name, Name: 'live' }));
+  const alias = async (name: string) => lambda(local.up.env).send(new GetAliasCommand({ FunctionName: name, Name: 'live' }));
 
   it('deploy --wait (not a terminal): plain progress lines, the outcome, exit 0, alias on the target', async () => {
     const result = await runCli(
       ['deploy', '--strategy', 'Canary10Percent5Minutes', '--function', 'cli-human', '--alias', 'live', '--current', '1', '--target', '2', '--wait'],
-      env,
+      local.env,
     );
     expect(result.code, result.stderr).toBe(0);
     const id = startedId(result.stdout);
@@ -60,7 +36,7 @@ describe('glidepath deploy / status / list against local up', () => {
   it('deploy --wait --output json: one JSON document, the final state', async () => {
     const result = await runCli(
       ['deploy', '--strategy', 'Linear10PercentEvery1Minute', '--function', 'cli-json', '--alias', 'live', '--target', '2', '--wait', '--output', 'json'],
-      env,
+      local.env,
     );
     expect(result.code, result.stderr).toBe(0);
     const doc = json(result);
@@ -71,10 +47,10 @@ describe('glidepath deploy / status / list against local up', () => {
     expect(doc.weights.map((w: { weight: number }) => w.weight)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
     expect(doc.stepCount).toBe(19);
 
-    const status = await runCli(['status', doc.id, '--output', 'json'], env);
+    const status = await runCli(['status', doc.id, '--output', 'json'], local.env);
     expect(status.code).toBe(0);
     expect(json(status)).toMatchObject({ id: doc.id, status: 'Succeeded', weight: 100, functionName: 'cli-json', alias: 'live' });
-    const human = await runCli(['status', doc.id], env);
+    const human = await runCli(['status', doc.id], local.env);
     expect(human.code).toBe(0);
     expect(human.stdout).toContain(`${doc.id}  cli-json:live  version 1 → 2  Linear10PercentEvery1Minute`);
     expect(human.stdout).toMatch(/Succeeded +█{40} 100% on version 2/);
@@ -82,32 +58,32 @@ describe('glidepath deploy / status / list against local up', () => {
   }, 60_000);
 
   it('deploy without --wait prints the id; status --watch follows it and ends when it ends', async () => {
-    const started = await runCli(['deploy', '--strategy', LONG_BAKE, '--function', 'cli-watch', '--alias', 'live', '--target', '2'], env);
+    const started = await runCli(['deploy', '--strategy', LONG_BAKE, '--function', 'cli-watch', '--alias', 'live', '--target', '2'], local.env);
     expect(started.code, started.stderr).toBe(0);
     const id = startedId(started.stdout);
     expect(started.stdout).toContain(`Follow it: glidepath status ${id} --watch --local`);
     const t0 = Date.now();
-    const watched = await runCli(['status', id, '--watch', '--interval', '50'], env);
+    const watched = await runCli(['status', id, '--watch', '--interval', '50'], local.env);
     expect(watched.code, watched.stderr).toBe(0);
     expect(watched.stdout).toMatch(/weight 10%  step 2\/3 bake 20m/);
     expect(watched.stdout.trim().split('\n').at(-1)).toMatch(/^Succeeded in/);
-    const record = await read(id);
+    const record = await local.read(id);
     expect(record?.status).toBe('Succeeded');
     expect(Date.now() - t0).toBeLessThan(30_000);
 
-    const json1 = await runCli(['deploy', '--strategy', 'AllAtOnce', '--function', 'cli-watch', '--alias', 'live', '--current', '2', '--target', '1', '--output', 'json'], env);
+    const json1 = await runCli(['deploy', '--strategy', 'AllAtOnce', '--function', 'cli-watch', '--alias', 'live', '--current', '2', '--target', '1', '--output', 'json'], local.env);
     expect(json1.code).toBe(0);
     const doc = json(json1);
     expect(doc.deploymentId).toMatch(/^gp-[0-9a-z]{20}$/);
-    expect(doc.executionArn).toBe(`${up.env.GLIDEPATH_STATE_MACHINE_ARN!.replace(':stateMachine:', ':execution:')}:${doc.deploymentId}`);
+    expect(doc.executionArn).toBe(`${local.up.env.GLIDEPATH_STATE_MACHINE_ARN!.replace(':stateMachine:', ':execution:')}:${doc.deploymentId}`);
     expect(doc.request).toMatchObject({ functionName: 'cli-watch', targetVersion: '1', strategy: 'AllAtOnce' });
-    const end = await runCli(['status', doc.deploymentId, '--watch', '--output', 'json'], env);
+    const end = await runCli(['status', doc.deploymentId, '--watch', '--output', 'json'], local.env);
     expect(end.code).toBe(0);
     expect(json(end).status).toBe('Succeeded');
   }, 60_000);
 
   it('deploy --wait exits 1 when an alarm rolls the deployment back, and says why', async () => {
-    await cloudwatch(up.env).send(
+    await cloudwatch(local.up.env).send(
       new PutMetricAlarmCommand({
         AlarmName: 'cli-rollback-errors',
         Namespace: 'Test/CLI',
@@ -122,12 +98,12 @@ describe('glidepath deploy / status / list against local up', () => {
     );
     const run = startCli(
       ['deploy', '--strategy', '{"steps":[{"setWeight":10},{"bake":"60m"},{"setWeight":100}]}', '--function', 'cli-rollback', '--alias', 'live', '--target', '2', '--alarm', 'cli-rollback-errors', '--wait'],
-      env,
+      local.env,
     );
     await eventually(async () => ((await alias('cli-rollback')).RoutingConfig?.AdditionalVersionWeights?.['2'] === 0.1 ? true : undefined), 20_000, 'canary at 10%');
     let ended = false;
     void run.done.then(() => (ended = true));
-    const cw = cloudwatch(up.env);
+    const cw = cloudwatch(local.up.env);
     while (!ended) {
       await cw.send(new PutMetricDataCommand({ Namespace: 'Test/CLI', MetricData: [{ MetricName: 'Errors', Value: 5 }] }));
       await new Promise((r) => setTimeout(r, 50));
@@ -164,15 +140,15 @@ describe('glidepath deploy / status / list against local up', () => {
     );
     writeFileSync(join(dir, 'request.json'), JSON.stringify({ functionName: 'cli-request', alias: 'live', targetVersion: '2', strategy: { type: 'TimeBasedLinear', percentage: 50, intervalMinutes: 1 } }));
 
-    const appspec = await runCli(['deploy', '--appspec', join(dir, 'appspec.yaml'), '--strategy', 'Linear10PercentEvery1Minute', '--wait', '--output', 'json'], env);
+    const appspec = await runCli(['deploy', '--appspec', join(dir, 'appspec.yaml'), '--strategy', 'Linear10PercentEvery1Minute', '--wait', '--output', 'json'], local.env);
     expect(appspec.code, appspec.stderr).toBe(0);
     expect(json(appspec)).toMatchObject({ functionName: 'cli-appspec', status: 'Succeeded', strategy: 'Linear10PercentEvery1Minute' });
 
-    const sam = await runCli(['deploy', '--template', 'template.yaml', '--function', 'OrdersFunction', '--target', '2', '--wait', '--output', 'json'], { ...env }, { cwd: dir });
+    const sam = await runCli(['deploy', '--template', 'template.yaml', '--function', 'OrdersFunction', '--target', '2', '--wait', '--output', 'json'], { ...local.env }, { cwd: dir });
     expect(sam.code, sam.stderr).toBe(0);
     expect(json(sam)).toMatchObject({ functionName: 'cli-sam', alias: 'live', status: 'Succeeded', strategy: 'Canary10Percent10Minutes', currentVersion: '1' });
 
-    const request = await runCli(['deploy', '--request', join(dir, 'request.json'), '--wait'], env);
+    const request = await runCli(['deploy', '--request', join(dir, 'request.json'), '--wait'], local.env);
     expect(request.code, request.stderr).toBe(0);
     expect(request.stdout).toContain('cli-request:live the version it serves → version 2 with TimeBasedLinear50PercentEvery1Minute');
   }, 60_000);
@@ -180,32 +156,32 @@ describe('glidepath deploy / status / list against local up', () => {
   it('invalid input exits 2 before anything starts; JSON errors name the field', async () => {
     const bad = await runCli(
       ['deploy', '--strategy', '{"type":"TimeBasedCanary","percentage":150,"intervalMinutes":5}', '--function', 'cli-human', '--alias', 'live', '--target', '2'],
-      env,
+      local.env,
     );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^error: strategy\.percentage: /m);
-    const missing = await runCli(['deploy', '--strategy', 'AllAtOnce', '--function', 'cli-human', '--alias', 'live', '--output', 'json'], env);
+    const missing = await runCli(['deploy', '--strategy', 'AllAtOnce', '--function', 'cli-human', '--alias', 'live', '--output', 'json'], local.env);
     expect(missing.code).toBe(2);
     expect(json(missing).error).toMatchObject({ code: 'INVALID_REQUEST', field: '--target' });
-    const latest = await runCli(['deploy', '--strategy', 'AllAtOnce', '--function', 'cli-human', '--alias', 'live', '--target', '$LATEST'], env);
+    const latest = await runCli(['deploy', '--strategy', 'AllAtOnce', '--function', 'cli-human', '--alias', 'live', '--target', '$LATEST'], local.env);
     expect(latest.code).toBe(2);
     expect(latest.stderr).toContain('targetVersion');
-    const output = await runCli(['list', '--output', 'yaml'], env);
+    const output = await runCli(['list', '--output', 'yaml'], local.env);
     expect(output.code).toBe(2);
   }, 60_000);
 
   it('--timeout ends the wait with exit 6 while the deployment goes on', async () => {
-    const result = await runCli(['deploy', '--strategy', '{"steps":[{"setWeight":10},{"bake":"12h"},{"setWeight":100}]}', '--function', 'cli-timeout', '--alias', 'live', '--target', '2', '--wait', '--timeout', '2s'], env);
+    const result = await runCli(['deploy', '--strategy', '{"steps":[{"setWeight":10},{"bake":"12h"},{"setWeight":100}]}', '--function', 'cli-timeout', '--alias', 'live', '--target', '2', '--wait', '--timeout', '2s'], local.env);
     expect(result.code).toBe(6);
     expect(result.stderr).toContain('--timeout reached; the deployment goes on');
     const id = startedId(result.stdout);
-    expect((await read(id))?.status).toBe('InProgress');
-    const aborted = await runCli(['abort', id, '--wait', '--timeout', '20s'], env);
+    expect((await local.read(id))?.status).toBe('InProgress');
+    const aborted = await runCli(['abort', id, '--wait', '--timeout', '20s'], local.env);
     expect(aborted.code, aborted.stderr).toBe(0);
   }, 60_000);
 
   it('a deployment Prepare refuses (no such function) exits 1 with the reason', async () => {
-    const result = await runCli(['deploy', '--strategy', 'AllAtOnce', '--function', 'no-such-function', '--alias', 'live', '--target', '2', '--wait', '--output', 'json'], env);
+    const result = await runCli(['deploy', '--strategy', 'AllAtOnce', '--function', 'no-such-function', '--alias', 'live', '--target', '2', '--wait', '--output', 'json'], local.env);
     expect(result.code).toBe(1);
     const doc = json(result);
     expect(doc.status).toBe('Failed');
@@ -213,26 +189,26 @@ describe('glidepath deploy / status / list against local up', () => {
   }, 60_000);
 
   it('status of an unknown deployment exits 3 (human and JSON)', async () => {
-    const human = await runCli(['status', 'gp-0000000000nosuchdeploy'], env);
+    const human = await runCli(['status', 'gp-0000000000nosuchdeploy'], local.env);
     expect(human.code).toBe(3);
     expect(human.stderr).toContain('no deployment gp-0000000000nosuchdeploy');
-    const doc = await runCli(['status', 'gp-0000000000nosuchdeploy', '--output', 'json'], env);
+    const doc = await runCli(['status', 'gp-0000000000nosuchdeploy', '--output', 'json'], local.env);
     expect(doc.code).toBe(3);
     expect(json(doc).error.code).toBe('DEPLOYMENT_NOT_FOUND');
   }, 30_000);
 
   it('list shows deployments newest first, all or of one alias (human and JSON)', async () => {
-    const all = await runCli(['list', '--output', 'json'], env);
+    const all = await runCli(['list', '--output', 'json'], local.env);
     expect(all.code).toBe(0);
     const rows = json(all).deployments as { id: string; functionName?: string; createdAt?: string }[];
     expect(rows.length).toBeGreaterThanOrEqual(5);
     const ids = rows.map((r) => r.id);
     expect([...ids].sort().reverse()).toEqual(ids);
-    const one = await runCli(['list', '--function', 'cli-watch', '--alias', 'live', '--output', 'json'], env);
+    const one = await runCli(['list', '--function', 'cli-watch', '--alias', 'live', '--output', 'json'], local.env);
     const watchRows = json(one).deployments as { functionName: string; status: string }[];
     expect(watchRows).toHaveLength(2);
     expect(watchRows.every((r) => r.functionName === 'cli-watch' && r.status === 'Succeeded')).toBe(true);
-    const human = await runCli(['list', '--status', 'Failed'], env);
+    const human = await runCli(['list', '--status', 'Failed'], local.env);
     expect(human.code).toBe(0);
     expect(human.stdout.split('\n')[0]).toMatch(/^ID +TARGET +VERSIONS +STRATEGY +STATUS +WEIGHT +STARTED$/);
     expect(human.stdout).toContain('cli-rollback:live');

@@ -3,11 +3,13 @@
  * `glidepath local up` running in a child process, exactly as a user would run them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CreateAliasCommand, CreateFunctionCommand, LambdaClient, PublishVersionCommand, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { createFunctionWithVersions } from '../../cli/demo/functions.ts';
 import { ordersSource, zipHandler } from '../../cli/demo/samples.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -134,21 +136,8 @@ export function sdkConfig(env: Record<string, string>) {
 /** A function with versions 1…n (each a real zip) and an alias on version 1. */
 export async function createFunction(env: Record<string, string>, name: string, versions = 2, alias = 'live'): Promise<void> {
   const lambda = new LambdaClient(sdkConfig(env));
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: name,
-      Runtime: 'nodejs22.x',
-      Handler: 'index.handler',
-      Role: 'arn:aws:iam::000000000000:role/test',
-      Code: { ZipFile: zipHandler(ordersSource({ name: 'v1', faulty: false })) },
-    }),
-  );
-  await lambda.send(new PublishVersionCommand({ FunctionName: name }));
-  for (let v = 2; v <= versions; v++) {
-    await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: zipHandler(ordersSource({ name: `v${v}`, faulty: false })) }));
-    await lambda.send(new PublishVersionCommand({ FunctionName: name }));
-  }
-  await lambda.send(new CreateAliasCommand({ FunctionName: name, Name: alias, FunctionVersion: '1' }));
+  const zips = Array.from({ length: versions }, (_, i) => zipHandler(ordersSource({ name: `v${i + 1}`, faulty: false })));
+  await createFunctionWithVersions(lambda, { name, role: 'arn:aws:iam::000000000000:role/test' }, zips, alias);
   lambda.destroy();
 }
 
@@ -194,6 +183,33 @@ import type { DeploymentRecord } from '../../shared/model/record.ts';
 export function recordReader(env: Record<string, string>): (id: string) => Promise<DeploymentRecord | undefined> {
   const ddb = DynamoDBDocumentClient.from(new DynamoDBClient(sdkConfig(env)));
   return (id) => getDeployment({ ddb, tableName: env.GLIDEPATH_TABLE_NAME! }, id);
+}
+
+export type RecordReader = ReturnType<typeof recordReader>;
+
+export interface LocalUpSuite {
+  up: LocalUp;
+  /** Environment for spawned CLIs (`up.cliEnv`). */
+  env: Record<string, string>;
+  read: RecordReader;
+}
+
+/**
+ * A `local up` for the file's tests: started before them (at 600× unless told), with `functions`
+ * created on it (versions 1 and 2, alias `live` on 1), and stopped after them. The returned object
+ * is filled in by `beforeAll`: read its fields inside tests only.
+ */
+export function useLocalUp(functions: string[] = [], options: { speed?: number } = {}): LocalUpSuite {
+  const suite = {} as LocalUpSuite;
+  beforeAll(async () => {
+    const up = await startLocalUp({ speed: options.speed ?? 600 });
+    Object.assign(suite, { up, env: up.cliEnv, read: recordReader(up.env) } satisfies LocalUpSuite);
+    await Promise.all(functions.map((name) => createFunction(up.env, name)));
+  }, 60_000);
+  afterAll(async () => {
+    await suite.up?.stop();
+  });
+  return suite;
 }
 
 /** The id a human `deploy` printed (`Started gp-…:`). */

@@ -5,50 +5,44 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, json, runCli, startLocalUp, type LocalUp } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { cleanEnv, json, runCli, startLocalUp, useLocalUp } from './harness.ts';
 
 describe('glidepath local up', () => {
-  let up: LocalUp;
-  beforeAll(async () => {
-    up = await startLocalUp({ speed: 600 });
-  }, 60_000);
-  afterAll(async () => {
-    await up?.stop();
-  });
+  const local = useLocalUp();
 
   it('prints one `export` per line: endpoints, region, dummy credentials, table and state machine', () => {
-    const lines = up.stdout.trim().split('\n');
+    const lines = local.up.stdout.trim().split('\n');
     expect(lines.every((line) => /^export [A-Z0-9_]+=\S+$/.test(line))).toBe(true);
-    const url = up.env.AWS_ENDPOINT_URL!;
+    const url = local.up.env.AWS_ENDPOINT_URL!;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    for (const service of ['LAMBDA', 'CLOUDWATCH', 'CODEDEPLOY', 'SFN', 'DYNAMODB']) expect(up.env[`AWS_ENDPOINT_URL_${service}`]).toBe(url);
-    expect(up.env.AWS_REGION).toBe('us-east-1');
-    expect(up.env.AWS_ACCESS_KEY_ID).toBeTruthy();
-    expect(up.env.AWS_SECRET_ACCESS_KEY).toBeTruthy();
-    expect(up.env.GLIDEPATH_STATE_MACHINE_ARN).toMatch(/^arn:aws:states:us-east-1:\d{12}:stateMachine:/);
+    for (const service of ['LAMBDA', 'CLOUDWATCH', 'CODEDEPLOY', 'SFN', 'DYNAMODB']) expect(local.up.env[`AWS_ENDPOINT_URL_${service}`]).toBe(url);
+    expect(local.up.env.AWS_REGION).toBe('us-east-1');
+    expect(local.up.env.AWS_ACCESS_KEY_ID).toBeTruthy();
+    expect(local.up.env.AWS_SECRET_ACCESS_KEY).toBeTruthy();
+    expect(local.up.env.GLIDEPATH_STATE_MACHINE_ARN).toMatch(/^arn:aws:states:us-east-1:\d{12}:stateMachine:/);
     expect(lines[0]).toBe(`export AWS_ENDPOINT_URL=${url}`);
     expect(lines.at(-1)).toMatch(/^export GLIDEPATH_/);
   });
 
   it('serves the Step Functions API to an SDK client configured from the printed variables', async () => {
     const sfn = new SFNClient({
-      endpoint: up.env.AWS_ENDPOINT_URL_SFN!,
-      region: up.env.AWS_REGION!,
-      credentials: { accessKeyId: up.env.AWS_ACCESS_KEY_ID!, secretAccessKey: up.env.AWS_SECRET_ACCESS_KEY! },
+      endpoint: local.up.env.AWS_ENDPOINT_URL_SFN!,
+      region: local.up.env.AWS_REGION!,
+      credentials: { accessKeyId: local.up.env.AWS_ACCESS_KEY_ID!, secretAccessKey: local.up.env.AWS_SECRET_ACCESS_KEY! },
     });
-    const out = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: up.env.GLIDEPATH_STATE_MACHINE_ARN! }));
+    const out = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: local.up.env.GLIDEPATH_STATE_MACHINE_ARN! }));
     expect(out.definition).toContain('"StartAt"');
     expect(out.definition).not.toContain('${PrepareFunctionArn}');
     sfn.destroy();
   });
 
   it('leaves a state file through which `--local` commands find it, with no variables exported', async () => {
-    const state = JSON.parse(readFileSync(join(up.stateDir, 'local.json'), 'utf8')) as Record<string, any>;
-    expect(state.url).toBe(up.env.AWS_ENDPOINT_URL);
-    expect(state.stateMachineArn).toBe(up.env.GLIDEPATH_STATE_MACHINE_ARN);
-    expect(state.pid).toBe(up.child.pid);
-    const result = await runCli(['list', '--local', '--output', 'json'], cleanEnv({ GLIDEPATH_STATE_DIR: up.stateDir }));
+    const state = JSON.parse(readFileSync(join(local.up.stateDir, 'local.json'), 'utf8')) as Record<string, any>;
+    expect(state.url).toBe(local.up.env.AWS_ENDPOINT_URL);
+    expect(state.stateMachineArn).toBe(local.up.env.GLIDEPATH_STATE_MACHINE_ARN);
+    expect(state.pid).toBe(local.up.child.pid);
+    const result = await runCli(['list', '--local', '--output', 'json'], cleanEnv({ GLIDEPATH_STATE_DIR: local.up.stateDir }));
     expect(result.stderr).not.toContain('started one');
     expect(result.code).toBe(0);
     expect(json(result).deployments).toEqual([]);

@@ -14,10 +14,10 @@ describe('glidepath demo', () => {
     expect(seconds).toBeLessThan(60);
     const out = result.stdout;
     expect(out).toContain('Created demo-orders (versions 1 and 2), alias live → 1');
-    expect(out).toMatch(/1\. Deploy version 2 with Canary10Percent5Minutes\nStarted gp-[0-9a-z]{20}: demo-orders:live version 1 → 2/);
+    expect(out).toMatch(/1\. Deploy version 2 with Canary10Percent5Minutes\nStarted gp-[0-9a-z]{20}: demo-orders:live version 1 → version 2/);
     expect(out).toMatch(/InProgress {2}weight 10% {2}step 2\/3 bake 5m/);
     expect(out).toMatch(/Succeeded in \S+: live serves version 2/);
-    expect(out).toMatch(/2\. Deploy faulty version 3 .*\nStarted gp-[0-9a-z]{20}: demo-orders:live version 2 → 3/);
+    expect(out).toMatch(/2\. Deploy faulty version 3 .*\nStarted gp-[0-9a-z]{20}: demo-orders:live version 2 → version 3/);
     expect(out).toMatch(/hooks BeforeAllowTraffic=Succeeded/);
     expect(out).toMatch(/alarms demo-orders-v3-errors=ALARM/);
     expect(out).toMatch(/Failed after \S+ \(ALARM_ACTIVE\)/);

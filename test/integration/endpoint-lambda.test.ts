@@ -20,6 +20,19 @@ afterAll(async () => {
   await t.close();
 });
 
+/** The sum of the Orders metric the `metrics-writer` function has put, over the last simulated hour. */
+async function ordersSent(): Promise<number> {
+  const now = t.clock.now();
+  const data = await t.cloudwatch.send(
+    new GetMetricDataCommand({
+      StartTime: new Date(now - 3600_000),
+      EndTime: new Date(now + 60_000),
+      MetricDataQueries: [{ Id: 'orders', MetricStat: { Metric: { Namespace: 'Glidepath/Test', MetricName: 'Orders' }, Period: 3600, Stat: 'Sum' } }],
+    }),
+  );
+  return data.MetricDataResults![0]!.Values!.reduce((a, b) => a + b, 0);
+}
+
 describe('Lambda functions and versions', () => {
   it('creates a function from a real zip and serves its configuration and code', async () => {
     const zip = taggedHandler('first');
@@ -207,16 +220,7 @@ export const handler = async (event) => {
       const out = await t.lambda.send(new InvokeCommand({ FunctionName: 'metrics-writer', Payload: JSON.stringify({ orders }) }));
       expect(out.FunctionError).toBeUndefined();
     }
-    const now = t.clock.now();
-    const data = await t.cloudwatch.send(
-      new GetMetricDataCommand({
-        StartTime: new Date(now - 3600_000),
-        EndTime: new Date(now + 60_000),
-        MetricDataQueries: [{ Id: 'orders', MetricStat: { Metric: { Namespace: 'Glidepath/Test', MetricName: 'Orders' }, Period: 3600, Stat: 'Sum' } }],
-      }),
-    );
-    const values = data.MetricDataResults![0]!.Values!;
-    expect(values.reduce((a, b) => a + b, 0)).toBe(7);
+    expect(await ordersSent()).toBe(7);
   });
 
   it('runs CommonJS callback handlers in subfolders, and reports import and timeout failures as the runtime does', async () => {
@@ -246,14 +250,6 @@ export const handler = async (event) => {
     const out = await t.lambda.send(new InvokeCommand({ FunctionName: 'metrics-writer', InvocationType: 'Event', Payload: JSON.stringify({ orders: 10 }) }));
     expect(out.StatusCode).toBe(202);
     await t.endpoint.lambda.drain();
-    const now = t.clock.now();
-    const data = await t.cloudwatch.send(
-      new GetMetricDataCommand({
-        StartTime: new Date(now - 3600_000),
-        EndTime: new Date(now + 60_000),
-        MetricDataQueries: [{ Id: 'orders', MetricStat: { Metric: { Namespace: 'Glidepath/Test', MetricName: 'Orders' }, Period: 3600, Stat: 'Sum' } }],
-      }),
-    );
-    expect(data.MetricDataResults![0]!.Values!.reduce((a, b) => a + b, 0)).toBe(17);
+    expect(await ordersSent()).toBe(17);
   });
 });

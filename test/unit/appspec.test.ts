@@ -1,19 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readAppSpec } from '../../shared/readers/appspec.ts';
-import { ValidationError } from '../../shared/errors.ts';
+import { rejected as rejectedBy } from '../support/rejected.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/appspec/${name}`, import.meta.url), 'utf8');
 
-function rejected(source: string): ValidationError {
-  try {
-    readAppSpec(source);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return error as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
+const rejected = (source: string) => rejectedBy(() => readAppSpec(source));
 
 const RESOURCE = `version: 0.0
 Resources:

@@ -1,20 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readSamTemplate, samRequestWithStrategy } from '../../shared/readers/sam.ts';
-import { ValidationError } from '../../shared/errors.ts';
+import { rejected } from '../support/rejected.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/sam/${name}`, import.meta.url), 'utf8');
 const template = fixture('template.yaml');
-
-function rejected(run: () => unknown): ValidationError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return error as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('readSamTemplate: accepted', () => {
   it('resolves !Ref to a parameter, to functions (FunctionName or logical id) and to alarms (AlarmName or logical id)', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRequest } from '../../shared/validate.ts';
 import { planDeployment } from '../../shared/planner.ts';
-import { ValidationError } from '../../shared/errors.ts';
+import { rejected } from '../support/rejected.ts';
 
 const base = { functionName: 'orders', alias: 'live', currentVersion: '7', targetVersion: '8' };
 
@@ -9,15 +9,7 @@ function plan(steps: unknown[]) {
   return planDeployment(parseRequest({ ...base, strategy: { steps } }));
 }
 
-function rejected(steps: unknown[]): ValidationError {
-  try {
-    plan(steps);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return error as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
+const rejectedSteps = (steps: unknown[]) => rejected(() => plan(steps));
 
 describe('step lists: accepted', () => {
   it('compiles every step kind, durations to seconds, and names the strategy Custom', () => {
@@ -101,7 +93,7 @@ describe('step lists: rejected', () => {
   ];
   for (const [label, steps, field, rule] of cases) {
     it(`rejects ${label}`, () => {
-      const error = rejected(steps);
+      const error = rejectedSteps(steps);
       expect(error.code).toBe('INVALID_DEPLOYMENT_CONFIG');
       expect(error.field).toBe(field);
       expect(error.message).toBe(`${field}: ${rule}`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileStrategy } from '../../shared/strategies/index.ts';
 import { CODEDEPLOY_CONFIG_NAMES } from '../../shared/strategies/codedeploy.ts';
-import { ValidationError } from '../../shared/errors.ts';
+import { rejected } from '../support/rejected.ts';
 import type { PlanStep } from '../../shared/model/plan.ts';
 
 /** Linear steps written out the long way: weight, bake, weight, bake, …, 100. */
@@ -22,16 +22,6 @@ const EXPECTED: Record<string, PlanStep[]> = {
   Linear10PercentEvery10Minutes: linear(TENS, 600),
   AllAtOnce: [{ setWeight: 100 }],
 };
-
-function rejection(run: () => unknown): ValidationError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return error as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('CodeDeploy configurations', () => {
   it('knows exactly the nine Lambda configurations', () => {
@@ -66,7 +56,7 @@ describe('CodeDeploy configurations', () => {
   });
 
   it('rejects an unknown name, naming the field and listing the accepted names', () => {
-    const error = rejection(() => compileStrategy('Canary20Percent5Minutes'));
+    const error = rejected(() => compileStrategy('Canary20Percent5Minutes'));
     expect(error.code).toBe('INVALID_DEPLOYMENT_CONFIG');
     expect(error.field).toBe('strategy');
     for (const name of CODEDEPLOY_CONFIG_NAMES) expect(error.message).toContain(name);
@@ -166,7 +156,7 @@ describe('time-based rejections', () => {
   for (const type of ['TimeBasedCanary', 'TimeBasedLinear'] as const) {
     for (const [label, percentage, intervalMinutes, field, message] of cases) {
       it(`${type}: rejects ${label}`, () => {
-        const error = rejection(() => compileStrategy({ type, percentage, intervalMinutes }));
+        const error = rejected(() => compileStrategy({ type, percentage, intervalMinutes }));
         expect(error.code).toBe('INVALID_DEPLOYMENT_CONFIG');
         expect(error.field).toBe(field);
         expect(error.message).toBe(message);
@@ -175,7 +165,7 @@ describe('time-based rejections', () => {
   }
 
   it('rejects a time-based name whose numbers break the rules', () => {
-    expect(rejection(() => compileStrategy('TimeBasedCanary0Percent5Minutes')).field).toBe('strategy.percentage');
-    expect(rejection(() => compileStrategy('TimeBasedLinear10PercentEvery0Minutes')).field).toBe('strategy.intervalMinutes');
+    expect(rejected(() => compileStrategy('TimeBasedCanary0Percent5Minutes')).field).toBe('strategy.percentage');
+    expect(rejected(() => compileStrategy('TimeBasedLinear10PercentEvery0Minutes')).field).toBe('strategy.intervalMinutes');
   });
 });

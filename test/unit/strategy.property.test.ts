@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseRequest } from '../../shared/validate.ts';
 import { planDeployment } from '../../shared/planner.ts';
-import { ValidationError } from '../../shared/errors.ts';
+import { rejected } from '../support/rejected.ts';
 import { CODEDEPLOY_CONFIG_NAMES } from '../../shared/strategies/codedeploy.ts';
 import type { PlanStep } from '../../shared/model/plan.ts';
 
@@ -160,14 +160,7 @@ describe('property: every invalid strategy', () => {
   it('is rejected with a ValidationError naming a strategy field and the rule', () => {
     fc.assert(
       fc.property(invalidStrategy, (strategy) => {
-        let caught: unknown;
-        try {
-          parseRequest({ ...base, strategy });
-        } catch (error) {
-          caught = error;
-        }
-        expect(caught).toBeInstanceOf(ValidationError);
-        const error = caught as ValidationError;
+        const error = rejected(() => parseRequest({ ...base, strategy }));
         expect(error.code).toBe('INVALID_DEPLOYMENT_CONFIG');
         expect(error.field).toMatch(/^strategy(\.|\[|$)/);
         expect(error.message.startsWith(`${error.field}: `)).toBe(true);

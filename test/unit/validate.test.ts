@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { formatZodError, parsePlanningRequest, parseRequest, parseWith } from '../../shared/validate.ts';
-import { ValidationError } from '../../shared/errors.ts';
+import { rejected } from '../support/rejected.ts';
 import { describeValue } from '../../shared/describe.ts';
 
 const base = { functionName: 'orders', alias: 'live', currentVersion: '7', targetVersion: '8', strategy: 'AllAtOnce' };
-
-function rejected(run: () => unknown): ValidationError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return error as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('parseRequest', () => {
   it('returns a valid request unchanged', () => {

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import { SimulatedClock, type EngineClock } from '../clock.ts';
+import { processAlive } from '../process-alive.ts';
 import { LocalCloudWatch } from './cloudwatch/index.ts';
 import { FaultInjector } from './faults.ts';
 import { LocalLambda } from './lambda/index.ts';
@@ -20,15 +21,6 @@ import { jsonService, ServiceRegistry, TARGET_NAMES, type JsonService, type Serv
 
 const PROJECT_ROOT = normalize(join(import.meta.dirname, '..', '..', '..'));
 const CODE_ROOTS = join(PROJECT_ROOT, '.glidepath', 'local');
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Removes the code folders of engines whose process is gone (killed before it could clean up). */
 function sweepStaleCodeRoots(): void {

@@ -53,6 +53,8 @@ export interface LocalSfnOptions {
   accountId: string;
   clock: EngineClock;
   invoke: Invoker;
+  /** Told when an execution ends (any status but RUNNING): where Step Functions' status events come from. */
+  onExecutionEnd?: (execution: ExecutionRecord) => void;
 }
 
 const NAME = /^[a-zA-Z0-9_-]{1,80}$/;
@@ -164,6 +166,7 @@ export class LocalStepFunctions {
         record.status = 'SUCCEEDED';
         record.output = JSON.stringify(output ?? null);
         record.stopDate = clock.now();
+        this.#ended(record);
       },
       (error: Error & { cause?: unknown }) => {
         if (record.status !== 'RUNNING') return;
@@ -172,6 +175,7 @@ export class LocalStepFunctions {
         record.error = inner.name;
         record.cause = inner.message;
         record.stopDate = clock.now();
+        this.#ended(record);
       },
     );
     record.done = record.done.then(() => history);
@@ -200,8 +204,17 @@ export class LocalStepFunctions {
       record.stopDate = this.options.clock.now();
       this.tokens.expireExecution(executionArn, new TaskFailure('States.Aborted', 'execution stopped'));
       record.abort();
+      this.#ended(record);
     }
     return record.stopDate ?? this.options.clock.now();
+  }
+
+  #ended(record: ExecutionRecord): void {
+    try {
+      this.options.onExecutionEnd?.(record);
+    } catch {
+      // A listener's failure is its own: the execution has ended either way.
+    }
   }
 
   /** Resolves when every running execution has ended (tests and shutdown). */

@@ -27,6 +27,15 @@ export interface LocalEvent {
   detail: unknown;
 }
 
+/** An event an AWS service sends to the default bus; `time` in epoch milliseconds. */
+export interface ServiceEvent {
+  source: string;
+  detailType: string;
+  detail: object;
+  resources: string[];
+  time: number;
+}
+
 export interface Delivery {
   eventId: string;
   rule: string;
@@ -90,6 +99,23 @@ export class LocalEventBridge {
       for (const { event, bus } of accepted) this.#route(event, bus, rules);
     }
     return { FailedEntryCount: results.filter((r) => r.ErrorCode).length, Entries: results };
+  }
+
+  /**
+   * An event an AWS service sends (Step Functions' execution status, CloudWatch's alarm state):
+   * put on the default bus like any other and routed by the rules; `drain()` waits for it too.
+   */
+  publish(event: ServiceEvent): void {
+    const run = this.putEvents([
+      { Source: event.source, DetailType: event.detailType, Detail: JSON.stringify(event.detail), Resources: event.resources, Time: event.time / 1000 },
+    ]).then(
+      (out) => {
+        if (out.FailedEntryCount > 0) this.options.log?.('service event refused', { source: event.source, detailType: event.detailType, ...out.Entries[0] });
+      },
+      (error: unknown) => this.options.log?.('service event not put', { source: event.source, error: error instanceof Error ? error.message : String(error) }),
+    );
+    const tracked = run.finally(() => this.#inFlight.delete(tracked));
+    this.#inFlight.add(tracked);
   }
 
   /** Waits until every delivery started so far has ended (retries included). */

@@ -98,6 +98,8 @@ export class LocalWaysIn {
         stackName: 'glidepath-local',
         parameters,
         functionArn: (id) => this.functionArn(a.stack, id),
+        // Ref of the state machine is its ARN (the reconcile rule matches executions of this one).
+        resourceRef: (id) => (this.template.Resources[id]?.Type === 'AWS::Serverless::StateMachine' ? a.stateMachineArn : undefined),
       });
     };
 

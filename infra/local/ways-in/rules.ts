@@ -3,7 +3,7 @@
  * values: `AWS::Events::Rule` resources (with their Condition) and SAM functions' `EventBridgeRule`
  * / `CloudWatchEvent` events. Enough of CloudFormation's intrinsics is evaluated for that: Ref
  * (parameters, pseudo parameters, AWS::NoValue), Fn::If / Equals / Not / And / Or / Condition,
- * Fn::Join / Split / Select / Sub, Fn::GetAtt of a function's Arn.
+ * Fn::Join / Split / Select / Sub, Fn::GetAtt of a function's Arn, Ref of the state machine (its ARN).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,6 +39,8 @@ export interface TemplateContext {
   parameters: Record<string, string | string[]>;
   /** Logical id of a function → its local ARN. */
   functionArn(logicalId: string): string | undefined;
+  /** What `Ref` of another resource gives locally (the state machine's ARN), if anything. */
+  resourceRef?(logicalId: string): string | undefined;
 }
 
 const NO_VALUE = Symbol('AWS::NoValue');
@@ -92,6 +94,8 @@ class Evaluator {
     if (p !== undefined) return p;
     const fn = this.ctx.functionArn(name);
     if (fn !== undefined) return fn.split(':').pop();
+    const local = this.ctx.resourceRef?.(name);
+    if (local !== undefined) return local;
     return name;
   }
 

@@ -3,14 +3,8 @@
  * versioned through the local Lambda endpoint with the SDK, as on AWS.
  */
 import { strToU8, zipSync } from 'fflate';
-import {
-  CreateAliasCommand,
-  CreateFunctionCommand,
-  GetAliasCommand,
-  PublishVersionCommand,
-  UpdateFunctionCodeCommand,
-  type LambdaClient,
-} from '@aws-sdk/client-lambda';
+import { GetAliasCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { createFunctionWithVersions } from '../../../cli/demo/functions.ts';
 
 export const ROLE = 'arn:aws:iam::000000000000:role/glidepath-e2e';
 
@@ -46,26 +40,8 @@ export function uniqueName(prefix: string): string {
  */
 export async function createApp(lambda: LambdaClient, prefix: string, behaviors: Behavior[] = ['ok', 'ok'], alias = 'live'): Promise<App> {
   const functionName = uniqueName(prefix);
-  const versions: string[] = [];
-  for (const [i, behavior] of behaviors.entries()) {
-    const zip = handlerZip(String(i + 1), behavior);
-    if (i === 0) {
-      await lambda.send(
-        new CreateFunctionCommand({
-          FunctionName: functionName,
-          Runtime: 'nodejs22.x',
-          Role: ROLE,
-          Handler: 'index.handler',
-          Code: { ZipFile: zip },
-        }),
-      );
-    } else {
-      await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: functionName, ZipFile: zip }));
-    }
-    const published = await lambda.send(new PublishVersionCommand({ FunctionName: functionName }));
-    versions.push(published.Version!);
-  }
-  await lambda.send(new CreateAliasCommand({ FunctionName: functionName, Name: alias, FunctionVersion: versions[0]! }));
+  const zips = behaviors.map((behavior, i) => handlerZip(String(i + 1), behavior));
+  const versions = await createFunctionWithVersions(lambda, { name: functionName, role: ROLE }, zips, alias);
   return { functionName, alias, versions };
 }
 

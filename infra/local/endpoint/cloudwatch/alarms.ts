@@ -23,6 +23,20 @@ export interface AlarmRecord extends AlarmDefinition {
   seenVersion: number;
 }
 
+/** An alarm's state before a change (CloudWatch's `previousState`); `timestamp` in epoch ms. */
+export interface PreviousAlarmState {
+  value: AlarmState;
+  reason: string;
+  reasonData?: string;
+  timestamp: number;
+}
+
+/** An alarm that changed state (by evaluation or SetAlarmState): what CloudWatch tells EventBridge. */
+export interface AlarmStateChange {
+  alarm: AlarmRecord;
+  previous: PreviousAlarmState;
+}
+
 export interface DescribeFilter {
   names?: string[];
   prefix?: string;
@@ -34,6 +48,8 @@ export class AlarmStore {
   readonly #alarms = new Map<string, AlarmRecord>();
   /** When false, alarms change only through SetAlarmState or `evaluateAll(true)`. */
   autoEvaluate = true;
+  /** Told of every change of an alarm's state (not of a SetAlarmState to the state it is in). */
+  onStateChange: ((change: AlarmStateChange) => void) | undefined;
 
   constructor(
     readonly metrics: MetricStore,
@@ -190,12 +206,23 @@ export class AlarmStore {
   }
 
   #transition(alarm: AlarmRecord, state: AlarmState, reason: string, reasonData: string | undefined, now: number): void {
+    const previous: PreviousAlarmState | undefined =
+      alarm.state === state
+        ? undefined
+        : { value: alarm.state, reason: alarm.stateReason, ...(alarm.stateReasonData === undefined ? {} : { reasonData: alarm.stateReasonData }), timestamp: alarm.stateUpdated };
     if (alarm.state !== state) alarm.stateTransitioned = now;
     alarm.state = state;
     alarm.stateReason = reason;
     if (reasonData === undefined) delete alarm.stateReasonData;
     else alarm.stateReasonData = reasonData;
     alarm.stateUpdated = now;
+    if (previous) {
+      try {
+        this.onStateChange?.({ alarm, previous });
+      } catch {
+        // The listener's failure is its own: the alarm has changed state either way.
+      }
+    }
   }
 }
 

@@ -1,0 +1,2 @@
+/** The CloudWatch namespace of every metric the Glidepath functions emit (EMF). */
+export const METRICS_NAMESPACE = 'Glidepath';
