@@ -17,7 +17,7 @@
  */
 import { now, sleep } from '../clock.ts';
 import type { CaughtError, RollbackResult } from '../model/machine.ts';
-import { deploymentIdFromExecution } from '../model/machine.ts';
+import { deploymentIdFromExecution, FINISH_NOT_RECORDED } from '../model/machine.ts';
 import type { PlanStep } from '../model/plan.ts';
 import type { DeploymentRecord, DeploymentStatus } from '../model/record.ts';
 import type { Clients } from '../aws/clients.ts';
@@ -117,6 +117,11 @@ export async function reconcileExecution(detail: ExecutionEnd, clients: Clients,
   if (record.executionArn && record.executionArn !== detail.executionArn) return { ...base, outcome: 'otherExecution' };
   if (!isActive(record.status)) return { ...base, outcome: 'ended', status: record.status };
 
+  if (detail.status === 'FAILED' && detail.error === FINISH_NOT_RECORDED) {
+    // The walk completed and the alias serves the target: record the success Complete could not.
+    const finished = await finishRecorded({ execution: { Id: detail.executionArn, Name: detail.name }, deploymentId, outcome: 'succeeded' }, clients, env, notes);
+    return { ...base, outcome: 'reconciled', status: finished.status };
+  }
   const error = endingError(detail);
   const rolledBack = await rollBack(deploymentId, error, clients, env, notes);
   const finished = await finishRecorded(

@@ -174,3 +174,9 @@ export interface FinishResult {
 export function deploymentIdFromExecution(name: string): string {
   return name.startsWith('gp-') ? name : `gp-${name}`;
 }
+
+/**
+ * The error of the state machine's FinishFailed state: the walk completed (the alias serves the
+ * target) but Complete could not record it. Reconcile then records Succeeded instead of rolling back.
+ */
+export const FINISH_NOT_RECORDED = 'Glidepath.FinishNotRecorded';

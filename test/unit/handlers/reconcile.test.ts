@@ -5,6 +5,7 @@
  * Also the alarm watches Prepare writes and Finish deletes, and the pure decisions.
  */
 import 'aws-sdk-client-mock-vitest/extend';
+import { FINISH_NOT_RECORDED } from '../../../shared/model/machine.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { GetAliasCommand, GetFunctionConfigurationCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
@@ -241,6 +242,15 @@ describe('Handler: reconcile — an execution that ended without its Finish', ()
     expect(slept).toEqual([IN_FLIGHT_SECONDS - 5]);
     expect(result).toMatchObject({ outcome: 'reconciled', status: 'Stopped' });
     expect(lockHolder()).toBeUndefined();
+  });
+
+  it('FAILED because Complete could not record a finished walk: recorded Succeeded, the alias left on the target', async () => {
+    await active({ weight: 100, stepIndex: 2, events: [{ at: clock.iso(), type: 'Promoted', message: 'promoted' }] });
+    const result = await handler(executionEvent('FAILED', { error: FINISH_NOT_RECORDED, cause: 'the deployment succeeded but its final status could not be recorded' }));
+    expect(result).toMatchObject({ outcome: 'reconciled', status: 'Succeeded' });
+    expect(record()).toMatchObject({ status: 'Succeeded', weight: 100 });
+    expect(lockHolder()).toBeUndefined();
+    expect(mocks.lambda).not.toHaveReceivedAnyCommand();
   });
 
   it('a promoted deployment stopped during its Complete: waits, then finds it Succeeded and leaves the alias on the target', async () => {
