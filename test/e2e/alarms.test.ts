@@ -13,7 +13,8 @@ import { PutMetricAlarmCommand, SetAlarmStateCommand, type PutMetricAlarmCommand
 import { GlidepathError } from '../../shared/errors.ts';
 import { createApp, readAlias, uniqueName, type App } from './support/app.ts';
 import { atWeight, control, deploy, requestFor, startDeployment, waitForEnd, waitForRecord } from './support/deploy.ts';
-import { useEngine, type E2E } from './support/engine.ts';
+import { useEngine } from './support/engine.ts';
+import { manualAlarm } from './support/alarms.ts';
 import { expectFailed, expectTerminalInvariant, weightsOf } from './support/expect.ts';
 
 const SPEED = 10_000;
@@ -23,25 +24,6 @@ afterEach(() => {
   ctx.engine.clock.speed = SPEED;
 });
 
-/** A metric alarm on a metric nobody writes: only SetAlarmState moves it ('ignore' keeps the state). */
-async function manualAlarm(c: E2E, state: 'OK' | 'ALARM'): Promise<string> {
-  const name = uniqueName('manual-alarm');
-  await c.cloudwatch.send(
-    new PutMetricAlarmCommand({
-      AlarmName: name,
-      Namespace: 'Glidepath/E2E',
-      MetricName: 'Unused',
-      Statistic: 'Sum',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'ignore',
-    }),
-  );
-  await c.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: `e2e: ${state}` }));
-  return name;
-}
 
 /** CloudWatch's own kind of alarm on a Lambda alias: Errors ≥ 1 in a minute, through `fn:alias`. */
 function aliasErrorsAlarm(app: App, name: string): PutMetricAlarmCommandInput {

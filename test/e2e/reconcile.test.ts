@@ -14,14 +14,15 @@
  * Bakes the tests act in last 12 hours (4.3 s real at speed 10,000); every wait polls state.
  */
 import { describe, expect, it } from 'vitest';
-import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { deploymentsWatching } from '../../shared/aws/alarm-watches.ts';
 import { getLock } from '../../shared/aws/deployment-store.ts';
 import type { DeploymentRecord } from '../../shared/model/record.ts';
-import { createApp, readAlias, uniqueName } from './support/app.ts';
+import { createApp, readAlias } from './support/app.ts';
 import { atWeight, control, deploy, readRecord, requestFor, startDeployment, waitForEnd, waitForRecord, type Started } from './support/deploy.ts';
 import { useEngine, type E2E } from './support/engine.ts';
+import { manualAlarm } from './support/alarms.ts';
 import { explain, expectFailed, expectSucceeded, expectTerminalInvariant, weightsOf } from './support/expect.ts';
 
 const ctx = useEngine({ speed: 10_000 });
@@ -29,25 +30,6 @@ const ctx = useEngine({ speed: 10_000 });
 const longCanary = { type: 'TimeBasedCanary', percentage: 10, intervalMinutes: 720 };
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A metric alarm on a metric nobody writes: only SetAlarmState moves it ('ignore' keeps the state). */
-async function manualAlarm(c: E2E): Promise<string> {
-  const name = uniqueName('reconcile-alarm');
-  await c.cloudwatch.send(
-    new PutMetricAlarmCommand({
-      AlarmName: name,
-      Namespace: 'Glidepath/E2E',
-      MetricName: 'Unused',
-      Statistic: 'Sum',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'ignore',
-    }),
-  );
-  await c.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: 'OK', StateReason: 'e2e: OK' }));
-  return name;
-}
 
 /** Polls the record until the deployment has ended (its execution has already, so waitForRecord would not wait). */
 async function waitForRecordEnd(c: E2E, started: Started, limitMs = 15_000): Promise<DeploymentRecord> {
@@ -147,7 +129,7 @@ describe('an execution stopped from outside Glidepath', () => {
 describe('an alarm that fires while a deployment waits on a token', () => {
   it('at an approval: the wait fails with ALARM_ACTIVE and the deployment rolls back, nobody approving', async () => {
     const app = await createApp(ctx.lambda, 'alarm-approval');
-    const alarm = await manualAlarm(ctx);
+    const alarm = await manualAlarm(ctx, 'OK', 'reconcile-alarm');
     const steps = [{ setWeight: 10 }, { approval: {} }, { setWeight: 100 }];
     const started = await startDeployment(ctx, requestFor(app, { strategy: { steps }, alarms: [alarm] }));
     await waitForRecord(ctx, started, 'waiting for approval', (r) => r.waitToken?.kind === 'approval');
@@ -172,7 +154,7 @@ describe('an alarm that fires while a deployment waits on a token', () => {
     ["an operator's pause of a bake", 'hold'],
   ] as const)('at %s: rolled back with ALARM_ACTIVE', async (_what, kind) => {
     const app = await createApp(ctx.lambda, `alarm-${kind}`);
-    const alarm = await manualAlarm(ctx);
+    const alarm = await manualAlarm(ctx, 'OK', 'reconcile-alarm');
     const steps = kind === 'pause' ? [{ setWeight: 10 }, { pause: {} }, { setWeight: 100 }] : [{ setWeight: 10 }, { bake: '12h' }, { setWeight: 100 }];
     const started = await startDeployment(ctx, requestFor(app, { strategy: { steps }, alarms: [alarm] }));
     if (kind === 'hold') {
@@ -193,8 +175,8 @@ describe('an alarm that fires while a deployment waits on a token', () => {
 
   it('an alarm no deployment watches: delivered to reconcile, and nothing happens', async () => {
     const app = await createApp(ctx.lambda, 'alarm-other');
-    const watched = await manualAlarm(ctx);
-    const other = await manualAlarm(ctx);
+    const watched = await manualAlarm(ctx, 'OK', 'reconcile-alarm');
+    const other = await manualAlarm(ctx, 'OK', 'reconcile-alarm');
     const steps = [{ setWeight: 10 }, { approval: {} }, { setWeight: 100 }];
     const started = await startDeployment(ctx, requestFor(app, { strategy: { steps }, alarms: [watched] }));
     const waiting = await waitForRecord(ctx, started, 'waiting for approval', (r) => r.waitToken?.kind === 'approval');
@@ -218,7 +200,7 @@ describe('an alarm that fires while a deployment waits on a token', () => {
   });
 
   it('the event has CloudWatch\'s shape, and only a change into ALARM reaches reconcile', async () => {
-    const alarm = await manualAlarm(ctx);
+    const alarm = await manualAlarm(ctx, 'OK', 'reconcile-alarm');
     await ctx.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'ALARM', StateReason: 'e2e: up' }));
     await ctx.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'ALARM', StateReason: 'e2e: still up' }));
     await ctx.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'OK', StateReason: 'e2e: down' }));
