@@ -82,7 +82,14 @@ export function alarmFailure(alarms: AlarmObservation, policy: HealthPolicy): He
   return undefined;
 }
 
-function signalled(signals: ControlSignals | undefined, key: keyof ControlSignals): string | undefined {
+/**
+ * The operator signals decideHealth acts on. With none of them set, the decision depends on the
+ * step, the alarms, the policy, the step start and the time alone (resume and approve release
+ * waits elsewhere), so a writer that knows those need not read the signals back.
+ */
+export const DECISION_SIGNALS = ['abort', 'promoteFull', 'promote', 'pause'] as const satisfies readonly (keyof ControlSignals)[];
+
+function signalled(signals: ControlSignals | undefined, key: (typeof DECISION_SIGNALS)[number]): string | undefined {
   const value = signals?.[key];
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }

@@ -4,13 +4,18 @@
  */
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 const require = createRequire(import.meta.url);
 
 export interface LocalDynamo {
   url: string;
+  /**
+   * dynalite's own HTTP request listener, so that a server already holding the request (the
+   * engine's endpoint) can have it answered in process, without a second loopback round trip.
+   */
+  handle: RequestListener;
   close(): Promise<void>;
 }
 
@@ -22,8 +27,12 @@ export async function startDynalite(port = 0): Promise<LocalDynamo> {
     server.listen(port, '127.0.0.1', () => resolve());
   });
   const { port: bound } = server.address() as AddressInfo;
+  // dynalite is `http.createServer(handler)`: its one 'request' listener answers every request.
+  const listeners = server.listeners('request') as RequestListener[];
+  if (listeners.length !== 1) throw new Error(`dynalite: expected one request listener, found ${listeners.length}`);
   return {
     url: `http://127.0.0.1:${bound}`,
+    handle: listeners[0]!,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -88,8 +88,8 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
   };
   Object.assign(process.env, controllerEnv);
 
-  // DynamoDB shares the one port: the endpoint forwards DynamoDB_20120810.* to dynalite.
-  endpoint.proxyJsonTarget('DynamoDB_20120810', dynamo.url);
+  // DynamoDB shares the one port: the endpoint hands DynamoDB_20120810.* to dynalite (in process).
+  endpoint.proxyJsonTarget('DynamoDB_20120810', dynamo.url, { inProcess: dynamo.handle });
   await createTable(new DynamoDBClient({ endpoint: dynamo.url, region }), LOCAL_TABLE_NAME, stack.tableProperties);
 
   const controllers: ControllerFunctions = new Map(

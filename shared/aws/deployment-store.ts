@@ -35,6 +35,22 @@ export function and(a: Condition, b: Condition): Condition {
   };
 }
 
+/**
+ * All of `conditions`, each itself only comparisons and functions joined by AND (no OR, no NOT),
+ * as one flat AND chain: what and() means, without parentheses, which dynalite (the local
+ * engine's DynamoDB) parses many times more slowly as they nest.
+ */
+export function allOf(...conditions: Condition[]): Condition {
+  return {
+    expression: conditions.map((c) => c.expression).join(' AND '),
+    names: Object.assign({}, ...conditions.map((c) => c.names)),
+    values: Object.assign({}, ...conditions.map((c) => c.values)),
+  };
+}
+
+/** The record exists (every update of it is conditional on this, see updateDeployment). */
+export const RECORD_EXISTS: Condition = { expression: 'attribute_exists(#pk)', names: { '#pk': TABLE_KEYS.pk } };
+
 function target(functionName: string, alias: string): string {
   return `${bareFunctionName(functionName)}:${alias}`;
 }
@@ -168,25 +184,43 @@ export async function createDeployment(store: Store, record: DeploymentRecord): 
   throw new GlidepathError('INTERNAL_ERROR', `could not take the lock of ${target(record.functionName, record.alias)} after ${MAX_ATTEMPTS} attempts`);
 }
 
+/** The UpdateItem of `update` on record `id`, conditional on the record existing (and on `update.condition`). */
+function updateCommand(store: Store, id: string, update: RecordUpdate, returnValues: 'ALL_NEW' | 'NONE'): UpdateCommand {
+  const exists = RECORD_EXISTS;
+  const condition = update.condition ? (update.condition.expression.includes(exists.expression) ? update.condition : and(exists, update.condition)) : exists;
+  return new UpdateCommand({
+    TableName: store.tableName,
+    Key: keys.deployment(id),
+    ...buildUpdate({ ...update, condition }),
+    ReturnValues: returnValues,
+  });
+}
+
 /**
  * A conditional UpdateItem on the record, returning it as it is after the update (ALL_NEW);
  * `undefined` when the condition did not hold. The record must exist either way.
  */
 export async function updateDeployment(store: Store, id: string, update: RecordUpdate): Promise<DeploymentRecord | undefined> {
-  const exists: Condition = { expression: 'attribute_exists(#pk)', names: { '#pk': TABLE_KEYS.pk } };
-  const condition = update.condition ? (update.condition.expression.includes('attribute_exists(#pk)') ? update.condition : and(exists, update.condition)) : exists;
   try {
-    const out = await store.ddb.send(
-      new UpdateCommand({
-        TableName: store.tableName,
-        Key: keys.deployment(id),
-        ...buildUpdate({ ...update, condition }),
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
+    const out = await store.ddb.send(updateCommand(store, id, update, 'ALL_NEW'));
     return out.Attributes as DeploymentRecord;
   } catch (error) {
     if (isErrorNamed(error, 'ConditionalCheckFailedException')) return undefined;
+    throw toGlidepathError(error, `dynamodb:UpdateItem deployment ${id}`);
+  }
+}
+
+/**
+ * The same conditional UpdateItem without the record in the answer (ReturnValues NONE), for a
+ * writer that knows all it needs of the result: true when it was made, false when the condition
+ * did not hold. (The record grows with every event; a step need not carry it back each time.)
+ */
+export async function updateDeploymentOnly(store: Store, id: string, update: RecordUpdate): Promise<boolean> {
+  try {
+    await store.ddb.send(updateCommand(store, id, update, 'NONE'));
+    return true;
+  } catch (error) {
+    if (isErrorNamed(error, 'ConditionalCheckFailedException')) return false;
     throw toGlidepathError(error, `dynamodb:UpdateItem deployment ${id}`);
   }
 }

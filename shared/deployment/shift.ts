@@ -1,9 +1,9 @@
 /**
  * SetWeight and Promote (DESIGN §5): move the alias (UpdateAlias with the recorded RevisionId),
- * record the new weight and revision in ONE UpdateItem (ALL_NEW), and decide health from the
- * returned record and ONE alarm read. The alarms are read before the alias moves: traffic is
- * never raised on a target that is alarming (after an approval or a pause step, no bake check
- * came right before the shift); the deployment fails instead and the state machine rolls back.
+ * record the new weight and revision in ONE UpdateItem, and decide health from the record after
+ * it and ONE alarm read. The alarms are read before the alias moves: traffic is never raised on
+ * a target that is alarming (after an approval or a pause step, no bake check came right before
+ * the shift); the deployment fails instead and the state machine rolls back.
  *
  * Idempotent: a step the record already shows as done is not redone; an UpdateAlias whose answer
  * was lost is recognised (the alias already looks as wanted) and its revision adopted.
@@ -15,13 +15,14 @@ import type { HealthResult, ShiftInput, ShiftTarget } from '../model/machine.ts'
 import type { DeploymentRecord } from '../model/record.ts';
 import { describeAliasRouting } from '../aws/lambda-alias.ts';
 import type { Clients } from '../aws/clients.ts';
-import { requireDeployment, updateDeployment, type Store } from '../aws/deployment-store.ts';
-import { alarmFailure, decideHealth, healthPolicy, type AlarmObservation, type HealthPolicy } from '../health.ts';
+import { allOf, RECORD_EXISTS, requireDeployment, updateDeployment, updateDeploymentOnly, type Store } from '../aws/deployment-store.ts';
+import type { Condition, RecordUpdate } from '../aws/update-expression.ts';
+import { alarmFailure, decideHealth, DECISION_SIGNALS, healthPolicy, type AlarmObservation, type HealthPolicy } from '../health.ts';
 import { isErrorCode } from './caught-error.ts';
 import { observeAlarms } from './observe-alarms.ts';
 import { deploymentEvent } from './records.ts';
 import { aliasRef, moveAlias, routingFor } from './routing.ts';
-import { consumeSignal } from './signal-store.ts';
+import { consumeSignal, unsignalled } from './signal-store.ts';
 import { silentNotes, storeOf, type HandlerEnv, type Notes } from './env.ts';
 import { holdForWindow } from './window-gate.ts';
 
@@ -76,9 +77,13 @@ function alarmVeto(alarms: AlarmObservation, policy: HealthPolicy): HealthResult
 
 /**
  * A setWeight with what the state machine carries (target, RevisionId): UpdateAlias, one
- * UpdateItem recording it (returning the record for the health decision) and one alarm read —
- * three AWS calls (DESIGN §9). A retry after a lost UpdateItem answer finds the step recorded
- * (the condition fails) and reads the record instead of recording it twice.
+ * UpdateItem recording it and one alarm read — three AWS calls (DESIGN §9).
+ *
+ * The UpdateItem returns nothing when no signal the decision acts on is set (its condition says
+ * so): the weight, the step start and the revision are this handler's own, so the record after
+ * the update is known without carrying it back. When the condition fails (an operator signal is
+ * set, or a retry after a lost answer finds the step recorded) the update is made, or found made,
+ * returning the record (ALL_NEW), and the decision reads its signals.
  */
 async function shiftCarried(input: ShiftInput & { target: ShiftTarget; revisionId: string }, clients: Clients, env: HandlerEnv, notes: Notes): Promise<HealthResult> {
   const store = storeOf(clients, env);
@@ -96,14 +101,20 @@ async function shiftCarried(input: ShiftInput & { target: ShiftTarget; revisionI
     });
   }
   const at = nowIso();
-  const recorded = await updateDeployment(store, input.deploymentId, {
+  const step: RecordUpdate = {
     set: { weight, revisionId: moved.state.revisionId, updatedAt: at, stepIndex: input.cursor.index, stepStartedAt: at },
     append: {
       weights: [{ at, weight }],
       events: [deploymentEvent(SHIFTED, `step ${input.cursor.index}: ${weight}% on version ${target.targetVersion}`, { stepIndex: input.cursor.index, weight }, at)],
     },
-    condition: { expression: '#si <> :index', names: { '#si': 'stepIndex' }, values: { ':index': input.cursor.index } },
-  });
+  };
+  // A retry after a lost UpdateItem answer finds the step recorded: the record is read instead of recorded twice.
+  const notRecorded: Condition = { expression: '#si <> :index', names: { '#si': 'stepIndex' }, values: { ':index': input.cursor.index } };
+  if (await updateDeploymentOnly(store, input.deploymentId, { ...step, condition: allOf(RECORD_EXISTS, notRecorded, unsignalled(DECISION_SIGNALS)) })) {
+    const { result } = decideHealth({ cursor: input.cursor, record: { weight, stepStartedAt: at, signals: {} }, alarms, policy, now: now() });
+    return { ...result, revisionId: moved.state.revisionId };
+  }
+  const recorded = await updateDeployment(store, input.deploymentId, { ...step, condition: notRecorded });
   const current = recorded ?? (await requireDeployment(store, input.deploymentId));
   const { result, consumed } = decideHealth({ cursor: input.cursor, record: current, alarms, policy, now: now() });
   if (consumed === 'promoteFull' && result.decision === 'promoteFull') await consumeSignal(store, current, 'promoteFull');

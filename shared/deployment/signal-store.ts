@@ -63,6 +63,16 @@ export async function storeWait(store: Store, id: string, write: WaitWrite): Pro
   });
 }
 
+/** None of `keys` is set among the record's signals (true too when the record has no signals); an AND chain. */
+export function unsignalled(keys: readonly (keyof ControlSignals)[]): Condition {
+  const names: Record<string, string> = { '#sg': 'signals' };
+  const absent = keys.map((key, i) => {
+    names[`#sg${i}`] = key;
+    return `attribute_not_exists(#sg.#sg${i})`;
+  });
+  return { expression: absent.join(' AND '), names };
+}
+
 const holdsToken = (token: string): Condition => ({
   expression: '#wt.#tok = :token',
   names: { '#wt': 'waitToken', '#tok': 'token' },

@@ -5,9 +5,9 @@
  * Functions and EventBridge stay mocked here; the local engine proves the whole machine.
  */
 import 'aws-sdk-client-mock-vitest/extend';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetAliasCommand, GetFunctionConfigurationCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
@@ -222,6 +222,42 @@ describe('Controller over DynamoDB (dynalite)', () => {
     expect((await getDeployment(store(), id))!.status).toBe('Paused');
     await expect(handlers.control({ deploymentId: id, action: 'resume' })).resolves.toMatchObject({ released: 'resume', status: 'InProgress' });
     await expect(handlers.checkHealth(bake)).resolves.toMatchObject({ decision: 'wait' });
+  });
+
+  it('a carried setWeight reads no record back unless a signal the decision acts on is set; then that signal decides', async () => {
+    const request = { ...baseRequest, strategy: { steps: [10, 20, 30, 40, 50].map((setWeight) => ({ setWeight })) } };
+    const state = await handlers.prepare({ request, execution: execution('gp-carried') });
+    const id = state.deploymentId;
+    let revisionId = state.health.revisionId!;
+    const updates = vi.spyOn(ddb, 'send');
+    const shift = async (index: number) => {
+      updates.mockClear();
+      const result = await handlers.shift({ deploymentId: id, cursor: { index, step: { setWeight: (index + 1) * 10 } }, target: state.target, revisionId });
+      revisionId = result.revisionId ?? revisionId;
+      return { result, sent: updates.mock.calls.map(([command]) => `${command.constructor.name} ${(command.input as { ReturnValues?: string }).ReturnValues ?? ''}`.trim()) };
+    };
+    const setSignals = (signals: Record<string, string>) =>
+      ddb.send(new UpdateCommand({ TableName: env.tableName, Key: { pk: `DEP#${id}`, sk: 'DEPLOYMENT' }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'signals' }, ExpressionAttributeValues: { ':s': signals } }));
+
+    // No signal, then only signals the decision ignores: one UpdateItem that returns nothing.
+    await expect(shift(0)).resolves.toEqual({ result: expect.objectContaining({ decision: 'next', weight: 10 }), sent: ['UpdateCommand NONE'] });
+    await setSignals({ approve: clock.iso(), resume: clock.iso() });
+    await expect(shift(1)).resolves.toEqual({ result: expect.objectContaining({ decision: 'next', weight: 20 }), sent: ['UpdateCommand NONE'] });
+    // A pause: DynamoDB refuses the quiet update, the step is recorded returning the record, and the pause holds.
+    await setSignals({ pause: clock.iso() });
+    await expect(shift(2)).resolves.toEqual({ result: expect.objectContaining({ decision: 'pause', weight: 30 }), sent: ['UpdateCommand NONE', 'UpdateCommand ALL_NEW'] });
+    // promote-full is acted on and cleared; abort fails the step.
+    await setSignals({ promoteFull: clock.iso() });
+    await expect(shift(3)).resolves.toMatchObject({ result: { decision: 'promoteFull', weight: 40 } });
+    expect((await getDeployment(store(), id))!.signals).toEqual({});
+    await setSignals({ abort: clock.iso() });
+    await expect(shift(4)).resolves.toMatchObject({ result: { decision: 'fail', code: 'MANUAL_STOP', weight: 50 } });
+    updates.mockRestore();
+
+    const record = (await getDeployment(store(), id))!;
+    expect(record).toMatchObject({ weight: 50, stepIndex: 4, revisionId });
+    expect(record.weights.map((w) => w.weight)).toEqual([0, 10, 20, 30, 40, 50]);
+    expect(record.events.filter((e) => e.type === 'WeightShifted').map((e) => e.stepIndex)).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('rollback after an alarm: alias back on current, record at weight 0; finish says Failed with the alarm', async () => {

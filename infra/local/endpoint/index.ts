@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
+import type { RequestListener } from 'node:http';
 import { join, normalize } from 'node:path';
 import { SimulatedClock, type EngineClock } from '../clock.ts';
 import { processAlive } from '../process-alive.ts';
@@ -82,8 +83,11 @@ export interface Endpoint {
    * The name used by fault injection comes from the prefix (`sfn`, `codedeploy`, `events`, …).
    */
   registerJsonService(targetPrefix: string, handle: JsonService['handle'], options?: JsonServiceOptions): () => void;
-  /** Forwards one x-amz-target prefix to another local server, e.g. DynamoDB to dynalite. */
-  proxyJsonTarget(targetPrefix: string, targetUrl: string, name?: string): () => void;
+  /**
+   * Forwards one x-amz-target prefix to another local server, e.g. DynamoDB to dynalite; with
+   * `inProcess` (that server's request listener) the request is answered without a second hop.
+   */
+  proxyJsonTarget(targetPrefix: string, targetUrl: string, options?: { name?: string; inProcess?: RequestListener }): () => void;
   /** The variables that point an SDK (or the AWS CLI) at this endpoint. */
   clientEnv(): Record<string, string>;
   close(): Promise<void>;
@@ -147,8 +151,14 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
           ...(o.throttleError ? { throttleError: o.throttleError } : {}),
         }),
       ),
-    proxyJsonTarget: (targetPrefix, targetUrl, name) =>
-      registry.register({ kind: 'proxy', name: name ?? TARGET_NAMES[targetPrefix] ?? targetPrefix, targetPrefix, target: targetUrl }),
+    proxyJsonTarget: (targetPrefix, targetUrl, o = {}) =>
+      registry.register({
+        kind: 'proxy',
+        name: o.name ?? TARGET_NAMES[targetPrefix] ?? targetPrefix,
+        targetPrefix,
+        target: targetUrl,
+        ...(o.inProcess ? { inProcess: o.inProcess } : {}),
+      }),
     clientEnv,
     async close() {
       cloudwatch.close();

@@ -6,9 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
 import type { EngineClock } from '../clock.ts';
 import { asServiceError, ServiceError } from './errors.ts';
-import { FaultInjector, type FaultSpec } from './faults.ts';
+import { FaultInjector, type FaultProbe, type FaultSpec } from './faults.ts';
 import { parseJsonBody, ServiceRegistry, type RequestContext, type RestResponse, type Service } from './services.ts';
 
 /** Lambda's direct-upload limit is 50 MB of zip, i.e. ~67 MB of base64 JSON. */
@@ -51,6 +52,17 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
   const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
   res.writeHead(status, { ...headers, 'content-length': String(payload?.length ?? 0) });
   res.end(payload);
+}
+
+/** What a fault may match on; the body is decoded only if an armed fault looks into it. */
+function probe(path: string, body: Buffer): FaultProbe {
+  let text: string | undefined;
+  return {
+    path,
+    get body() {
+      return (text ??= body.toString('utf8'));
+    },
+  };
 }
 
 function faultError(service: Service, spec: FaultSpec): ServiceError {
@@ -107,9 +119,13 @@ export async function startHttpEndpoint(port: number, options: HttpEndpointOptio
         return;
       }
       try {
-        const fault = faults.take(service.name, found.operation, { path: rawPath, body: body.toString('utf8') });
+        const fault = faults.take(service.name, found.operation, probe(rawPath, body));
         if (fault) throw faultError(service, fault);
         if (service.kind === 'proxy') {
+          if (service.inProcess) {
+            service.inProcess(replayed(req, body), res);
+            return;
+          }
           const answer = await forward(service.target, method, req.url ?? '/', req.headers, body);
           send(res, answer.status, answer.headers, answer.body);
           return;
@@ -136,7 +152,7 @@ export async function startHttpEndpoint(port: number, options: HttpEndpointOptio
       return;
     }
     try {
-      const fault = faults.take(found.service.name, found.route.operation, { path: rawPath, body: body.toString('utf8') });
+      const fault = faults.take(found.service.name, found.route.operation, probe(rawPath, body));
       if (fault) throw faultError(found.service, fault);
       const reply = await found.route.handle(
         { params: found.params, query: url.searchParams, headers: req.headers, body, json: () => parseJsonBody(body) },
@@ -210,6 +226,16 @@ function sendRest(res: ServerResponse, common: Record<string, string>, reply: Re
     headers['content-type'] ??= 'application/json';
   }
   send(res, reply.status, headers, body);
+}
+
+/**
+ * The request again, for a listener in this process: its method, URL and headers, and a fresh
+ * stream of the body this server has already read.
+ */
+function replayed(req: IncomingMessage, body: Buffer): IncomingMessage {
+  const stream = new PassThrough();
+  stream.end(body);
+  return Object.assign(stream, { method: req.method, url: req.url, headers: req.headers }) as unknown as IncomingMessage;
 }
 
 /** Sends a request on to another local server and collects its answer. */

@@ -11,7 +11,7 @@
  *   endpoint.registerService(jsonService({ name: 'sfn', targetPrefix: 'AWSStepFunctions',
  *     jsonVersion: '1.0', handle: (op, input) => handleSfnOperation(sfn, op, input) }));
  */
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, RequestListener } from 'node:http';
 import type { EngineClock } from '../clock.ts';
 import { ServiceError } from './errors.ts';
 
@@ -84,6 +84,11 @@ export interface ProxyService {
   targetPrefix: string;
   /** Base URL of the server that answers, e.g. `http://127.0.0.1:4567`. */
   target: string;
+  /**
+   * That server's request listener, when it lives in this process: the request is handed to it
+   * (same method, URL, headers and body) and it answers on the endpoint's own response.
+   */
+  inProcess?: RequestListener;
 }
 
 export type Service = JsonService | RestService | ProxyService;

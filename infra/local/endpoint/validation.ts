@@ -71,24 +71,25 @@ export function violation(path: string, value: unknown, c: Constraint): string |
   if (value === undefined || value === null) {
     return c.required ? `Value null at '${path}' failed to satisfy constraint: Member must not be null` : undefined;
   }
-  const prefix = `Value '${renderValue(value)}' at '${path}' failed to satisfy constraint: Member must`;
-  if (c.type && !typeOk(value, c.type)) return `${prefix} be of type ${c.type}`;
+  // Rendered only for a violation: most requests have none, and a value may be large.
+  const prefix = () => `Value '${renderValue(value)}' at '${path}' failed to satisfy constraint: Member must`;
+  if (c.type && !typeOk(value, c.type)) return `${prefix()} be of type ${c.type}`;
   const size = sizeOf(value);
   if (size !== undefined && c.minLength !== undefined && size < c.minLength) {
-    return `${prefix} have length greater than or equal to ${c.minLength}`;
+    return `${prefix()} have length greater than or equal to ${c.minLength}`;
   }
   if (size !== undefined && c.maxLength !== undefined && size > c.maxLength) {
-    return `${prefix} have length less than or equal to ${c.maxLength}`;
+    return `${prefix()} have length less than or equal to ${c.maxLength}`;
   }
   if (typeof value === 'number') {
-    if (c.min !== undefined && value < c.min) return `${prefix} have value greater than or equal to ${c.min}`;
-    if (c.max !== undefined && value > c.max) return `${prefix} have value less than or equal to ${c.max}`;
+    if (c.min !== undefined && value < c.min) return `${prefix()} have value greater than or equal to ${c.min}`;
+    if (c.max !== undefined && value > c.max) return `${prefix()} have value less than or equal to ${c.max}`;
   }
   if (typeof value === 'string') {
     if (c.pattern !== undefined && !wholeMatch(c.pattern).test(value)) {
-      return `${prefix} satisfy regular expression pattern: ${c.pattern}`;
+      return `${prefix()} satisfy regular expression pattern: ${c.pattern}`;
     }
-    if (c.enum && !c.enum.includes(value)) return `${prefix} satisfy enum value set: [${c.enum.join(', ')}]`;
+    if (c.enum && !c.enum.includes(value)) return `${prefix()} satisfy enum value set: [${c.enum.join(', ')}]`;
   }
   return undefined;
 }

@@ -24,6 +24,21 @@ const json = (value: unknown) => JSON.stringify(value ?? null);
 const cause = (value: unknown) => (typeof value === 'string' ? value : json(value));
 
 /**
+ * A state event's details whose `key` holds `value` as JSON text, written when first read: most
+ * histories are never read, and writing every state's input and output as it ran was a
+ * noticeable part of a step. The text is the same as if written at once: aws-local-stepfunctions
+ * does not change a state's input or output once it has logged them (each state works on a copy),
+ * and the engine's Tasks get their input through a JSON round trip (infra/local/invoker.ts).
+ */
+function stateDetails(name: string, key: 'input' | 'output', value: unknown): Record<string, unknown> {
+  let text: string | undefined;
+  return Object.defineProperty({ name } as Record<string, unknown>, key, {
+    enumerable: true,
+    get: () => (text ??= json(value)),
+  });
+}
+
+/**
  * Step Functions names its state events `<Type>StateEntered` / `<Type>StateExited`. A failed
  * attempt is one `TaskFailed`; the retry or catch that follows has no event of its own on AWS
  * (the next attempt or state shows it), so the engine's StateRetried/StateCaught map to none.
@@ -44,9 +59,9 @@ export function toHistoryEvent(raw: unknown, previous: HistoryEvent[], at: numbe
     case 'ExecutionTimeout':
       return { ...base, type: 'ExecutionTimedOut', executionTimedOutEventDetails: {} };
     case 'StateEntered':
-      return { ...base, type: `${state!.type}StateEntered`, stateEnteredEventDetails: { name: state!.name, input: json(state!.input) } };
+      return { ...base, type: `${state!.type}StateEntered`, stateEnteredEventDetails: stateDetails(state!.name, 'input', state!.input) };
     case 'StateExited':
-      return { ...base, type: `${state!.type}StateExited`, stateExitedEventDetails: { name: state!.name, output: json(state!.output) } };
+      return { ...base, type: `${state!.type}StateExited`, stateExitedEventDetails: stateDetails(state!.name, 'output', state!.output) };
     case 'StateRetried':
     case 'StateCaught':
       return undefined;

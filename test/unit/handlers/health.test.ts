@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideHealth, healthPolicy, stepDurationSeconds, type AlarmObservation, type HealthInput } from '../../../shared/health.ts';
+import { DECISION_SIGNALS, decideHealth, healthPolicy, stepDurationSeconds, type AlarmObservation, type HealthInput } from '../../../shared/health.ts';
+import type { ControlSignals } from '../../../shared/model/record.ts';
 
 const T = Date.parse('2025-03-01T10:00:00.000Z');
 const iso = (offsetSeconds: number) => new Date(T + offsetSeconds * 1000).toISOString();
@@ -125,6 +126,16 @@ describe('Function: decideHealth', () => {
       const pause = decideHealth(input({ record: { weight: 10, signals: { pause: iso(3) } } }));
       expect(pause.consumed).toBeUndefined();
       expect(pause.result).toMatchObject({ decision: 'pause', message: `paused by an operator at ${iso(3)}` });
+    });
+
+    it('DECISION_SIGNALS are exactly the signals that change a decision (a shift relies on it to skip reading them)', () => {
+      const every: (keyof ControlSignals)[] = ['abort', 'promote', 'promoteFull', 'pause', 'resume', 'approve'];
+      const unsignalled = decideHealth(input());
+      for (const key of every) {
+        const { result } = decideHealth(input({ record: { signals: { [key]: iso(5) }, stepStartedAt: iso(0), weight: 10 } }));
+        if ((DECISION_SIGNALS as readonly string[]).includes(key)) expect(result, key).not.toEqual(unsignalled.result);
+        else expect(result, key).toEqual(unsignalled.result);
+      }
     });
 
     it('in the final bake a promotion ends the bake instead of promoting again', () => {

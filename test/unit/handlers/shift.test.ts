@@ -79,7 +79,11 @@ describe('Handler: shift', () => {
       RevisionId: 'rev-1',
     });
     const update = mocks.ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
-    expect(decodeUpdate(update).condition).toBe('(attribute_exists(pk)) AND (stepIndex <> 0)');
+    // The record is not carried back: the condition says no signal the decision acts on is set.
+    expect(update.ReturnValues).toBe('NONE');
+    expect(decodeUpdate(update).condition).toBe(
+      'attribute_exists(pk) AND stepIndex <> 0 AND attribute_not_exists(signals.abort) AND attribute_not_exists(signals.promoteFull) AND attribute_not_exists(signals.promote) AND attribute_not_exists(signals.pause)',
+    );
     // A retry after a lost UpdateItem answer: the step is already recorded, so the record is read, not appended to twice.
     mocks.ddb.on(UpdateCommand).rejects(awsError('ConditionalCheckFailedException'));
     mocks.lambda.on(UpdateAliasCommand).rejects(awsError('PreconditionFailedException', 'The RevisionId provided does not match the latest RevisionId', 412));
