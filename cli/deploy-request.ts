@@ -5,10 +5,10 @@
  * itself, JSON or YAML). Flags given next to a file override what the file says.
  */
 import { parse as parseYaml } from 'yaml';
-import { parseRequest } from '../shared/validate.ts';
-import { readAppSpec } from '../shared/readers/appspec.ts';
-import { readSamTemplate, samRequestWithStrategy } from '../shared/readers/sam.ts';
-import type { DeploymentRequest } from '../shared/model/request.ts';
+import { parseRequest } from '../shared/core/validate.ts';
+import { readAppSpec } from '../shared/core/readers/appspec.ts';
+import { readSamTemplate, samRequestWithStrategy } from '../shared/core/readers/sam.ts';
+import type { DeploymentRequest } from '../shared/core/model/request.ts';
 import { APPSPEC_DEFAULT_STRATEGY, parseStrategyFlag } from './commands/plan.ts';
 import { usageError, type CliIO } from './context.ts';
 import { readFlagFile } from './options.ts';

@@ -4,10 +4,10 @@
  * Glidepath state machine created from the same ASL file and template that SAM deploys, with
  * each Task bound to its real handler.
  */
-import '../local/polyfill.ts';
+import './polyfill.ts';
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { setClock, type Clock } from '../../shared/clock.ts';
+import { setClock, type Clock } from '../../shared/core/clock.ts';
 import { LocalStepFunctions } from './sfn/runtime.ts';
 import { handleSfnOperation } from './sfn/wire.ts';
 import { createTable, startDynalite } from './dynamo.ts';

@@ -3,7 +3,7 @@
  * `Glidepath Deployment State Change`, on the bus named by EVENT_BUS_NAME (default `default`).
  */
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { GlidepathError } from '../errors.ts';
+import { GlidepathError } from '../core/errors.ts';
 import { toGlidepathError } from './sdk-errors.ts';
 
 export const EVENT_SOURCE = 'glidepath';

@@ -11,8 +11,8 @@ import {
   GetScheduleCommand,
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import { GlidepathError } from '../errors.ts';
-import type { ControlRequest } from '../model/machine.ts';
+import { GlidepathError } from '../core/errors.ts';
+import type { ControlRequest } from '../core/model/machine.ts';
 import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
 
 export interface PromotionSchedule {

@@ -16,7 +16,7 @@ import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { startLocalEngine } from '../../infra/local/engine.ts';
 import { BUNDLE_FILE, listHandlers, measureColdLoad } from '../../infra/build.ts';
-import type { DeploymentRequest } from '../../shared/model/request.ts';
+import type { DeploymentRequest } from '../../shared/core/model/request.ts';
 import { newDeploymentId } from '../../cli/deployment-id.ts';
 import { concurrency, concurrencyChild } from './concurrency.ts';
 import { costModel, renderCostTable, type CostResult } from './cost.ts';

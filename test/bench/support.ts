@@ -10,7 +10,7 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { LocalEngine } from '../../infra/local/engine.ts';
 import { getDeployment } from '../../shared/aws/deployment-store.ts';
 import type { Clients } from '../../shared/aws/clients.ts';
-import type { DeploymentRequest } from '../../shared/model/request.ts';
+import type { DeploymentRequest } from '../../shared/core/model/request.ts';
 import { buildClients } from '../../cli/target.ts';
 import { newDeploymentId } from '../../cli/deployment-id.ts';
 import { createFunctionWithVersions } from '../../cli/demo/functions.ts';

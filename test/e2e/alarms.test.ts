@@ -10,7 +10,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { PutMetricAlarmCommand, SetAlarmStateCommand, type PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
-import { GlidepathError } from '../../shared/errors.ts';
+import { GlidepathError } from '../../shared/core/errors.ts';
 import { createApp, readAlias, uniqueName, type App } from './support/app.ts';
 import { atWeight, control, deploy, requestFor, startDeployment, waitForEnd, waitForRecord } from './support/deploy.ts';
 import { useEngine } from './support/engine.ts';

@@ -7,7 +7,7 @@
  * every wait polls the record, so no action can race the clock.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { GlidepathError } from '../../shared/errors.ts';
+import { GlidepathError } from '../../shared/core/errors.ts';
 import { createApp } from './support/app.ts';
 import { atWeight, control, requestFor, startDeployment, waitForEnd, waitForRecord } from './support/deploy.ts';
 import { useEngine } from './support/engine.ts';

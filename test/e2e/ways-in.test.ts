@@ -23,7 +23,7 @@ import { main } from '../../cli/main.ts';
 import type { CliIO } from '../../cli/context.ts';
 import { newDeploymentId } from '../../cli/deployment-id.ts';
 import { getDeployment, listDeployments } from '../../shared/aws/deployment-store.ts';
-import { keys, type DeploymentRecord } from '../../shared/model/record.ts';
+import { keys, type DeploymentRecord } from '../../shared/core/model/record.ts';
 
 const ROLE = 'arn:aws:iam::000000000000:role/ways-in-e2e';
 const SPEED = 600; // ten simulated minutes per real second

@@ -23,7 +23,7 @@ import type { Invoker } from '../sfn/bindings.ts';
 import type { StackModel } from '../stack.ts';
 import { hookStatusDeps } from '../../../shared/aws/hook-deps.ts';
 import { listGroups } from '../../../shared/aws/group-store.ts';
-import { handleHookStatusRequest } from '../../../shared/hooks/status.ts';
+import { handleHookStatusRequest } from '../../../shared/tasks/hook-status.ts';
 import { LocalCodeDeploy } from './codedeploy.ts';
 import { LocalEventBridge } from './eventbridge.ts';
 import { loadTemplate, templateRules, type ParsedTemplate, type Rule } from './rules.ts';

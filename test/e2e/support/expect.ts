@@ -4,7 +4,7 @@
  */
 import { expect } from 'vitest';
 import { getLock } from '../../../shared/aws/deployment-store.ts';
-import type { DeploymentRecord } from '../../../shared/model/record.ts';
+import type { DeploymentRecord } from '../../../shared/core/model/record.ts';
 import type { App } from './app.ts';
 import type { E2E } from './engine.ts';
 import type { Outcome } from './deploy.ts';
