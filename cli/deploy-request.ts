@@ -1,5 +1,5 @@
 /**
- * `glidepath deploy`'s flags → the deployment request (DESIGN §3), through the same readers and
+ * `glidepath deploy`'s flags → the deployment request, through the same readers and
  * validation as `glidepath plan`. Sources, one of: flags (`--strategy --function --alias --target`),
  * `--appspec <file>`, `--template <file> --function <LogicalId>`, `--request <file>` (the request
  * itself, JSON or YAML). Flags given next to a file override what the file says.

@@ -1,5 +1,5 @@
 /**
- * Operator actions (DESIGN §6.4): `abort`, `promote [--full]`, `pause`, `resume`, `approve`.
+ * Operator actions: `abort`, `promote [--full]`, `pause`, `resume`, `approve`.
  * Each goes through the controller's control core (cli/control-client.ts): the signal is
  * written to the deployment record and, when a step is waiting, its task token is answered.
  */

@@ -1,6 +1,6 @@
 /**
  * `glidepath group put --file group.yaml | get <name> | list | delete <name>`: deployment groups
- * (DESIGN §1), the stored templates of a deployment request that S3 and ECR pushes deploy.
+ * — the stored templates of a deployment request that S3 and ECR pushes deploy.
  * A group file is YAML or JSON, validated like a request: the first field that breaks a rule is
  * named with the rule (exit code 2).
  */

@@ -1,5 +1,5 @@
 /**
- * Prepare handler: preflight, lock and record of a new deployment (DESIGN §5). Output: MachineState.
+ * Prepare handler: preflight, lock and record of a new deployment. Output: MachineState.
  * Thin: parse the Task input (shared/core/deployment/schemas.ts), call the core, return its result.
  */
 import { makeLambda, makeCloudWatch, makeDocumentClient, makeEventBridge, type Clients } from '../../shared/aws/clients.ts';

@@ -1,5 +1,5 @@
 /**
- * Scheduled promotions (DESIGN §6.2): a one-time EventBridge Scheduler schedule whose target is
+ * Scheduled promotions: a one-time EventBridge Scheduler schedule whose target is
  * the control function with `{deploymentId, action: 'promote'}` (or `promote-full`), run as the
  * stack's scheduler role, deleted by Scheduler once it has fired.
  */

@@ -1,5 +1,5 @@
 /**
- * The CodeDeploy bridge's request (DESIGN §6.3): the AppSpec of the CodeDeploy deployment gives
+ * The CodeDeploy bridge's request: the AppSpec of the CodeDeploy deployment gives
  * function, alias and versions; the strategy comes from the function's `glidepath:strategy` tag
  * (a name or JSON) or the bridge's default; the deployment group's alarms are watched; the walk
  * answers CodeDeploy's lifecycle hook when it ends. Pure.

@@ -1,7 +1,7 @@
 /**
  * Every error Glidepath raises, in one place.
  *
- * `code` follows CodeDeploy's error codes where one exists (DESIGN §5) and adds ours.
+ * `code` follows CodeDeploy's error codes where one exists and adds ours.
  * A handler that throws one of these fails its Step Functions Task with the code as the
  * error name (`name === code`), so the state machine's Retry and Catch can match on it.
  */

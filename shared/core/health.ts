@@ -1,5 +1,5 @@
 /**
- * The health decision (DESIGN §4, §6.4): a pure function of the step in progress, the record's
+ * The health decision: a pure function of the step in progress, the record's
  * signals and step start, what CloudWatch said, the alarm policy and the time. Used after every
  * shift and at every check of a bake, timed pause or final bake.
  *

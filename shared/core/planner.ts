@@ -1,5 +1,5 @@
 /**
- * The planner (DESIGN §4): a pure function from a deployment request to the plan it will walk.
+ * The planner: a pure function from a deployment request to the plan it will walk.
  * Nothing here reads a clock, the network or the disk.
  */
 import { durationToSeconds, DEFAULTS, type DeploymentRequest, type PlanningRequest } from './model/request.ts';

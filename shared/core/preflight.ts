@@ -1,6 +1,6 @@
 /**
- * The preflight (DESIGN §5): pure checks over what Prepare read, before anything changes.
- * Returns every violation (not only the first), each with its DESIGN §5 code and the field it is
+ * The preflight: pure checks over what Prepare read, before anything changes.
+ * Returns every violation (not only the first), each with its error code (shared/core/errors.ts) and the field it is
  * about, so a refusal lists everything that has to be fixed.
  */
 import type { ErrorCode } from './errors.ts';

@@ -1,5 +1,5 @@
 /**
- * Operator control (DESIGN §6.4) as pure decisions: which action is valid in which state, what
+ * Operator control as pure decisions: which action is valid in which state, what
  * each action writes to the record's signals, and what releases a waiting step.
  *
  * Signals are ISO times in `record.signals`. `abort` and `pause` stay until the deployment ends

@@ -1,5 +1,5 @@
 /**
- * Pauses that end at a time (DESIGN §6.2, §6.4): `{pause: {until: "2026-01-31T09:00:00Z"}}` holds
+ * Pauses that end at a time: `{pause: {until: "2026-01-31T09:00:00Z"}}` holds
  * until that instant; `{pause: {untilWindow: true}}` until one of the deployment's windows is
  * open; both together, until the first open window at or after `until`. A `duration` on the same
  * pause is a minimum on top. Pure: the caller gives the time.

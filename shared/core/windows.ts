@@ -1,5 +1,5 @@
 /**
- * Deployment windows (DESIGN §6.4): the hours in which traffic may increase. Pure: every function
+ * Deployment windows: the hours in which traffic may increase. Pure: every function
  * takes the time as milliseconds since the epoch and reads no clock.
  *
  * A window is `start`–`end` local wall-clock time in `timezone` (IANA, default UTC) on `days`

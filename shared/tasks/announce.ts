@@ -1,5 +1,5 @@
 /**
- * Publishing a deployment's state change (DESIGN §5) without letting EventBridge decide the
+ * Publishing a deployment's state change without letting EventBridge decide the
  * deployment's fate: a failed publish is noted (logged) and the deployment goes on.
  */
 import { nowIso } from '../core/clock.ts';

@@ -1,5 +1,5 @@
 /**
- * CheckHealth (DESIGN §4, §6.4): one check of a bake, a timed pause or the final bake. The first
+ * CheckHealth: one check of a bake, a timed pause or the final bake. The first
  * check of a step marks when it started (a conditional UpdateItem returning the record); later
  * checks only read the record. Then one alarm read and the pure decision of shared/core/health.ts.
  * A signal the decision acted on (promote, promote-full) is cleared so it acts once.

@@ -1,5 +1,5 @@
 /**
- * The bridge at work (DESIGN §6.3): CodeDeploy runs it as the PreTraffic (BeforeAllowTraffic) hook
+ * The bridge at work: CodeDeploy runs it as the PreTraffic (BeforeAllowTraffic) hook
  * of a SAM DeploymentPreference. It reads the CodeDeploy deployment, builds the request
  * (shared/core/bridge-request.ts) and starts the Glidepath walk with `request.codeDeploy`; the walk's
  * finish answers CodeDeploy (Succeeded after promotion, Failed after rollback). When the walk

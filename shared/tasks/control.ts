@@ -1,5 +1,5 @@
 /**
- * Control (DESIGN §6.4), two entry points on one record (and `failWaitingStep`, reconcile's):
+ * Control, two entry points on one record (and `failWaitingStep`, reconcile's):
  * - an operator action (CLI → control): validated for the deployment's state, written to
  *   `record.signals`, and if a step is waiting on a task token that the action releases, the
  *   token is answered (SendTaskSuccess with a SignalResult, or SendTaskFailure MANUAL_STOP);

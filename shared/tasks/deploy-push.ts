@@ -1,5 +1,5 @@
 /**
- * A push deploys its groups (DESIGN §6.2): read the S3 or ECR event, find the groups whose sources
+ * A push deploys its groups: read the S3 or ECR event, find the groups whose sources
  * match it (none: the event is ignored, with the reason), and for each group — once per artifact,
  * claimed in the table — put the new code on the function, wait for Lambda to finish the update,
  * publish a version that names the artifact, and start a deployment of that version.

@@ -1,5 +1,5 @@
 /**
- * Prepare (DESIGN §5): validate and plan the request, read everything the preflight needs, refuse
+ * Prepare: validate and plan the request, read everything the preflight needs, refuse
  * with every violation before anything changes, then record the deployment and take the alias's
  * lock in one transaction. Output: the small MachineState the state machine carries.
  */

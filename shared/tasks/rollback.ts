@@ -1,5 +1,5 @@
 /**
- * Rollback (DESIGN §5): the alias back on the current version with no weights, guarded by the
+ * Rollback: the alias back on the current version with no weights, guarded by the
  * recorded RevisionId. Glidepath never overwrites a change it did not make: when the deployment
  * failed with CONCURRENT_MODIFICATION, or Lambda refuses the guarded update and the alias is not a
  * state this deployment's own (unrecorded) write could have left, the alias is left alone and

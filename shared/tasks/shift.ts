@@ -1,5 +1,5 @@
 /**
- * SetWeight and Promote (DESIGN §5): move the alias (UpdateAlias with the recorded RevisionId),
+ * SetWeight and Promote: move the alias (UpdateAlias with the recorded RevisionId),
  * record the new weight and revision in ONE UpdateItem, and decide health from the record after
  * it and ONE alarm read. The alarms are read before the alias moves: traffic is never raised on
  * a target that is alarming (after an approval or a pause step, no bake check came right before
@@ -77,7 +77,7 @@ function alarmVeto(alarms: AlarmObservation, policy: HealthPolicy): HealthResult
 
 /**
  * A setWeight with what the state machine carries (target, RevisionId): UpdateAlias, one
- * UpdateItem recording it and one alarm read — three AWS calls (DESIGN §9).
+ * UpdateItem recording it and one alarm read — three AWS calls.
  *
  * The UpdateItem returns nothing when no signal the decision acts on is set (its condition says
  * so): the weight, the step start and the revision are this handler's own, so the record after
@@ -132,7 +132,7 @@ export async function shift(input: ShiftInput, clients: Clients, env: HandlerEnv
   const policy = healthPolicy(record.request);
   // One DescribeAlarms batch, read before the alias moves (and while the window gate reads).
   const alarmsRead = observeAlarms(clients.cloudwatch, record.request.alarms, policy);
-  // Outside the request's windows a shift that raises traffic waits (issue 7, DESIGN §6.4).
+  // Outside the request's windows a shift that raises traffic waits.
   const held = await holdForWindow(store, { input, record, weight, alarms: alarmsRead, policy, now: now() });
   if (held) return { ...held, revisionId: record.revisionId };
 

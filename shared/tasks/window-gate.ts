@@ -1,5 +1,5 @@
 /**
- * The window gate (DESIGN §6.4): traffic never increases outside the deployment's windows. Before
+ * The window gate: traffic never increases outside the deployment's windows. Before
  * a setWeight that raises the target's weight, if the request has windows and none is open, the
  * shift is not made: the step answers `wait` (the state machine waits and tries the same shift
  * again) until a window opens. Alarms and abort are still decided while it waits, so a firing

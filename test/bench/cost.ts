@@ -1,5 +1,5 @@
 /**
- * The AWS cost model per configuration (DESIGN §9): each CodeDeploy configuration is deployed on
+ * The AWS cost model per configuration: each CodeDeploy configuration is deployed on
  * the local engine; its state transitions and Lambda invocations are counted in the execution
  * history and priced at AWS's list prices.
  */

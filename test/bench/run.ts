@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the figures of DESIGN §9 that the local engine can measure, in one table next
+ * `npm run bench`: the figures Glidepath holds itself to that the local engine can measure, in one table next
  * to their goals, then the AWS cost model per configuration. Not a test: nothing here asserts;
  * it measures and prints (and `--json <file>` writes the numbers).
  *
@@ -201,7 +201,7 @@ async function alarmRollback(b: Bench): Promise<void> {
 
 function printTable(): void {
   const body = rows.map((r) => [r.figure, r.measured, r.goal, r.met === undefined ? '' : r.met ? 'met' : 'NOT MET']);
-  process.stdout.write(`\n${markdownTable(['figure (DESIGN §9)', 'measured', 'goal', ''], body)}\n`);
+  process.stdout.write(`\n${markdownTable(['figure', 'measured', 'goal', ''], body)}\n`);
   if (costTable.length > 0) process.stdout.write(`\n${renderCostTable(costTable)}`);
 }
 

@@ -18,7 +18,7 @@ import { ordersSource, zipHandler } from '../../cli/demo/samples.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 
-/** One line of the table: a DESIGN §9 figure, what was measured, its goal, and whether it is met. */
+/** One line of the table: a figure, what was measured, its goal, and whether it is met. */
 export interface Row {
   figure: string;
   measured: string;

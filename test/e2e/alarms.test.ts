@@ -1,5 +1,5 @@
 /**
- * Alarms end to end (DESIGN §4, §5): an alarm already in ALARM refuses the deployment before the
+ * Alarms end to end: an alarm already in ALARM refuses the deployment before the
  * first shift; an alarm that fires during a bake — set with SetAlarmState, or a real metric alarm
  * on the alias's Errors tripped by invoking the faulty target version through the alias — rolls
  * the alias back to the current version with ALARM_ACTIVE.

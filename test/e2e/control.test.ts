@@ -1,5 +1,5 @@
 /**
- * Operator control end to end (DESIGN §6.4): an explicit step list whose pause is released by
+ * Operator control end to end: an explicit step list whose pause is released by
  * resume and whose approval is released by approve; abort during a bake and at an approval;
  * promote (ends the bake in progress: one step per press); promote-full (straight to 100%);
  * pause and resume of a bake. Actions go through the CLI's own `sendControl` (the control core

@@ -1,5 +1,5 @@
 /**
- * Offline checks of template.yaml (issue 3 item 5): the real template passes every check, and a
+ * Offline checks of template.yaml: the real template passes every check, and a
  * deliberately broken copy fails each one, so no check passes by construction.
  */
 import { spawnSync } from 'node:child_process';

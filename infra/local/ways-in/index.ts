@@ -1,5 +1,5 @@
 /**
- * The ways in, on the local engine (issue 7): S3 (deployment packages, and where pushes land),
+ * The ways in, on the local engine: S3 (deployment packages, and where pushes land),
  * EventBridge PutEvents routed by template.yaml's rules to the trigger, EventBridge Scheduler on
  * the engine's clock, and a CodeDeploy that runs the bridge as its PreTraffic hook. All are
  * services of the engine's one endpoint.

@@ -1,5 +1,5 @@
 /**
- * A deployment group (DESIGN §1): a named, stored template of a deployment request — function,
+ * A deployment group: a named, stored template of a deployment request — function,
  * alias, strategy, hooks, alarms, windows — plus the sources whose pushes deploy it (S3 objects,
  * ECR images). Triggers and schedules start deployments from a group.
  */

@@ -1,5 +1,5 @@
 /**
- * A plan: the ordered steps a strategy compiles to (DESIGN §4). Pure data, computed before
+ * A plan: the ordered steps a strategy compiles to. Pure data, computed before
  * anything changes. Steps are one-key objects; weights are integer percent; durations are seconds.
  */
 

@@ -1,5 +1,5 @@
 /**
- * What the table holds (DESIGN §5): one DynamoDB table, single-table layout.
+ * What the table holds: one DynamoDB table, single-table layout.
  *
  * | item               | pk                         | sk          | gsi1pk                     | gsi1sk                 |
  * |--------------------|----------------------------|-------------|----------------------------|------------------------|
@@ -24,7 +24,7 @@ import type { ErrorCode } from '../errors.ts';
 
 export const TABLE_KEYS = { pk: 'pk', sk: 'sk', gsi1: 'gsi1', gsi1pk: 'gsi1pk', gsi1sk: 'gsi1sk' } as const;
 
-/** CodeDeploy's deployment statuses, as DESIGN §5 names them. */
+/** CodeDeploy's deployment statuses, as Glidepath records them. */
 export type DeploymentStatus = 'Created' | 'InProgress' | 'Paused' | 'Succeeded' | 'Failed' | 'Stopped';
 
 export type ControlAction = 'abort' | 'promote' | 'promote-full' | 'pause' | 'resume' | 'approve';

@@ -1,5 +1,5 @@
 /**
- * The deployment request (DESIGN §3): the canonical input. AppSpec files, SAM
+ * The deployment request: the canonical input. AppSpec files, SAM
  * DeploymentPreference and CLI flags are all translated into this shape.
  */
 import { z } from 'zod';

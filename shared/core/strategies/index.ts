@@ -1,5 +1,5 @@
 /**
- * One entry point for every strategy form (DESIGN §4): a CodeDeploy configuration name (short or
+ * One entry point for every strategy form: a CodeDeploy configuration name (short or
  * `CodeDeployDefault.Lambda…`), a time-based name or object, `AllAtOnce`, or an explicit step list.
  */
 import type { StrategyInput } from '../model/request.ts';

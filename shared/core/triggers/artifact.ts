@@ -1,5 +1,5 @@
 /**
- * What a push event announces (DESIGN §6.2): an S3 object (EventBridge `Object Created`) or an ECR
+ * What a push event announces: an S3 object (EventBridge `Object Created`) or an ECR
  * image (`ECR Image Action`, PUSH, SUCCESS). Read from the EventBridge envelope with zod; anything
  * else is not an artifact and says why.
  */
