@@ -1,6 +1,6 @@
 /**
- * Starting a deployment is starting an execution of the state machine with the request as input
- * (the execution name is `gp-…`); the deployment id is `gp-` + the execution name.
+ * Starting a deployment is starting an execution of the state machine with the request as input;
+ * the deployment id is `gp-` + the execution name.
  */
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { deploymentIdFromExecution } from '../core/model/machine.ts';
