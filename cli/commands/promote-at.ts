@@ -13,7 +13,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Command } from 'commander';
 import { requireDeployment } from '../../shared/aws/deployment-store.ts';
-import { isActive } from '../../shared/aws/deployment-store.ts';
+import { isActive } from '../../shared/core/model/record.ts';
 import { schedulePromotion, type CreatedSchedule } from '../../shared/aws/schedules.ts';
 import { GlidepathError } from '../../shared/core/errors.ts';
 import type { ControlAction } from '../../shared/core/model/record.ts';

@@ -8,6 +8,7 @@ import { keys } from '../core/model/record.ts';
 import { GROUPS_INDEX_KEY, type DeploymentGroup, type GroupItem } from '../core/model/group.ts';
 import { toGlidepathError } from './sdk-errors.ts';
 import { getItem, queryIndexAll, type Store } from './table.ts';
+import type { GroupStore } from '../core/ports/group-store.ts';
 
 export async function getGroupItem(store: Store, name: string): Promise<GroupItem | undefined> {
   return getItem<GroupItem>(store, keys.group(name), `group ${name}`);
@@ -54,4 +55,9 @@ export async function listGroupItems(store: Store): Promise<GroupItem[]> {
 
 export async function listGroups(store: Store): Promise<DeploymentGroup[]> {
   return (await listGroupItems(store)).map((item) => item.group);
+}
+
+/** The GroupStore port on the table. */
+export function dynamoGroupStore(store: Store): GroupStore {
+  return { list: () => listGroups(store) };
 }
