@@ -3,7 +3,6 @@
  * `GROUP`, listed through index gsi1 under `GROUPS` sorted by name.
  */
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { nowIso } from '../core/clock.ts';
 import { keys } from '../core/model/record.ts';
 import { GROUPS_INDEX_KEY, type DeploymentGroup, type GroupItem } from '../core/model/group.ts';
 import { toGlidepathError } from './sdk-errors.ts';
