@@ -18,9 +18,8 @@ export async function getGroup(store: Store, name: string): Promise<DeploymentGr
 }
 
 /** Creates or replaces a group (already validated); keeps its creation time. Returns whether it existed. */
-export async function putGroup(store: Store, group: DeploymentGroup): Promise<{ item: GroupItem; replaced: boolean }> {
+export async function putGroup(store: Store, group: DeploymentGroup, at: string): Promise<{ item: GroupItem; replaced: boolean }> {
   const existing = await getGroupItem(store, group.name);
-  const at = nowIso();
   const item: GroupItem = {
     ...keys.group(group.name),
     gsi1pk: GROUPS_INDEX_KEY,
