@@ -26,6 +26,9 @@ export interface BasePorts {
   log: Log;
 }
 
+/** A task's ports less the ones every function gets (the wrapper adds them). */
+export type OwnPorts<T> = Omit<T, keyof BasePorts>;
+
 /** One invocation, for handlers that need more than their input and ports. */
 export interface Call {
   env: Env;

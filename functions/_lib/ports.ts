@@ -21,10 +21,18 @@ import type { LifecycleReporter } from '../../shared/core/ports/lifecycle-report
 import type { TaskTokens } from '../../shared/core/ports/task-tokens.ts';
 import { cloudWatchAlarmReader } from '../../shared/aws/alarms.ts';
 import { codeDeployLifecycleReporter } from '../../shared/aws/codedeploy.ts';
-import { dynamoDeploymentStore } from '../../shared/aws/dynamo-deployment-store.ts';
+import {
+  dynamoAlarmWatchers,
+  dynamoAlarmWatches,
+  dynamoDeploymentCreator,
+  dynamoLockReleaser,
+  dynamoRecordReader,
+  dynamoRecordWriter,
+  dynamoRejectionWriter,
+} from '../../shared/aws/dynamo-deployment-store.ts';
 import { eventBridgeBus } from '../../shared/aws/events.ts';
-import { lambdaAliasRouter } from '../../shared/aws/lambda-alias.ts';
-import { lambdaFunctionReader } from '../../shared/aws/lambda-function.ts';
+import { lambdaAliasReader, lambdaAliasRouter } from '../../shared/aws/lambda-alias.ts';
+import { lambdaFunctionConfigurations, lambdaFunctionTags } from '../../shared/aws/lambda-function.ts';
 import { sfnTaskTokens } from '../../shared/aws/task-tokens.ts';
 import { DynamoHookStore } from '../../shared/aws/hook-store.ts';
 import { lambdaHookInvoker } from '../../shared/aws/hook-invoker.ts';
@@ -69,9 +77,21 @@ export const cloudWatchClient = (build: Build): CloudWatchClient => client(build
 export const documentClient = (build: Build): DynamoDBDocumentClient =>
   client(build, 'ddb', () => DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }));
 
-export const deploymentStore = (build: Build): DeploymentStore => dynamoDeploymentStore(documentClient(build), requiredEnv(build.env, 'TABLE_NAME'));
+const table = (build: Build) => ({ ddb: documentClient(build), tableName: requiredEnv(build.env, 'TABLE_NAME') });
+
+// The deployment store in parts (each on its own DynamoDB actions): a function takes the parts its task uses.
+export const recordReader = (build: Build): Pick<DeploymentStore, 'get'> => dynamoRecordReader(table(build));
+export const recordWriter = (build: Build): Pick<DeploymentStore, 'update' | 'updateQuietly'> => dynamoRecordWriter(table(build));
+export const deploymentCreator = (build: Build): Pick<DeploymentStore, 'create' | 'lock'> => dynamoDeploymentCreator(table(build));
+export const rejectionWriter = (build: Build): Pick<DeploymentStore, 'putIfAbsent'> => dynamoRejectionWriter(table(build));
+export const lockReleaser = (build: Build): Pick<DeploymentStore, 'releaseLock'> => dynamoLockReleaser(table(build));
+export const alarmWatches = (build: Build): Pick<DeploymentStore, 'watchAlarms' | 'unwatchAlarms'> => dynamoAlarmWatches(table(build));
+export const alarmWatchers = (build: Build): Pick<DeploymentStore, 'watchersOf'> => dynamoAlarmWatchers(table(build));
+
+export const aliasReader = (build: Build): Pick<AliasRouter, 'read'> => lambdaAliasReader(lambdaClient(build));
 export const aliasRouter = (build: Build): AliasRouter => lambdaAliasRouter(lambdaClient(build));
-export const functionReader = (build: Build): FunctionReader => lambdaFunctionReader(lambdaClient(build));
+export const functionConfigurations = (build: Build): Pick<FunctionReader, 'configuration'> => lambdaFunctionConfigurations(lambdaClient(build));
+export const functionTags = (build: Build): Pick<FunctionReader, 'tag'> => lambdaFunctionTags(lambdaClient(build));
 export const alarmReader = (build: Build): AlarmReader => cloudWatchAlarmReader(cloudWatchClient(build));
 export const taskTokens = (build: Build): TaskTokens => sfnTaskTokens(sfnClient(build));
 export const eventBus = (build: Build): EventBus =>
@@ -81,7 +101,7 @@ export const lifecycleReporter = (build: Build): LifecycleReporter => codeDeploy
 export const hookExecutionStore = (build: Build): HookExecutionStore => new DynamoHookStore(documentClient(build), requiredEnv(build.env, 'TABLE_NAME'));
 export const hookInvoker = (build: Build): HookInvoker => lambdaHookInvoker(lambdaClient(build));
 export const deploymentStarter = (build: Build): DeploymentStarter => sfnDeploymentStarter(sfnClient(build), requiredEnv(build.env, 'STATE_MACHINE_ARN'));
-export const groupStore = (build: Build): GroupStore => dynamoGroupStore({ ddb: documentClient(build), tableName: requiredEnv(build.env, 'TABLE_NAME') });
-export const triggerClaims = (build: Build): TriggerClaims => dynamoTriggerClaims({ ddb: documentClient(build), tableName: requiredEnv(build.env, 'TABLE_NAME') });
+export const groupStore = (build: Build): GroupStore => dynamoGroupStore(table(build));
+export const triggerClaims = (build: Build): TriggerClaims => dynamoTriggerClaims(table(build));
 export const functionPublisher = (build: Build): FunctionPublisher => lambdaFunctionPublisher(lambdaClient(build), build.clock);
 export const codeDeployDeployments = (build: Build): CodeDeployReader => codeDeployReader(codeDeployClient(build));

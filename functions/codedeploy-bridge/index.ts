@@ -5,7 +5,7 @@
  */
 import { startBridgeWalk, type BridgePorts } from '../../shared/tasks/codedeploy-bridge.ts';
 import { createTaskHandler, type HandlerOptions } from '../_lib/handler.ts';
-import { codeDeployDeployments, deploymentStarter, functionReader, lifecycleReporter } from '../_lib/ports.ts';
+import { codeDeployDeployments, deploymentStarter, functionTags, lifecycleReporter } from '../_lib/ports.ts';
 
 /** When neither the tag nor DEFAULT_STRATEGY says: CodeDeploy's own safest short canary. */
 export const FALLBACK_STRATEGY = 'Canary10Percent5Minutes';
@@ -18,7 +18,7 @@ export function createHandler(options: HandlerOptions<Omit<BridgePorts, 'clock' 
       ports: (build) => ({
         codeDeploy: codeDeployDeployments(build),
         lifecycle: lifecycleReporter(build),
-        functions: functionReader(build),
+        functions: functionTags(build),
         starter: deploymentStarter(build),
       }),
       run: async (event, ports, { env, context, logger }) => {

@@ -2,19 +2,19 @@
 import { parseTaskInput, prepareInputSchema } from '../../shared/core/deployment/schemas.ts';
 import { deploymentIdFromExecution } from '../../shared/core/model/machine.ts';
 import { prepare, type PreparePorts } from '../../shared/tasks/prepare.ts';
-import { createTaskHandler, type HandlerOptions } from '../_lib/handler.ts';
-import { alarmReader, aliasRouter, deploymentStore, eventBus, functionReader } from '../_lib/ports.ts';
+import { createTaskHandler, type HandlerOptions, type OwnPorts } from '../_lib/handler.ts';
+import { alarmReader, alarmWatches, aliasReader, deploymentCreator, eventBus, functionConfigurations, recordReader } from '../_lib/ports.ts';
 
-export function createHandler(options: HandlerOptions<PreparePorts> = {}) {
+export function createHandler(options: HandlerOptions<OwnPorts<PreparePorts>> = {}) {
   return createTaskHandler(
     {
       name: 'Prepare',
       parse: (event) => parseTaskInput(prepareInputSchema, event, 'Prepare'),
       deploymentId: (input) => deploymentIdFromExecution(input.execution.Name),
       ports: (build) => ({
-        store: deploymentStore(build),
-        aliases: aliasRouter(build),
-        functions: functionReader(build),
+        store: { ...recordReader(build), ...deploymentCreator(build), ...alarmWatches(build) },
+        aliases: aliasReader(build),
+        functions: functionConfigurations(build),
         alarms: alarmReader(build),
         events: eventBus(build),
       }),

@@ -6,17 +6,17 @@ import { isExecutionStatusChange, reconcileEventSchema } from '../../shared/core
 import { parseTaskInput } from '../../shared/core/deployment/schemas.ts';
 import { deploymentIdFromExecution } from '../../shared/core/model/machine.ts';
 import { reconcile, type ReconcilePorts } from '../../shared/tasks/reconcile.ts';
-import { createTaskHandler, type HandlerOptions } from '../_lib/handler.ts';
-import { aliasRouter, deploymentStore, eventBus, lifecycleReporter, taskTokens } from '../_lib/ports.ts';
+import { createTaskHandler, type HandlerOptions, type OwnPorts } from '../_lib/handler.ts';
+import { alarmWatchers, alarmWatches, aliasRouter, eventBus, lifecycleReporter, lockReleaser, recordReader, recordWriter, taskTokens } from '../_lib/ports.ts';
 
-export function createHandler(options: HandlerOptions<ReconcilePorts> = {}) {
+export function createHandler(options: HandlerOptions<OwnPorts<ReconcilePorts>> = {}) {
   return createTaskHandler(
     {
       name: 'Reconcile',
       parse: (event) => parseTaskInput(reconcileEventSchema, event, 'Reconcile'),
       deploymentId: (event) => (isExecutionStatusChange(event) ? deploymentIdFromExecution(event.detail.name) : undefined),
       ports: (build) => ({
-        store: deploymentStore(build),
+        store: { ...recordReader(build), ...recordWriter(build), ...lockReleaser(build), ...alarmWatches(build), ...alarmWatchers(build) },
         aliases: aliasRouter(build),
         tokens: taskTokens(build),
         events: eventBus(build),

@@ -8,7 +8,7 @@ import { runHookInputSchema } from '../../shared/core/hooks/payload.ts';
 import { parseTaskInput } from '../../shared/core/deployment/schemas.ts';
 import { runHook, type RunHookPorts } from '../../shared/tasks/run-hook.ts';
 import { createTaskHandler, type HandlerOptions } from '../_lib/handler.ts';
-import { deploymentStore, hookExecutionStore, hookInvoker } from '../_lib/ports.ts';
+import { hookExecutionStore, hookInvoker, recordReader } from '../_lib/ports.ts';
 
 export function createHandler(options: HandlerOptions<Omit<RunHookPorts, 'clock'>> = {}) {
   return createTaskHandler(
@@ -17,7 +17,7 @@ export function createHandler(options: HandlerOptions<Omit<RunHookPorts, 'clock'
       parse: (event) => parseTaskInput(runHookInputSchema, event, 'RunHook'),
       deploymentId: (input) => input.deploymentId,
       ports: (build) => {
-        const deployments = deploymentStore(build);
+        const deployments = recordReader(build);
         return { store: hookExecutionStore(build), getDeployment: (id: string) => deployments.get(id), invoke: hookInvoker(build) };
       },
       run: (input, ports) => runHook(input, ports),

@@ -83,19 +83,66 @@ function updateOf(change: RecordChange): RecordUpdate {
   };
 }
 
+// The store in parts, each on its own DynamoDB actions, so a function's bundle (and the role
+// template.yaml gives it) holds only the parts its task uses.
+
+/** GetItem of a record. */
+export function dynamoRecordReader(store: Store): Pick<DeploymentStore, 'get'> {
+  return { get: (id) => getDeployment(store, id) };
+}
+
+/** Guarded UpdateItem of a record. */
+export function dynamoRecordWriter(store: Store): Pick<DeploymentStore, 'update' | 'updateQuietly'> {
+  return {
+    update: (id, change) => updateDeployment(store, id, updateOf(change)),
+    updateQuietly: (id, change) => updateDeploymentOnly(store, id, updateOf(change)),
+  };
+}
+
+/** Record + lock in one TransactWriteItems, and the lock's GetItem. */
+export function dynamoDeploymentCreator(store: Store): Pick<DeploymentStore, 'create' | 'lock'> {
+  return { create: (record) => createDeployment(store, record), lock: (functionName, alias) => getLock(store, functionName, alias) };
+}
+
+/** Conditional PutItem of a refused deployment's record. */
+export function dynamoRejectionWriter(store: Store): Pick<DeploymentStore, 'putIfAbsent'> {
+  return { putIfAbsent: (record) => putRecordIfAbsent(store, record) };
+}
+
+/** Conditional DeleteItem of the lock. */
+export function dynamoLockReleaser(store: Store): Pick<DeploymentStore, 'releaseLock'> {
+  return { releaseLock: (functionName, alias, id) => releaseLock(store, functionName, alias, id) };
+}
+
+/** BatchWriteItem of alarm watches. */
+export function dynamoAlarmWatches(store: Store): Pick<DeploymentStore, 'watchAlarms' | 'unwatchAlarms'> {
+  return {
+    watchAlarms: (record, alarmNames) => watchAlarms(store, record, alarmNames),
+    unwatchAlarms: (id, alarmNames) => unwatchAlarms(store, id, alarmNames),
+  };
+}
+
+/** Query of an alarm's watches. */
+export function dynamoAlarmWatchers(store: Store): Pick<DeploymentStore, 'watchersOf'> {
+  return { watchersOf: (alarmName) => deploymentsWatching(store, alarmName) };
+}
+
+/** Query of an alias's deployments (index gsi1). */
+export function dynamoDeploymentList(store: Store): Pick<DeploymentStore, 'list'> {
+  return { list: (functionName, alias, options) => listDeployments(store, functionName, alias, options) };
+}
+
+/** The whole store (the CLI and tests). */
 export function dynamoDeploymentStore(ddb: DynamoDBDocumentClient, tableName: string): DeploymentStore {
   const store: Store = { ddb, tableName };
   return {
-    get: (id) => getDeployment(store, id),
-    create: (record) => createDeployment(store, record),
-    putIfAbsent: (record) => putRecordIfAbsent(store, record),
-    update: (id, change) => updateDeployment(store, id, updateOf(change)),
-    updateQuietly: (id, change) => updateDeploymentOnly(store, id, updateOf(change)),
-    lock: (functionName, alias) => getLock(store, functionName, alias),
-    releaseLock: (functionName, alias, id) => releaseLock(store, functionName, alias, id),
-    list: (functionName, alias, options) => listDeployments(store, functionName, alias, options),
-    watchAlarms: (record, alarmNames) => watchAlarms(store, record, alarmNames),
-    unwatchAlarms: (id, alarmNames) => unwatchAlarms(store, id, alarmNames),
-    watchersOf: (alarmName) => deploymentsWatching(store, alarmName),
+    ...dynamoRecordReader(store),
+    ...dynamoRecordWriter(store),
+    ...dynamoDeploymentCreator(store),
+    ...dynamoRejectionWriter(store),
+    ...dynamoLockReleaser(store),
+    ...dynamoAlarmWatches(store),
+    ...dynamoAlarmWatchers(store),
+    ...dynamoDeploymentList(store),
   };
 }

@@ -80,6 +80,11 @@ export async function updateAlias(lambda: LambdaClient, ref: AliasRef, routing: 
   }
 }
 
+/** Reading an alias (GetAlias) alone. */
+export function lambdaAliasReader(lambda: LambdaClient): Pick<AliasRouter, 'read'> {
+  return { read: (ref) => getAlias(lambda, ref) };
+}
+
 /** The AliasRouter port on Lambda's GetAlias and UpdateAlias. */
 export function lambdaAliasRouter(lambda: LambdaClient): AliasRouter {
   return { read: (ref) => getAlias(lambda, ref), update: (ref, routing, revisionId) => updateAlias(lambda, ref, routing, revisionId) };

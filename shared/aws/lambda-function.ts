@@ -33,10 +33,12 @@ export async function readFunctionConfiguration(
   }
 }
 
-/** The FunctionReader port on Lambda GetFunctionConfiguration. */
-export function lambdaFunctionReader(lambda: LambdaClient): FunctionReader {
-  return {
-    configuration: (functionName, qualifier) => readFunctionConfiguration(lambda, functionName, qualifier),
-    tag: (functionArn, key) => readFunctionTag(lambda, functionArn, key),
-  };
+/** Function configurations (GetFunctionConfiguration). */
+export function lambdaFunctionConfigurations(lambda: LambdaClient): Pick<FunctionReader, 'configuration'> {
+  return { configuration: (functionName, qualifier) => readFunctionConfiguration(lambda, functionName, qualifier) };
+}
+
+/** Function tags (ListTags). */
+export function lambdaFunctionTags(lambda: LambdaClient): Pick<FunctionReader, 'tag'> {
+  return { tag: (functionArn, key) => readFunctionTag(lambda, functionArn, key) };
 }

@@ -3,6 +3,7 @@ import { decideHealth, type AlarmObservation, type HealthPolicy } from './health
 import type { HealthResult, ShiftInput } from './model/machine.ts';
 import type { DeploymentRecord } from './model/record.ts';
 import { describeWindow, isOpen, nextOpen } from './windows.ts';
+import { MAX_EXECUTION_SECONDS } from './strategies/limits.ts';
 
 export const WINDOW_CLOSED = 'WindowClosed';
 
@@ -29,7 +30,7 @@ export function windowHold(gate: WindowHoldInput): HealthResult | undefined {
     ...(result.weight === undefined ? {} : { weight: result.weight }),
     ...(result.alarms === undefined ? {} : { alarms: result.alarms }),
     decision: 'wait',
-    waitSeconds: Math.max(1, Math.min(policy.checkIntervalSeconds, untilOpen)),
+    waitSeconds: Math.min(MAX_EXECUTION_SECONDS, Math.max(1, untilOpen)),
     message: `outside the deployment windows (${windows.map(describeWindow).join('; ')}): holding ${record.weight}% until ${new Date(opens).toISOString()}`,
   };
 }

@@ -14,8 +14,9 @@ import { deploymentEvent } from '../core/deployment/records.ts';
 import { observeAlarms } from './observe-alarms.ts';
 import { requireDeployment } from './records.ts';
 import { consumeSignal } from './signal-store.ts';
+import type { DeploymentStore } from '../core/ports/deployment-store.ts';
 
-export type CheckHealthPorts = Pick<ControllerPorts, 'store' | 'alarms' | 'clock'>;
+export type CheckHealthPorts = Pick<ControllerPorts, 'alarms' | 'clock'> & { store: Pick<DeploymentStore, 'get' | 'update'> };
 
 function startMessage(input: CheckHealthInput): string {
   const seconds = stepDurationSeconds(input.cursor.step);

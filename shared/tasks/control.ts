@@ -13,20 +13,24 @@ import { GlidepathError } from '../core/errors.ts';
 import type { ControlRequest, WaitRegistration } from '../core/model/machine.ts';
 import type { ControlAction, DeploymentRecord } from '../core/model/record.ts';
 import type { ControllerPorts } from '../core/ports/index.ts';
-import { invalidControlAction, releaseFor, signalWrite, stepWaitKind, type Release } from '../core/signals.ts';
+import { invalidControlAction, releaseFor, signalWrite, stepWaitKind, type Release, type WaitKind } from '../core/signals.ts';
+import { healthPolicy, watchedAlarms } from '../core/health.ts';
 import { deploymentEvent, stateChangeOf } from '../core/deployment/records.ts';
 import { announce } from './announce.ts';
 import { requireDeployment } from './records.ts';
 import { claimWait, restoreWait, storeWait, writeSignal } from './signal-store.ts';
+import type { DeploymentStore } from '../core/ports/deployment-store.ts';
 
-export type ControlPorts = Pick<ControllerPorts, 'store' | 'tokens' | 'events' | 'clock' | 'log'>;
+export type ControlPorts = Pick<ControllerPorts, 'tokens' | 'events' | 'alarms' | 'clock' | 'log'> & { store: Pick<DeploymentStore, 'get' | 'update'> };
+/** Releasing a wait needs no alarm reads (only registering one does). */
+export type ReleasePorts = Omit<ControlPorts, 'alarms'>;
 
 export interface ControlResult {
   deploymentId: string;
   status: DeploymentRecord['status'];
   action?: ControlAction;
   /** What the waiting step was told, when this call released one (`fail`: an error other than an abort). */
-  released?: 'next' | 'promoteFull' | 'resume' | 'abort' | 'fail';
+  released?: 'next' | 'promoteFull' | 'resume' | 'recheck' | 'abort' | 'fail';
   /** A wait registration: the token was stored (and maybe answered at once). */
   registered?: boolean;
 }
@@ -40,7 +44,7 @@ function releasedAs(release: Release): NonNullable<ControlResult['released']> {
  * Claims the record's wait and answers its token. Returns the record after the claim, or
  * undefined when another caller claimed it first.
  */
-async function release(ports: ControlPorts, record: DeploymentRecord, how: Release): Promise<DeploymentRecord | undefined> {
+async function release(ports: ReleasePorts, record: DeploymentRecord, how: Release): Promise<DeploymentRecord | undefined> {
   const { store } = ports;
   const wait = record.waitToken!;
   const at = isoNow(ports.clock);
@@ -69,7 +73,7 @@ async function release(ports: ControlPorts, record: DeploymentRecord, how: Relea
   return claimed;
 }
 
-export async function controlAction(input: ControlRequest, ports: ControlPorts): Promise<ControlResult> {
+export async function controlAction(input: ControlRequest, ports: ReleasePorts): Promise<ControlResult> {
   const { store } = ports;
   const record = await requireDeployment(store, input.deploymentId);
   const invalid = invalidControlAction(record, input.action);
@@ -97,19 +101,49 @@ export async function controlAction(input: ControlRequest, ports: ControlPorts):
   return { ...result, status: after.status, released: releasedAs(how) };
 }
 
+function waitMessage(kind: WaitKind, stepIndex: number): string | undefined {
+  switch (kind) {
+    case 'hold':
+      return `paused at step ${stepIndex}: waiting for resume, promote or abort`;
+    case 'approval':
+      return `step ${stepIndex}: waiting for approval`;
+    case 'pause':
+      return `step ${stepIndex}: paused until resumed`;
+    default:
+      // A timed or window wait is the step's own (its start is already recorded): no event of its own.
+      return undefined;
+  }
+}
+
+/** A watched alarm in ALARM right now, read once the token is stored (so an alarm event either finds the token or this read sees the alarm). */
+async function firingAlarm(ports: ControlPorts, record: DeploymentRecord): Promise<{ name: string; reason?: string } | undefined> {
+  const names = watchedAlarms(record.request);
+  if (names.length === 0) return undefined;
+  try {
+    const reading = await ports.alarms.read(names);
+    return reading.alarms.find((alarm) => alarm.state === 'ALARM');
+  } catch (error) {
+    // The wait's other wakers (alarm events, the watcher) still watch; a failed read does not fail the wait.
+    ports.log.warn('alarms could not be read when the wait began', { deploymentId: record.id, error: error instanceof Error ? error.message : String(error) });
+    return undefined;
+  }
+}
+
 export async function registerWait(input: WaitRegistration, ports: ControlPorts): Promise<ControlResult> {
   const { store } = ports;
   const record = await requireDeployment(store, input.deploymentId);
   const { taskToken, kind, stepIndex } = input.wait;
   const hold = kind === 'hold';
-  const waitKind = hold ? 'hold' : stepWaitKind(record, stepIndex);
+  const waitKind: WaitKind = kind === 'step' ? stepWaitKind(record, stepIndex) : kind;
   const at = isoNow(ports.clock);
-  const message = hold ? `paused at step ${stepIndex}: waiting for resume, promote or abort` : waitKind === 'approval' ? `step ${stepIndex}: waiting for approval` : `step ${stepIndex}: paused until resumed`;
+  const message = waitMessage(waitKind, stepIndex);
+  const startsStep = (waitKind === 'approval' || waitKind === 'pause') && record.stepIndex !== stepIndex;
   const stored = await storeWait(store, record.id, {
     waitToken: { token: taskToken, stepIndex, kind: waitKind },
-    ...(!hold && record.stepIndex !== stepIndex ? { stepStartedAt: at } : {}),
+    ...(startsStep ? { stepStartedAt: at } : {}),
     ...(hold ? { status: 'Paused' as const } : {}),
-    event: deploymentEvent(hold ? 'Paused' : 'Waiting', message, { stepIndex, wait: waitKind }, at),
+    ...(message ? { event: deploymentEvent(hold ? 'Paused' : 'Waiting', message, { stepIndex, wait: waitKind }, at) } : {}),
+    at,
   });
   if (!stored) {
     throw new GlidepathError('INVALID_CONTROL_ACTION', `deployment ${record.id} is not active (${record.status}); nothing can wait on it`);
@@ -119,6 +153,12 @@ export async function registerWait(input: WaitRegistration, ports: ControlPorts)
   if (how) {
     const after = await release(ports, stored, how);
     if (after) return { deploymentId: stored.id, status: after.status, registered: true, released: releasedAs(how) };
+  }
+  const firing = healthPolicy(stored.request).enabled ? await firingAlarm(ports, stored) : undefined;
+  if (firing) {
+    const cause = `alarm ${firing.name} is in ALARM as step ${stepIndex} began to wait${firing.reason ? `: ${firing.reason}` : ''}`;
+    const after = await release(ports, stored, { type: 'failure', error: 'ALARM_ACTIVE', cause, consume: [] });
+    if (after) return { deploymentId: stored.id, status: after.status, registered: true, released: 'fail' };
   }
   if (hold) await announce(ports, stateChangeOf(stored, isoNow(ports.clock)));
   return { deploymentId: stored.id, status: stored.status, registered: true };
@@ -134,7 +174,7 @@ export async function registerWait(input: WaitRegistration, ports: ControlPorts)
 export async function failWaitingStep(
   record: DeploymentRecord,
   failure: { error: 'ALARM_ACTIVE'; cause: string },
-  ports: ControlPorts,
+  ports: ReleasePorts,
 ): Promise<ControlResult> {
   const result: ControlResult = { deploymentId: record.id, status: record.status };
   if (!record.waitToken) return result;

@@ -18,8 +18,12 @@ import { watchedAlarms } from '../core/health.ts';
 import { isCaughtError, summarizeCaught, type ErrorSummary } from '../core/deployment/caught-error.ts';
 import { deploymentEvent, rejectedDeploymentRecord, stateChangeOf } from '../core/deployment/records.ts';
 import { announce } from './announce.ts';
+import type { DeploymentStore } from '../core/ports/deployment-store.ts';
 
-export type FinishPorts = Pick<ControllerPorts, 'store' | 'events' | 'lifecycle' | 'clock' | 'log'>;
+type FinishStore = Pick<DeploymentStore, 'get' | 'update' | 'releaseLock' | 'unwatchAlarms'>;
+/** Finishing a recorded deployment (Complete, ReportFailure, and reconcile). */
+export type FinishRecordedPorts = Pick<ControllerPorts, 'events' | 'lifecycle' | 'clock' | 'log'> & { store: FinishStore };
+export type FinishPorts = Pick<ControllerPorts, 'events' | 'lifecycle' | 'clock' | 'log'> & { store: FinishStore & Pick<DeploymentStore, 'putIfAbsent'> };
 
 /** The status and error a failed deployment ends with, given its error and what rollback did. */
 export function failureOutcome(input: Pick<FinishInput, 'error' | 'rollback'>): { status: DeploymentStatus; error: ErrorSummary } {
@@ -38,7 +42,7 @@ export function failureOutcome(input: Pick<FinishInput, 'error' | 'rollback'>): 
   return { status, error: cause };
 }
 
-async function tellCodeDeploy(ports: FinishPorts, request: Partial<DeploymentRequest> | undefined, status: DeploymentStatus): Promise<void> {
+async function tellCodeDeploy(ports: FinishRecordedPorts, request: Partial<DeploymentRequest> | undefined, status: DeploymentStatus): Promise<void> {
   const bridge = codeDeploySchema.safeParse(request?.codeDeploy);
   if (!bridge.success) return;
   const outcome = await ports.lifecycle.report(bridge.data, status === 'Succeeded' ? 'Succeeded' : 'Failed');
@@ -46,7 +50,7 @@ async function tellCodeDeploy(ports: FinishPorts, request: Partial<DeploymentReq
 }
 
 /** Finishes a deployment Prepare recorded (also reconcile's way to end one whose execution ended without it). */
-export async function finishRecorded(input: FinishInput & { deploymentId: string }, ports: FinishPorts): Promise<FinishResult> {
+export async function finishRecorded(input: FinishInput & { deploymentId: string }, ports: FinishRecordedPorts): Promise<FinishResult> {
   const { store } = ports;
   const outcome =
     input.outcome === 'succeeded' ? { status: 'Succeeded' as DeploymentStatus, error: undefined } : failureOutcome(input);

@@ -19,8 +19,15 @@ import type { FunctionConfig } from '../core/ports/function-reader.ts';
 import type { AlarmReading } from '../core/ports/alarm-reader.ts';
 import { newDeploymentRecord, stateChangeOf } from '../core/deployment/records.ts';
 import { announce } from './announce.ts';
+import type { DeploymentStore } from '../core/ports/deployment-store.ts';
+import type { AliasRouter } from '../core/ports/alias-router.ts';
+import type { FunctionReader } from '../core/ports/function-reader.ts';
 
-export type PreparePorts = Pick<ControllerPorts, 'store' | 'aliases' | 'alarms' | 'functions' | 'events' | 'clock' | 'log'>;
+export type PreparePorts = Pick<ControllerPorts, 'alarms' | 'events' | 'clock' | 'log'> & {
+  store: Pick<DeploymentStore, 'get' | 'create' | 'lock' | 'watchAlarms'>;
+  aliases: Pick<AliasRouter, 'read'>;
+  functions: Pick<FunctionReader, 'configuration'>;
+};
 
 /** Every hook the request names, with the field that names it. */
 export function requestedHooks(request: DeploymentRequest): { field: string; name: string }[] {

@@ -8,16 +8,15 @@
  *   Stopped/MANUAL_STOP after a stop, Failed (TIMEOUT, or the execution's error) otherwise; the
  *   lock is released and the state change published.
  * - A CloudWatch alarm went into ALARM: each active deployment that watches it and waits on a
- *   task token (an approval, a `pause: {}` step, an operator's pause: no health check runs) has
- *   its wait failed with ALARM_ACTIVE through the control core, and the state machine's Catch
- *   rolls back. A deployment that bakes needs nothing: its next check sees the alarm.
+ *   task token (a bake, a timed or untimed pause, an approval, a window hold, an operator's
+ *   pause) has its wait failed with ALARM_ACTIVE through the control task, and the state
+ *   machine's Catch rolls back — within a second of the alarm, whatever the wait's length.
  *
  * Events come at least once: every branch is idempotent, and a deployment that has ended is
  * left as it is.
  */
 import type { CaughtError, RollbackResult } from '../core/model/machine.ts';
 import { deploymentIdFromExecution, FINISH_NOT_RECORDED } from '../core/model/machine.ts';
-import type { PlanStep } from '../core/model/plan.ts';
 import { isActive, type DeploymentRecord, type DeploymentStatus } from '../core/model/record.ts';
 import type { ControllerPorts } from '../core/ports/index.ts';
 import { isGlidepathError } from '../core/errors.ts';
@@ -28,22 +27,22 @@ import { finishRecorded } from './finish.ts';
 import { rollback } from './rollback.ts';
 import { PROMOTED } from './shift.ts';
 import { isEndedWithoutFinish, isExecutionStatusChange, type AlarmChange, type ExecutionEnd, type ReconcileEvent } from '../core/deployment/reconcile-events.ts';
+import type { DeploymentStore } from '../core/ports/deployment-store.ts';
 
-export type ReconcilePorts = Pick<ControllerPorts, 'store' | 'aliases' | 'tokens' | 'events' | 'lifecycle' | 'clock' | 'log'>;
+export type ReconcilePorts = Pick<ControllerPorts, 'aliases' | 'tokens' | 'events' | 'lifecycle' | 'clock' | 'log'> & {
+  store: Pick<DeploymentStore, 'get' | 'update' | 'releaseLock' | 'unwatchAlarms' | 'watchersOf'>;
+};
 
 /**
  * How long a Task invocation that began before a stop may still run: the controller functions'
  * Lambda timeout (template.yaml Globals). Stopping an execution does not stop a running Lambda.
  */
 export const IN_FLIGHT_SECONDS = 30;
-/** A wait about to start is looked for this many times, this many seconds apart. */
-export const WAIT_AHEAD_LOOKS = 5;
-export const WAIT_AHEAD_INTERVAL_SECONDS = 1;
 
 /** Failures of the rollback worth the event's next delivery (Lambda retries an asynchronous invocation twice). */
 const RETRYABLE = new Set(['THROTTLED', 'INTERNAL_ERROR']);
 
-export type WatcherOutcome = 'failedWait' | 'healthChecked' | 'notWaiting' | 'staleWatch';
+export type WatcherOutcome = 'failedWait' | 'notWaiting' | 'staleWatch';
 
 export interface ReconcileResult {
   event: 'execution' | 'alarm';
@@ -130,19 +129,6 @@ export async function reconcileExecution(detail: ExecutionEnd, ports: ReconcileP
   return { ...base, outcome: 'reconciled', status: finished.status, ...(finished.error ? { error: finished.error } : {}), rollback: rolledBack };
 }
 
-/** A step that waits on a token comes next: an approval, an untimed pause, or an operator's pause about to hold. */
-function isTokenWait(step: PlanStep | undefined): boolean {
-  if (!step) return false;
-  if ('approval' in step) return true;
-  if ('pause' in step) return step.pause.duration === undefined && step.pause.until === undefined && !step.pause.untilWindow;
-  return false;
-}
-
-export function waitAhead(record: Pick<DeploymentRecord, 'waitToken' | 'signals' | 'plan' | 'stepIndex'>): boolean {
-  if (record.waitToken) return false;
-  return !!record.signals?.pause || isTokenWait(record.plan.steps[record.stepIndex + 1]);
-}
-
 function alarmCause(detail: AlarmChange, wait: NonNullable<DeploymentRecord['waitToken']>): string {
   const where = wait.kind === 'hold' ? `paused at step ${wait.stepIndex}` : `waiting at step ${wait.stepIndex} (${wait.kind})`;
   return `alarm ${detail.alarmName} is in ALARM while the deployment was ${where}${detail.state.reason ? `: ${detail.state.reason}` : ''}`;
@@ -150,18 +136,15 @@ function alarmCause(detail: AlarmChange, wait: NonNullable<DeploymentRecord['wai
 
 async function reconcileWatcher(ports: ReconcilePorts, deploymentId: string, detail: AlarmChange): Promise<WatcherOutcome> {
   const { store } = ports;
-  let record = await store.get(deploymentId);
-  // A check just said "go on" and the wait is registering: its token is a moment away.
-  for (let look = 0; record && isActive(record.status) && waitAhead(record) && look < WAIT_AHEAD_LOOKS; look++) {
-    await ports.clock.sleep(WAIT_AHEAD_INTERVAL_SECONDS);
-    record = await store.get(deploymentId);
-  }
+  const record = await store.get(deploymentId);
   if (!record || !isActive(record.status) || !watchedAlarms(record.request).includes(detail.alarmName)) {
     // A watch that outlived its deployment's Finish: delete it.
     await store.unwatchAlarms(deploymentId, [detail.alarmName]);
     return 'staleWatch';
   }
-  if (!record.waitToken) return 'healthChecked';
+  // Not waiting: a shift or a check is running, and reads the alarms itself; a wait about to begin
+  // reads them once its token is stored (shared/tasks/control.ts).
+  if (!record.waitToken) return 'notWaiting';
   const result = await failWaitingStep(record, { error: 'ALARM_ACTIVE', cause: alarmCause(detail, record.waitToken) }, ports);
   return result.released ? 'failedWait' : 'notWaiting';
 }

@@ -15,8 +15,9 @@ import { deploymentEvent } from '../core/deployment/records.ts';
 import { aliasRef, routingFor, unrecordedOwnRoutings } from '../core/routing.ts';
 import { moveAlias } from './move-alias.ts';
 import { requireDeployment } from './records.ts';
+import type { DeploymentStore } from '../core/ports/deployment-store.ts';
 
-export type RollbackPorts = Pick<ControllerPorts, 'store' | 'aliases' | 'clock'>;
+export type RollbackPorts = Pick<ControllerPorts, 'aliases' | 'clock'> & { store: Pick<DeploymentStore, 'get' | 'update'> };
 
 async function leaveAlone(ports: RollbackPorts, record: DeploymentRecord, reason: string): Promise<RollbackResult> {
   const at = isoNow(ports.clock);

@@ -15,7 +15,7 @@ import { isoNow } from '../core/ports/clock.ts';
 import { GlidepathError } from '../core/errors.ts';
 import type { HealthResult, ShiftInput } from '../core/model/machine.ts';
 import type { ControllerPorts } from '../core/ports/index.ts';
-import type { Guard, RecordChange } from '../core/ports/deployment-store.ts';
+import type { DeploymentStore, Guard, RecordChange } from '../core/ports/deployment-store.ts';
 import { alarmFailure, decideHealth, DECISION_SIGNALS, healthPolicy, type AlarmObservation, type HealthPolicy } from '../core/health.ts';
 import { isErrorCode } from '../core/deployment/caught-error.ts';
 import { deploymentEvent } from '../core/deployment/records.ts';
@@ -29,7 +29,7 @@ import { holdForWindow } from './window-gate.ts';
 export const SHIFTED = 'WeightShifted';
 export const PROMOTED = 'Promoted';
 
-export type ShiftPorts = Pick<ControllerPorts, 'store' | 'aliases' | 'alarms' | 'clock' | 'log'>;
+export type ShiftPorts = Pick<ControllerPorts, 'aliases' | 'alarms' | 'clock' | 'log'> & { store: Pick<DeploymentStore, 'get' | 'update' | 'updateQuietly'> };
 
 function stepWeight(input: ShiftInput): number {
   if (input.promote) return 100;

@@ -40,7 +40,8 @@ export interface WaitWrite {
   /** Set when the wait starts its step (an approval or pause step reached for the first time). */
   stepStartedAt?: string;
   status?: DeploymentStatus;
-  event: DeploymentEvent;
+  event?: DeploymentEvent;
+  at: string;
 }
 
 /** Stores a waiting step's task token (only while the deployment is active) and returns the record after. */
@@ -49,11 +50,11 @@ export async function storeWait(store: Store, id: string, write: WaitWrite): Pro
     set: {
       waitToken: write.waitToken,
       stepIndex: write.waitToken.stepIndex,
-      updatedAt: write.event.at,
+      updatedAt: write.at,
       ...(write.stepStartedAt ? { stepStartedAt: write.stepStartedAt } : {}),
       ...(write.status ? { status: write.status } : {}),
     },
-    append: { events: [write.event] },
+    ...(write.event ? { append: { events: [write.event] } } : {}),
     when: [{ active: true }],
   });
 }

@@ -84,7 +84,7 @@ export const finishInputSchema = z.looseObject({
 });
 export const waitRegistrationSchema = z.looseObject({
   deploymentId,
-  wait: z.looseObject({ taskToken: z.string().min(1), kind: z.enum(['step', 'hold']), stepIndex: z.number().int().min(0) }),
+  wait: z.looseObject({ taskToken: z.string().min(1), kind: z.enum(['step', 'hold', 'timed', 'window']), stepIndex: z.number().int().min(0) }),
 });
 export const controlRequestSchema = z.looseObject({
   deploymentId,

@@ -123,7 +123,7 @@ export interface HookPayload {
 /** A waiting step registers its task token (state machine → control). */
 export interface WaitRegistration {
   deploymentId: string;
-  wait: { taskToken: string; kind: 'step' | 'hold'; stepIndex: number };
+  wait: { taskToken: string; kind: 'step' | 'hold' | 'timed' | 'window'; stepIndex: number };
 }
 
 /** An operator action (CLI → control). */
@@ -136,7 +136,8 @@ export type ControlInput = WaitRegistration | ControlRequest;
 
 /** What SendTaskSuccess carries back to a waiting step (SignalGate). */
 export interface SignalResult {
-  decision: 'next' | 'promoteFull' | 'resume';
+  /** `recheck`: a timed wait ended early by an operator signal; the health check decides what it means. */
+  decision: 'next' | 'promoteFull' | 'resume' | 'recheck';
   action?: ControlAction;
 }
 
