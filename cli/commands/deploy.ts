@@ -16,7 +16,7 @@ import { newDeploymentId } from '../deployment-id.ts';
 import { EXIT_CODES, exitCodeForStatus, explainUnreachable, failWith } from '../exit-codes.ts';
 import { addOutputOption, collect, outputMode, parseDurationMs, parseIntervalMs, parseSpeed, wantsJson, type CommonFlags } from '../options.ts';
 import { addTargetOptions, resolveTarget, type Target, type TargetOptions } from '../target.ts';
-import { formatDuration } from '../plan-table.ts';
+import { formatDuration } from '../view/describe.ts';
 import { displayFor } from '../view/display.ts';
 import { styleFor } from '../view/style.ts';
 import { followUntilDone } from '../follow.ts';

@@ -12,9 +12,10 @@ import { readAppSpec } from '../../shared/core/readers/appspec.ts';
 import { readSamTemplate, samRequestWithStrategy } from '../../shared/core/readers/sam.ts';
 import type { PlanPreview } from '../../shared/core/model/plan.ts';
 import { ruleViolation } from '../../shared/core/describe.ts';
-import { reportError, usageError, useColour, type CliContext, type CliIO } from '../context.ts';
+import { reportError, usageError, type CliContext, type CliIO } from '../context.ts';
 import { readFlagFile } from '../options.ts';
-import { COLOUR, PLAIN, renderPlanTable } from '../plan-table.ts';
+import { renderPlanTable } from '../view/plan-table.ts';
+import { styleFor } from '../view/style.ts';
 
 export interface PlanOptions {
   strategy?: string;
@@ -105,7 +106,7 @@ Examples:
       const json = options.json === true;
       try {
         const plan = planFromOptions(options, ctx.io);
-        ctx.io.stdout.write(json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanTable(plan, useColour(ctx.io) ? COLOUR : PLAIN));
+        ctx.io.stdout.write(json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanTable(plan, styleFor(ctx.io)));
       } catch (error) {
         ctx.exitCode = reportError(ctx.io, error, json);
       }
