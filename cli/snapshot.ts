@@ -9,7 +9,8 @@ import { getDeployment } from '../shared/aws/deployment-store.ts';
 import { DeploymentNotFoundError } from '../shared/core/errors.ts';
 import type { PlanStep } from '../shared/core/model/plan.ts';
 import type { DeploymentEvent, DeploymentRecord, DeploymentStatus, WeightPoint } from '../shared/core/model/record.ts';
-import { executionArnFor, requireTable, type Target } from './target.ts';
+import { executionArn as executionArnOf } from '../shared/core/execution-name.ts';
+import { requireTable, type Target } from './target.ts';
 
 export type HookStatus = 'Running' | 'Succeeded' | 'Failed';
 
@@ -214,7 +215,7 @@ function remainingSeconds(record: DeploymentRecord, step: PlanStep | undefined, 
 export async function readSnapshot(target: Target, id: string, options: ReadOptions = {}): Promise<DeploymentSnapshot> {
   const store = { ddb: target.clients.ddb, tableName: requireTable(target) };
   const record = await getDeployment(store, id);
-  const executionArn = record?.executionArn ?? executionArnFor(target.stateMachineArn, id);
+  const executionArn = record?.executionArn ?? executionArnOf(target.stateMachineArn, id);
   let execution: Partial<DescribeExecutionCommandOutput>;
   try {
     execution = await target.clients.sfn.send(new DescribeExecutionCommand({ executionArn }));

@@ -91,11 +91,6 @@ export function wantsLocal(options: TargetOptions, io: CliIO): boolean {
   return options.local === true || io.env.GLIDEPATH_ENGINE === 'local';
 }
 
-/** The execution ARN of a deployment: the execution is named after the deployment id. */
-export function executionArnFor(stateMachineArn: string, id: string): string {
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`;
-}
-
 interface Health {
   now: number;
   speed: number;

@@ -6,8 +6,8 @@
  *   glidepath deploy --appspec appspec.yaml --strategy Linear10PercentEvery1Minute
  *   glidepath deploy --template template.yaml --function OrdersFunction --target 8 --local --wait
  */
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Command } from 'commander';
+import { startDeployment } from '../../shared/aws/start-deployment.ts';
 import { planDeployment } from '../../shared/core/planner.ts';
 import type { DeploymentRequest } from '../../shared/core/model/request.ts';
 import type { CliContext, CliIO } from '../context.ts';
@@ -35,18 +35,11 @@ export interface Started {
   request: DeploymentRequest;
 }
 
-/** Starts the execution: the execution name is the deployment id, the input the request. */
-export async function startDeployment(target: Target, request: DeploymentRequest, id = newDeploymentId()): Promise<Started> {
+/** Starts the execution (shared/aws/start-deployment.ts): the execution name is the deployment id, the input the request. */
+export async function startRequest(target: Target, request: DeploymentRequest, id = newDeploymentId()): Promise<Started> {
   try {
-    const out = await target.clients.sfn.send(
-      new StartExecutionCommand({ stateMachineArn: target.stateMachineArn, name: id, input: JSON.stringify(request) }),
-    );
-    return {
-      deploymentId: id,
-      executionArn: out.executionArn ?? '',
-      startDate: (out.startDate ?? new Date()).toISOString(),
-      request,
-    };
+    const started = await startDeployment(target.clients.sfn, target.stateMachineArn, id, request);
+    return { deploymentId: started.deploymentId, executionArn: started.executionArn, startDate: started.startDate ?? new Date().toISOString(), request };
   } catch (error) {
     throw explainUnreachable(error, target.description);
   }
@@ -128,7 +121,7 @@ async function deploy(options: DeployOptions, io: CliIO): Promise<number> {
       io.stderr.write('glidepath: the local engine lives only as long as this command: waiting for the deployment to end (as with --wait)\n');
       wait = true;
     }
-    const started = await startDeployment(target, request);
+    const started = await startRequest(target, request);
     if (!wait) {
       if (mode === 'json') {
         io.stdout.write(`${JSON.stringify({ ...started, target: target.description }, null, 2)}\n`);

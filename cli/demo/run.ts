@@ -13,7 +13,7 @@ import { GetAliasCommand } from '@aws-sdk/client-lambda';
 import type { DeploymentRequest } from '../../shared/core/model/request.ts';
 import type { CliIO } from '../context.ts';
 import { EXIT_CODES } from '../exit-codes.ts';
-import { startDeployment, describeStart } from '../commands/deploy.ts';
+import { startRequest, describeStart } from '../commands/deploy.ts';
 import { readSnapshot, type DeploymentSnapshot } from '../snapshot.ts';
 import { buildClients, type Target } from '../target.ts';
 import { LiveDisplay, PlainDisplay, type Display, type OutputMode } from '../view/display.ts';
@@ -110,7 +110,7 @@ export async function runDemo(io: CliIO, options: DemoOptions = {}): Promise<num
     const deployPhase = async (title: string, request: DeploymentRequest): Promise<void> => {
       say(style.bold(title));
       const before = traffic.snapshot();
-      const start = await startDeployment(target, request);
+      const start = await startRequest(target, request);
       if (human) io.stdout.write(describeStart(start, io));
       const snapshot = await watchDeployment(target, start.deploymentId, display(), { intervalMs: 100, timeoutMs: 45_000 });
       const phase = { title, snapshot, traffic: traffic.since(before) };

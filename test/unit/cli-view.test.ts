@@ -1,6 +1,7 @@
 /** The CLI's text views: timeline chart, live redraw, NO_COLOR, deployment ids. */
 import { describe, expect, it } from 'vitest';
-import { deploymentIdTime, newDeploymentId, DEPLOYMENT_ID_PATTERN } from '../../cli/deployment-id.ts';
+import { newDeploymentId } from '../../cli/deployment-id.ts';
+import { DEPLOYMENT_ID_PATTERN, executionArn, executionNameTime } from '../../shared/core/execution-name.ts';
 import { exitCodeForStatus, exitCodeFor, EXIT_CODES } from '../../cli/exit-codes.ts';
 import type { CliIO } from '../../cli/context.ts';
 import type { DeploymentSnapshot } from '../../cli/snapshot.ts';
@@ -63,9 +64,13 @@ describe('deployment ids', () => {
     const b = newDeploymentId(T0 + 1);
     expect(a).toMatch(DEPLOYMENT_ID_PATTERN);
     expect(a < b).toBe(true);
-    expect(deploymentIdTime(a)).toBe(T0);
+    expect(executionNameTime(a)).toBe(T0);
     expect(newDeploymentId(T0)).not.toBe(a);
     expect(a.length).toBeLessThanOrEqual(80);
+  });
+
+  it('name the execution: its ARN is the state machine ARN with execution and the name', () => {
+    expect(executionArn('arn:aws:states:eu-west-1:123456789012:stateMachine:glidepath', 'gp-x')).toBe('arn:aws:states:eu-west-1:123456789012:execution:glidepath:gp-x');
   });
 });
 
