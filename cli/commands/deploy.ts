@@ -11,7 +11,7 @@ import { startDeployment } from '../../shared/aws/start-deployment.ts';
 import { planDeployment } from '../../shared/core/planner.ts';
 import type { DeploymentRequest } from '../../shared/core/model/request.ts';
 import type { CliContext, CliIO } from '../context.ts';
-import { buildDeployRequest, type DeployFlags } from '../deploy-request.ts';
+import { buildDeployRequest, type RequestFlags } from '../request-flags.ts';
 import { newDeploymentId } from '../deployment-id.ts';
 import { EXIT_CODES, exitCodeForStatus, explainUnreachable, failWith } from '../exit-codes.ts';
 import { addOutputOption, collect, outputMode, parseDurationMs, parseIntervalMs, parseSpeed, wantsJson, type CommonFlags } from '../options.ts';
@@ -21,7 +21,7 @@ import { displayFor } from '../view/display.ts';
 import { styleFor } from '../view/style.ts';
 import { followUntilDone } from '../follow.ts';
 
-interface DeployOptions extends DeployFlags, Omit<TargetOptions, 'speed'>, CommonFlags {
+interface DeployOptions extends RequestFlags, Omit<TargetOptions, 'speed'>, CommonFlags {
   wait?: boolean;
   timeout?: string;
   interval?: string;
