@@ -4,10 +4,9 @@
  * at that time with `{deploymentId, action: 'promote'}`, as the stack's scheduler role; on the
  * local engine the same schedule fires on the engine's clock.
  *
- * The control function and the role: --control-function / --scheduler-role, else
- * GLIDEPATH_CONTROL_FUNCTION_ARN / GLIDEPATH_SCHEDULER_ROLE_ARN (`glidepath local up` prints
- * them), else the stack outputs ControlFunctionArn / SchedulerRoleArn (cloud), or the local
- * engine's own names.
+ * The control function is the one operator actions invoke (cli/target.ts). The role:
+ * --scheduler-role, else GLIDEPATH_SCHEDULER_ROLE_ARN (`glidepath local up` prints it), else the
+ * stack output SchedulerRoleArn (cloud), or the local engine's own.
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -25,7 +24,6 @@ import { DEFAULT_STACK, requireTable, resolveTarget, type Target, type TargetOpt
 export interface PromoteAtOptions extends TargetOptions, CommonFlags {
   at?: string;
   full?: boolean;
-  controlFunction?: string;
   schedulerRole?: string;
 }
 
@@ -33,7 +31,6 @@ export interface PromoteAtOptions extends TargetOptions, CommonFlags {
 export function addPromoteAtOptions(command: Command): Command {
   return command
     .option('--at <time>', 'promote at this time instead of now (ISO 8601 with a zone, e.g. 2026-11-25T09:00:00Z): an EventBridge Scheduler schedule')
-    .option('--control-function <arn>', "with --at: the controller's control function (default: stack output ControlFunctionArn)")
     .option('--scheduler-role <arn>', 'with --at: the role the schedule runs as (default: stack output SchedulerRoleArn)');
 }
 
@@ -60,18 +57,15 @@ async function stackOutput(target: Target, stack: string, key: string): Promise<
 }
 
 async function resolveArns(target: Target, options: PromoteAtOptions, io: CliIO): Promise<{ control: string; role: string }> {
-  let control = options.controlFunction ?? io.env.GLIDEPATH_CONTROL_FUNCTION_ARN;
   let role = options.schedulerRole ?? io.env.GLIDEPATH_SCHEDULER_ROLE_ARN;
   if (target.kind !== 'aws') {
-    // The local engine's names: its account and region are in the state machine's ARN.
-    const [, , , region, account] = target.stateMachineArn.split(':');
-    control ??= `arn:aws:lambda:${region}:${account}:function:glidepath-control`;
+    // The local engine's names: its account is in the state machine's ARN.
+    const [, , , , account] = target.stateMachineArn.split(':');
     role ??= `arn:aws:iam::${account}:role/glidepath-scheduler`;
   }
   const stack = options.stack ?? DEFAULT_STACK;
-  control ??= await stackOutput(target, stack, 'ControlFunctionArn');
+  const control = await target.controlFunction();
   role ??= await stackOutput(target, stack, 'SchedulerRoleArn');
-  if (!control) throw new CliFailure(EXIT_CODES.notFound, `--control-function: stack ${stack} has no ControlFunctionArn output; give --control-function`, 'INVALID_REQUEST', { field: '--control-function' });
   if (!role) throw new CliFailure(EXIT_CODES.notFound, `--scheduler-role: stack ${stack} has no SchedulerRoleArn output; give --scheduler-role`, 'INVALID_REQUEST', { field: '--scheduler-role' });
   return { control, role };
 }

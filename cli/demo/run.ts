@@ -15,7 +15,7 @@ import type { CliIO } from '../context.ts';
 import { EXIT_CODES } from '../exit-codes.ts';
 import { startRequest, describeStart } from '../commands/deploy.ts';
 import { readSnapshot, type DeploymentSnapshot } from '../snapshot.ts';
-import { buildClients, type Target } from '../target.ts';
+import { embeddedTarget } from '../target.ts';
 import { LiveDisplay, PlainDisplay, type Display, type OutputMode } from '../view/display.ts';
 import { styleFor } from '../view/style.ts';
 import { renderTimeline } from '../view/timeline.ts';
@@ -73,19 +73,8 @@ export async function runDemo(io: CliIO, options: DemoOptions = {}): Promise<num
   const started = Date.now();
   const { startLocalEngine } = await import('../../infra/local/engine.ts');
   const engine = await startLocalEngine({ speed: options.speed ?? 40 });
-  const credentials = { accessKeyId: engine.env.AWS_ACCESS_KEY_ID!, secretAccessKey: engine.env.AWS_SECRET_ACCESS_KEY! };
-  const clients = buildClients({ region: engine.region, endpoint: engine.url, credentials });
-  const target: Target = {
-    kind: 'embedded',
-    description: `local engine ${engine.url}`,
-    stateMachineArn: engine.stateMachineArn,
-    tableName: engine.tableName,
-    region: engine.region,
-    clients,
-    now: async () => engine.clock.now(),
-    engine,
-    close: () => engine.close(),
-  };
+  const target = embeddedTarget(engine, `local engine ${engine.url}`);
+  const { clients } = target;
   const traffic = new TrafficGenerator(clients.lambda, DEMO_FUNCTION, DEMO_ALIAS, options.rate ?? 40);
   try {
     say(style.bold(`Glidepath demo — local engine on ${engine.url}, clock ×${engine.clock.speed} (a 5-minute bake takes ${(300 / engine.clock.speed).toFixed(1)} s)`));

@@ -56,6 +56,7 @@ export function useEngine(options: E2EOptions = {}): E2E {
         region: engine.region,
         clients,
         now: async () => engine.clock.now(),
+        controlFunction: async () => engine.env.GLIDEPATH_CONTROL_FUNCTION_ARN!,
         close: async () => undefined,
       },
     } satisfies E2E);
