@@ -12,17 +12,11 @@
  * `GLIDEPATH_CONTROL_FUNCTION_ARN` (`glidepath local up` prints it), else the stack output
  * `ControlFunctionArn`, or on the local engine its own `glidepath-control`.
  */
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
-import { lazyClients, type Clients } from '../shared/aws/clients.ts';
+import { stateMachineAnswers } from '../shared/aws/executions.ts';
+import { isMissingStack, readStackOutputs } from '../shared/aws/stack-outputs.ts';
 import type { LocalEngine } from '../infra/local/engine.ts';
+import { buildClients, withCloudFormation, withProbe, type CliClients } from './clients.ts';
 import type { CliIO } from './context.ts';
 import { CliFailure, EXIT_CODES, explainUnreachable } from './exit-codes.ts';
 import { estimateSimNow, readLocalState, type LocalState } from './local-state.ts';
@@ -59,11 +53,13 @@ export interface Target {
   /** The EventBridge bus the controller publishes to (control actions announce on it). */
   eventBusName?: string;
   region?: string;
-  clients: Clients;
+  clients: CliClients;
   /** The target's clock in ms: simulated time on the local engine, the wall clock on AWS. */
   now(): Promise<number>;
   /** The control function (name or ARN) operator actions invoke; read from the stack on first use if need be. */
   controlFunction(): Promise<string>;
+  /** An output of the deployed stack (read once); undefined on the local engine. */
+  stackOutput(key: string): Promise<string | undefined>;
   /** The engine started inside this command (kind `embedded`). */
   engine?: LocalEngine;
   close(): Promise<void>;
@@ -77,24 +73,6 @@ export function addTargetOptions(command: Command): Command {
     .option('--state-machine <arn>', "the controller's state machine ARN (instead of reading the stack)")
     .option('--table <name>', "the controller's DynamoDB table (instead of reading the stack)")
     .option('--region <region>', 'AWS region (default: the SDK configuration)');
-}
-
-interface ClientConfig {
-  region?: string;
-  endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string };
-}
-
-export function buildClients(config: ClientConfig): Clients {
-  const c = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined));
-  return lazyClients({
-    lambda: new LambdaClient(c),
-    cloudwatch: new CloudWatchClient(c),
-    ddb: DynamoDBDocumentClient.from(new DynamoDBClient(c), { marshallOptions: { removeUndefinedValues: true } }),
-    sfn: new SFNClient(c),
-    events: new EventBridgeClient(c),
-    codedeploy: new CodeDeployClient(c),
-  });
 }
 
 export function wantsLocal(options: TargetOptions, io: CliIO): boolean {
@@ -118,15 +96,7 @@ async function health(url: string, timeoutMs = 1500): Promise<Health | undefined
 }
 
 async function describable(url: string, region: string, stateMachineArn: string, env: Record<string, string | undefined>): Promise<boolean> {
-  const sfn = new SFNClient({ endpoint: url, region, credentials: localCredentials(env), maxAttempts: 1 });
-  try {
-    await sfn.send(new DescribeStateMachineCommand({ stateMachineArn }), { abortSignal: AbortSignal.timeout(2000) as never });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    sfn.destroy();
-  }
+  return withProbe({ endpoint: url, region, credentials: localCredentials(env) }, (sfn) => stateMachineAnswers(sfn, stateMachineArn, 2000));
 }
 
 /** The engine answers: its admin health route, else the Step Functions API itself. */
@@ -159,6 +129,7 @@ function localTarget(url: string, region: string, stateMachineArn: string, table
     // The engine's simulated clock: from its health route, else from the state file's anchor.
     now: async () => (await health(url))?.now ?? estimateSimNow(state) ?? Date.now(),
     controlFunction: async () => control,
+    stackOutput: async () => undefined,
     close: async () => undefined,
   };
 }
@@ -175,6 +146,7 @@ export function embeddedTarget(engine: LocalEngine, description = `local engine 
     clients: buildClients({ region: engine.region, endpoint: engine.url, credentials }),
     now: async () => engine.clock.now(),
     controlFunction: async () => localControlFunction(engine.stateMachineArn, engine.env.GLIDEPATH_CONTROL_FUNCTION_ARN),
+    stackOutput: async () => undefined,
     engine,
     close: () => engine.close(),
   };
@@ -212,14 +184,10 @@ async function findLocal(options: TargetOptions, io: CliIO): Promise<Target> {
 }
 
 async function stackOutputs(stack: string, region: string | undefined): Promise<Record<string, string>> {
-  const cfn = new CloudFormationClient(region ? { region } : {});
   try {
-    const out = await cfn.send(new DescribeStacksCommand({ StackName: stack }));
-    const outputs = out.Stacks?.[0]?.Outputs ?? [];
-    return Object.fromEntries(outputs.filter((o) => o.OutputKey && o.OutputValue).map((o) => [o.OutputKey!, o.OutputValue!]));
+    return await withCloudFormation(region ? { region } : {}, (cloudformation) => readStackOutputs(cloudformation, stack));
   } catch (error) {
-    const message = (error as Error).message ?? String(error);
-    if ((error as { name?: string }).name === 'ValidationError' && /does not exist/.test(message)) {
+    if (isMissingStack(error)) {
       throw new CliFailure(
         EXIT_CODES.notFound,
         `stack ${stack} does not exist${region ? ` in ${region}` : ''}: deploy Glidepath with \`sam deploy\`, pass --stack, --state-machine, or use --local`,
@@ -228,8 +196,6 @@ async function stackOutputs(stack: string, region: string | undefined): Promise<
       );
     }
     throw explainUnreachable(error, `CloudFormation (stack ${stack})`);
-  } finally {
-    cfn.destroy();
   }
 }
 
@@ -278,6 +244,7 @@ async function findStack(options: TargetOptions, io: CliIO): Promise<Target> {
         field: '--control-function',
       });
     },
+    stackOutput: async (key) => (await readOutputs())[key],
     close: async () => undefined,
   };
 }
