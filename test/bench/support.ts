@@ -13,7 +13,7 @@ import type { Clients } from '../../shared/aws/clients.ts';
 import type { DeploymentRequest } from '../../shared/core/model/request.ts';
 import { buildClients } from '../../cli/clients.ts';
 import { newDeploymentId } from '../../cli/deployment-id.ts';
-import { createFunctionWithVersions } from '../../cli/demo/functions.ts';
+import { createFunctionWithVersions } from '../../shared/aws/sample-app.ts';
 import { ordersSource, zipHandler } from '../../cli/demo/samples.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
