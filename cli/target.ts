@@ -50,8 +50,6 @@ export interface Target {
   stateMachineArn: string;
   /** The deployments table; undefined when it could not be found (only `deploy` works then). */
   tableName?: string;
-  /** The EventBridge bus the controller publishes to (control actions announce on it). */
-  eventBusName?: string;
   region?: string;
   clients: CliClients;
   /** The target's clock in ms: simulated time on the local engine, the wall clock on AWS. */
@@ -206,7 +204,6 @@ async function findStack(options: TargetOptions, io: CliIO): Promise<Target> {
   let tableName = options.table ?? fromEnv('GLIDEPATH_TABLE_NAME');
   let controlFunction = options.controlFunction ?? fromEnv('GLIDEPATH_CONTROL_FUNCTION_ARN');
   let description = stateMachineArn ? `state machine ${stateMachineArn}` : '';
-  let eventBusName = io.env.GLIDEPATH_EVENT_BUS_NAME ?? 'default';
   const stack = options.stack ?? DEFAULT_STACK;
   let outputs: Promise<Record<string, string>> | undefined;
   const readOutputs = () => (outputs ??= stackOutputs(stack, region));
@@ -216,7 +213,6 @@ async function findStack(options: TargetOptions, io: CliIO): Promise<Target> {
       stateMachineArn ??= read.StateMachineArn;
       tableName ??= read.TableName;
       controlFunction ??= read.ControlFunctionArn;
-      eventBusName = read.EventBusName ?? eventBusName;
       description = `stack ${stack}${region ? ` (${region})` : ''}`;
     } catch (error) {
       // A state machine given by hand is enough to deploy; only a missing one is fatal.
@@ -233,7 +229,6 @@ async function findStack(options: TargetOptions, io: CliIO): Promise<Target> {
     description,
     stateMachineArn,
     ...(tableName === undefined ? {} : { tableName }),
-    eventBusName,
     ...(clientRegion === undefined ? {} : { region: clientRegion }),
     clients: buildClients(clientRegion === undefined ? {} : { region: clientRegion }),
     now: async () => Date.now(),

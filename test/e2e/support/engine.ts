@@ -53,7 +53,6 @@ export function useEngine(options: E2EOptions = {}): E2E {
         description: `local engine ${engine.url}`,
         stateMachineArn: engine.stateMachineArn,
         tableName: engine.tableName,
-        eventBusName: 'default',
         region: engine.region,
         clients: buildClients({
           region: engine.region,
