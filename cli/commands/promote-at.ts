@@ -10,7 +10,7 @@
  */
 import type { Command } from 'commander';
 import { requireDeployment } from '../../shared/aws/deployment-store.ts';
-import { isActive } from '../../shared/aws/deployment-store.ts';
+import { isActive } from '../../shared/core/model/record.ts';
 import { schedulePromotion, type CreatedSchedule } from '../../shared/aws/schedules.ts';
 import { GlidepathError } from '../../shared/core/errors.ts';
 import type { ControlAction } from '../../shared/core/model/record.ts';

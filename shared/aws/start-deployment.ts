@@ -9,15 +9,7 @@ import { deploymentIdFromExecution } from '../core/model/machine.ts';
 import type { DeploymentRequest } from '../core/model/request.ts';
 import { GlidepathError } from '../core/errors.ts';
 import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
-
-export interface StartedDeployment {
-  deploymentId: string;
-  executionArn: string;
-  /** When Step Functions started it (absent when it had been started already). */
-  startDate?: string;
-  /** An execution of that name had been started already with another input. */
-  existed?: true;
-}
+import type { DeploymentStarter, StartedDeployment } from '../core/ports/deployment-starter.ts';
 
 export async function startDeployment(sfn: SFNClient, stateMachineArn: string, name: string, request: DeploymentRequest): Promise<StartedDeployment> {
   const deploymentId = deploymentIdFromExecution(name);
@@ -29,4 +21,9 @@ export async function startDeployment(sfn: SFNClient, stateMachineArn: string, n
     if (isErrorNamed(error, 'ExecutionAlreadyExists')) return { deploymentId, executionArn: executionArn(stateMachineArn, name), existed: true };
     throw toGlidepathError(error, `states:StartExecution ${name}`);
   }
+}
+
+/** The DeploymentStarter port on Step Functions StartExecution of `stateMachineArn`. */
+export function sfnDeploymentStarter(sfn: SFNClient, stateMachineArn: string): DeploymentStarter {
+  return { start: (name, request) => startDeployment(sfn, stateMachineArn, name, request) };
 }

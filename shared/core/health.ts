@@ -127,3 +127,9 @@ export function decideHealth(input: HealthInput): HealthDecision {
   const waitSeconds = Math.max(1, Math.min(policy.checkIntervalSeconds, Math.ceil(remaining)));
   return { result: { ...base, decision: 'wait', waitSeconds } };
 }
+
+/** The alarms a deployment watches: its request's, unless its alarm policy is off. */
+export function watchedAlarms(request: Pick<DeploymentRequest, 'alarms' | 'alarmPolicy'>): string[] {
+  if (!healthPolicy(request).enabled) return [];
+  return [...new Set(request.alarms ?? [])];
+}

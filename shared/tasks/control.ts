@@ -8,18 +8,18 @@
  * Both sides write conditionally to the same item, so whichever comes second sees the first:
  * no release is lost, and a claim (removing the token) makes sure only one side answers it.
  */
-import { nowIso } from '../core/clock.ts';
+import { isoNow } from '../core/ports/clock.ts';
 import { GlidepathError } from '../core/errors.ts';
 import type { ControlRequest, WaitRegistration } from '../core/model/machine.ts';
 import type { ControlAction, DeploymentRecord } from '../core/model/record.ts';
-import type { Clients } from '../aws/clients.ts';
-import { requireDeployment, type Store } from '../aws/deployment-store.ts';
-import { sendTaskFailure, sendTaskSuccess } from '../aws/task-tokens.ts';
+import type { ControllerPorts } from '../core/ports/index.ts';
 import { invalidControlAction, releaseFor, signalWrite, stepWaitKind, type Release } from '../core/signals.ts';
-import { announce, stateChangeOf } from './announce.ts';
-import { deploymentEvent } from '../core/deployment/records.ts';
+import { deploymentEvent, stateChangeOf } from '../core/deployment/records.ts';
+import { announce } from './announce.ts';
+import { requireDeployment } from './records.ts';
 import { claimWait, restoreWait, storeWait, writeSignal } from './signal-store.ts';
-import { silentNotes, storeOf, type HandlerEnv, type Notes } from './env.ts';
+
+export type ControlPorts = Pick<ControllerPorts, 'store' | 'tokens' | 'events' | 'clock' | 'log'>;
 
 export interface ControlResult {
   deploymentId: string;
@@ -40,8 +40,10 @@ function releasedAs(release: Release): NonNullable<ControlResult['released']> {
  * Claims the record's wait and answers its token. Returns the record after the claim, or
  * undefined when another caller claimed it first.
  */
-async function release(store: Store, clients: Clients, record: DeploymentRecord, how: Release): Promise<DeploymentRecord | undefined> {
+async function release(ports: ControlPorts, record: DeploymentRecord, how: Release): Promise<DeploymentRecord | undefined> {
+  const { store } = ports;
   const wait = record.waitToken!;
+  const at = isoNow(ports.clock);
   const hold = wait.kind === 'hold';
   const what = releasedAs(how);
   const claimed = await claimWait(store, record.id, {
@@ -52,27 +54,28 @@ async function release(store: Store, clients: Clients, record: DeploymentRecord,
       'Released',
       `${wait.kind} at step ${wait.stepIndex} released: ${what}${what === 'fail' && how.type === 'failure' ? ` (${how.error}: ${how.cause})` : ''}`,
       { stepIndex: wait.stepIndex, released: what },
+      at,
     ),
   });
   if (!claimed) return undefined;
   try {
-    if (how.type === 'success') await sendTaskSuccess(clients.sfn, wait.token, how.output);
-    else await sendTaskFailure(clients.sfn, wait.token, how.error, how.cause);
+    if (how.type === 'success') await ports.tokens.succeed(wait.token, how.output);
+    else await ports.tokens.fail(wait.token, how.error, how.cause);
   } catch (error) {
     // Not delivered: put the token back so the next action (or a retry) can release it.
-    await restoreWait(store, record.id, wait, hold ? 'Paused' : undefined);
+    await restoreWait(store, record.id, wait, isoNow(ports.clock), hold ? 'Paused' : undefined);
     throw error;
   }
   return claimed;
 }
 
-export async function controlAction(input: ControlRequest, clients: Clients, env: HandlerEnv, notes: Notes = silentNotes): Promise<ControlResult> {
-  const store = storeOf(clients, env);
+export async function controlAction(input: ControlRequest, ports: ControlPorts): Promise<ControlResult> {
+  const { store } = ports;
   const record = await requireDeployment(store, input.deploymentId);
   const invalid = invalidControlAction(record, input.action);
   if (invalid) throw new GlidepathError('INVALID_CONTROL_ACTION', invalid, { field: 'action', details: { status: record.status } });
 
-  const at = nowIso();
+  const at = isoNow(ports.clock);
   const write = signalWrite(input.action);
   const written = await writeSignal(store, record.id, {
     ...write,
@@ -88,19 +91,19 @@ export async function controlAction(input: ControlRequest, clients: Clients, env
   if (!written.waitToken) return result;
   const how = releaseFor(written.waitToken.kind, written.signals, input.action);
   if (!how) return result;
-  const after = await release(store, clients, written, how);
+  const after = await release(ports, written, how);
   if (!after) return result;
-  if (written.waitToken.kind === 'hold' && after.status !== written.status) await announce(clients, env, notes, stateChangeOf(after));
+  if (written.waitToken.kind === 'hold' && after.status !== written.status) await announce(ports, stateChangeOf(after, isoNow(ports.clock)));
   return { ...result, status: after.status, released: releasedAs(how) };
 }
 
-export async function registerWait(input: WaitRegistration, clients: Clients, env: HandlerEnv, notes: Notes = silentNotes): Promise<ControlResult> {
-  const store = storeOf(clients, env);
+export async function registerWait(input: WaitRegistration, ports: ControlPorts): Promise<ControlResult> {
+  const { store } = ports;
   const record = await requireDeployment(store, input.deploymentId);
   const { taskToken, kind, stepIndex } = input.wait;
   const hold = kind === 'hold';
   const waitKind = hold ? 'hold' : stepWaitKind(record, stepIndex);
-  const at = nowIso();
+  const at = isoNow(ports.clock);
   const message = hold ? `paused at step ${stepIndex}: waiting for resume, promote or abort` : waitKind === 'approval' ? `step ${stepIndex}: waiting for approval` : `step ${stepIndex}: paused until resumed`;
   const stored = await storeWait(store, record.id, {
     waitToken: { token: taskToken, stepIndex, kind: waitKind },
@@ -114,10 +117,10 @@ export async function registerWait(input: WaitRegistration, clients: Clients, en
 
   const how = releaseFor(waitKind, stored.signals);
   if (how) {
-    const after = await release(store, clients, stored, how);
+    const after = await release(ports, stored, how);
     if (after) return { deploymentId: stored.id, status: after.status, registered: true, released: releasedAs(how) };
   }
-  if (hold) await announce(clients, env, notes, stateChangeOf(stored));
+  if (hold) await announce(ports, stateChangeOf(stored, isoNow(ports.clock)));
   return { deploymentId: stored.id, status: stored.status, registered: true };
 }
 
@@ -131,12 +134,11 @@ export async function registerWait(input: WaitRegistration, clients: Clients, en
 export async function failWaitingStep(
   record: DeploymentRecord,
   failure: { error: 'ALARM_ACTIVE'; cause: string },
-  clients: Clients,
-  env: HandlerEnv,
+  ports: ControlPorts,
 ): Promise<ControlResult> {
   const result: ControlResult = { deploymentId: record.id, status: record.status };
   if (!record.waitToken) return result;
-  const after = await release(storeOf(clients, env), clients, record, { type: 'failure', ...failure, consume: [] });
+  const after = await release(ports, record, { type: 'failure', ...failure, consume: [] });
   return after ? { ...result, status: after.status, released: 'fail' } : result;
 }
 
@@ -144,6 +146,6 @@ export function isWaitRegistration(input: WaitRegistration | ControlRequest): in
   return 'wait' in input && input.wait !== undefined;
 }
 
-export async function control(input: WaitRegistration | ControlRequest, clients: Clients, env: HandlerEnv, notes: Notes = silentNotes): Promise<ControlResult> {
-  return isWaitRegistration(input) ? registerWait(input, clients, env, notes) : controlAction(input, clients, env, notes);
+export async function control(input: WaitRegistration | ControlRequest, ports: ControlPorts): Promise<ControlResult> {
+  return isWaitRegistration(input) ? registerWait(input, ports) : controlAction(input, ports);
 }

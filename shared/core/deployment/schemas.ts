@@ -71,6 +71,7 @@ export const shiftInputSchema = z.looseObject({
   promote: z.literal(true).optional(),
   target: shiftTargetSchema.optional(),
   revisionId: z.string().min(1).optional(),
+  weight: z.number().min(0).max(100).optional(),
 });
 export const checkHealthInputSchema = z.looseObject({ deploymentId, cursor: cursorSchema });
 export const rollbackInputSchema = z.looseObject({ deploymentId, error: caughtErrorSchema });

@@ -67,6 +67,8 @@ export interface ShiftInput {
   target?: ShiftTarget;
   /** The alias RevisionId after the last change (from `$.health.revisionId`). */
   revisionId?: string;
+  /** Promote: the weight the target has now (from `$.health.weight`), so a promotion from 100% records no new weight point. */
+  weight?: number;
 }
 
 export interface CheckHealthInput {

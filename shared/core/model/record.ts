@@ -142,3 +142,10 @@ export const keys = {
   /** The partition of an alarm's watches (Query `pk = :pk`). */
   alarmWatches: (alarmName: string) => `ALARM#${alarmName}`,
 };
+
+export const ACTIVE_STATUSES: readonly DeploymentStatus[] = ['Created', 'InProgress', 'Paused'];
+
+/** The deployment has not ended. */
+export function isActive(status: DeploymentStatus): boolean {
+  return ACTIVE_STATUSES.includes(status);
+}
