@@ -22,8 +22,8 @@ import { claimWait, restoreWait, storeWait, writeSignal } from './signal-store.t
 import type { DeploymentStore } from '../core/ports/deployment-store.ts';
 
 export type ControlPorts = Pick<ControllerPorts, 'tokens' | 'events' | 'alarms' | 'clock' | 'log'> & { store: Pick<DeploymentStore, 'get' | 'update'> };
-/** Releasing a wait needs no alarm reads (only registering one does). */
-export type ReleasePorts = Omit<ControlPorts, 'alarms'>;
+/** Releasing a wait needs neither alarm reads (only registering one does) nor the bus. */
+export type ReleasePorts = Omit<ControlPorts, 'alarms' | 'events'>;
 
 export interface ControlResult {
   deploymentId: string;
@@ -79,7 +79,7 @@ async function release(ports: ReleasePorts, record: DeploymentRecord, how: Relea
   return claimed;
 }
 
-export async function controlAction(input: ControlRequest, ports: ReleasePorts): Promise<ControlResult> {
+export async function controlAction(input: ControlRequest, ports: Omit<ControlPorts, 'alarms'>): Promise<ControlResult> {
   const { store } = ports;
   const record = await requireDeployment(store, input.deploymentId);
   const invalid = invalidControlAction(record, input.action);

@@ -147,6 +147,14 @@ describe('template.yaml', () => {
         ],
         Projection: { ProjectionType: 'ALL' },
       },
+      {
+        IndexName: TABLE_KEYS.gsi2,
+        KeySchema: [
+          { AttributeName: TABLE_KEYS.gsi2pk, KeyType: 'HASH' },
+          { AttributeName: TABLE_KEYS.gsi2sk, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
     ]);
     expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
