@@ -13,7 +13,6 @@ import { getItem, queryIndexPage, type Store } from './table.ts';
 export type { Store } from './table.ts';
 
 export const ACTIVE_STATUSES: readonly DeploymentStatus[] = ['Created', 'InProgress', 'Paused'];
-export const TERMINAL_STATUSES: readonly DeploymentStatus[] = ['Succeeded', 'Failed', 'Stopped'];
 
 export function isActive(status: DeploymentStatus): boolean {
   return ACTIVE_STATUSES.includes(status);

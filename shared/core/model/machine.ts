@@ -130,8 +130,6 @@ export interface ControlRequest {
   action: ControlAction;
 }
 
-export type ControlInput = WaitRegistration | ControlRequest;
-
 /** What SendTaskSuccess carries back to a waiting step (SignalGate). */
 export interface SignalResult {
   decision: 'next' | 'promoteFull' | 'resume';

@@ -6,8 +6,15 @@ import { ServiceError } from '../errors.ts';
 import type { RestRequest, RestResponse, RestRoute } from '../services.ts';
 import { validate } from '../validation.ts';
 import { createAlias, deleteAlias, getAlias, listAliases, renderAlias, updateAlias } from './aliases.ts';
-import type { LocalLambda } from './index.ts';
+import type { Invoker } from './invoke.ts';
 import { effectiveQualifier, FUNCTION_ARN_PATTERN, invalidParameter, LATEST, parseFunctionName } from './names.ts';
+import type { LambdaStore } from './store.ts';
+
+/** What the routes use of the local Lambda service (index.ts): its store and its invoker. */
+interface LocalLambda {
+  readonly store: LambdaStore;
+  readonly invoker: Invoker;
+}
 
 const F = '/2015-03-31/functions';
 const T = '/2017-03-31/tags';
