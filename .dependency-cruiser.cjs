@@ -100,6 +100,8 @@ module.exports = {
     parser: 'swc',
     tsPreCompilationDeps: true,
     doNotFollow: { path: '^node_modules' },
+    // Keep node_modules/ in the resolved paths when it is a link (the structure tests cruise copies of the tree).
+    preserveSymlinks: true,
     exclude: { path: '^test/fixtures/' },
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {
