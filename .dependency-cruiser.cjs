@@ -15,7 +15,7 @@ const CORE_MAY_IMPORT = [
 ];
 
 /** The composition roots and the infrastructure code: the only places besides the adapters that build SDK clients. */
-const SDK_ALLOWED_IN = ['^shared/aws/', '^functions/_lib/', '^cli/context\\.ts$', '^infra/'];
+const SDK_ALLOWED_IN = ['^shared/aws/', '^functions/_lib/', '^cli/clients\\.ts$', '^infra/'];
 
 /** The CLI commands that run the local engine (and the demo module they load) may import it. */
 const ENGINE_USERS = ['^cli/commands/(local|demo)\\.ts$', '^cli/demo/'];
@@ -49,7 +49,7 @@ module.exports = {
     },
     {
       name: 'sdk-only-at-the-edge',
-      comment: 'No @aws-sdk/* import outside shared/aws/, the composition roots (functions/_lib/, cli/context.ts) and infra/.',
+      comment: 'No @aws-sdk/* import outside shared/aws/, the composition roots (functions/_lib/, cli/clients.ts) and infra/.',
       severity: 'error',
       // cli/demo/samples/ are the user's functions the demo deploys, not Glidepath's code.
       from: { path: '^(functions|shared|cli)/', pathNot: [...SDK_ALLOWED_IN, '^cli/demo/samples/'] },

@@ -6,7 +6,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { setClock, type Clock } from '../../shared/core/clock.ts';
 import { LocalStepFunctions } from './sfn/runtime.ts';
 import { handleSfnOperation } from './sfn/wire.ts';
 import { createTable, startDynalite } from './dynamo.ts';
@@ -56,7 +55,6 @@ const SERVICES = ['LAMBDA', 'CLOUDWATCH', 'CODEDEPLOY', 'SFN', 'DYNAMODB', 'EVEN
 export async function startLocalEngine(options: LocalEngineOptions = {}): Promise<LocalEngine> {
   const region = options.region ?? 'us-east-1';
   const clock = new SimulatedClock({ speed: options.speed ?? 1 });
-  const previousClock: Clock = setClock(clock);
   const stack = readStack();
 
   const dynamo = await startDynalite();
@@ -73,7 +71,8 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     AWS_SECRET_ACCESS_KEY: 'glidepath-local',
     GLIDEPATH_TABLE_NAME: LOCAL_TABLE_NAME,
   };
-  // The controller handlers run in this process and read the same environment as on AWS.
+  // The controller handlers run in this process, each invocation with this as its environment
+  // (as on AWS, where each function has its own): the engine's own process.env is left alone.
   const controllerEnv: Record<string, string> = {
     ...env,
     TABLE_NAME: LOCAL_TABLE_NAME,
@@ -85,16 +84,19 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     HOOK_STATUS_ENDPOINT: url,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
-  Object.assign(process.env, controllerEnv);
 
   // DynamoDB shares the one port: the endpoint hands DynamoDB_20120810.* to dynalite (in process).
   endpoint.proxyJsonTarget('DynamoDB_20120810', dynamo.url, { inProcess: dynamo.handle });
-  await createTable(new DynamoDBClient({ endpoint: dynamo.url, region }), LOCAL_TABLE_NAME, stack.tableProperties);
+  const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! };
+  await createTable(new DynamoDBClient({ endpoint: dynamo.url, region, credentials }), LOCAL_TABLE_NAME, stack.tableProperties);
 
   const controllers: ControllerFunctions = new Map(
     [...stack.functions.values()].map((fn) => [fn.localName, fn]),
   );
-  const invoke = createInvoker({ controllers, region, accountId: LOCAL_ACCOUNT });
+  const invoke = createInvoker({ controllers, region, accountId: LOCAL_ACCOUNT, env: controllerEnv, clock, clientEnv: env });
+  // Glidepath's functions answer the Lambda Invoke API under their names too, as on AWS: the CLI
+  // invokes the control function for operator actions.
+  for (const name of controllers.keys()) endpoint.lambda.serveInProcess(name, (event) => invoke(name, event));
   // As on AWS, Step Functions and CloudWatch tell EventBridge of status and state changes, and
   // template.yaml's rules deliver them (to reconcile). Not while the engine shuts down.
   let closing = false;
@@ -120,7 +122,8 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
   }
   const sm = sfn.createStateMachine({ name: LOCAL_STATE_MACHINE_NAME, definition });
   env.GLIDEPATH_STATE_MACHINE_ARN = sm.arn;
-  process.env.GLIDEPATH_STATE_MACHINE_ARN = sm.arn;
+  // What the trigger and the bridge read on AWS (template.yaml gives them STATE_MACHINE_ARN).
+  controllerEnv.STATE_MACHINE_ARN = sm.arn;
   waysIn.attach({
     url,
     registerService: (service) => endpoint.registerService(service),
@@ -151,7 +154,6 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
       waysIn.close();
       await endpoint.close();
       await dynamo.close();
-      setClock(previousClock);
     },
   };
 }

@@ -10,18 +10,17 @@
 import type { Cursor, HealthResult } from './model/machine.ts';
 import type { PlanStep } from './model/plan.ts';
 import { DEFAULTS, type DeploymentRequest } from './model/request.ts';
-import type { ControlSignals, DeploymentRecord } from './model/record.ts';
+import type { ControlSignals, DeploymentRecord, WaitKind } from './model/record.ts';
 import { pauseRemainingSeconds } from './timed-pause.ts';
+import { MAX_EXECUTION_SECONDS } from './strategies/limits.ts';
 
 export interface HealthPolicy {
-  checkIntervalSeconds: number;
   ignorePollAlarmFailure: boolean;
   enabled: boolean;
 }
 
 export function healthPolicy(request: Pick<DeploymentRequest, 'alarmPolicy'>): HealthPolicy {
   return {
-    checkIntervalSeconds: request.alarmPolicy?.checkIntervalSeconds ?? DEFAULTS.checkIntervalSeconds,
     ignorePollAlarmFailure: request.alarmPolicy?.ignorePollAlarmFailure ?? DEFAULTS.ignorePollAlarmFailure,
     enabled: request.alarmPolicy?.enabled ?? DEFAULTS.alarmsEnabled,
   };
@@ -123,7 +122,27 @@ export function decideHealth(input: HealthInput): HealthDecision {
   // A pause `until` a time or a window lasts at least that long (shared/core/timed-pause.ts).
   const remaining = Math.max(duration - elapsed, pauseRemainingSeconds(cursor.step, input.windows, now) ?? 0);
   if (remaining <= 0) return { result: { ...base, decision: 'next' } };
-  // Wait states take whole seconds; never 0 while time remains (that would spin).
-  const waitSeconds = Math.max(1, Math.min(policy.checkIntervalSeconds, Math.ceil(remaining)));
+  // The wait lasts the time left (whole seconds, never 0 while time remains): alarm events, the
+  // watcher and operators end it early; its timeout is the step's end.
+  const waitSeconds = Math.min(MAX_EXECUTION_SECONDS, Math.max(1, Math.ceil(remaining)));
   return { result: { ...base, decision: 'wait', waitSeconds } };
+}
+
+/** The alarms a deployment watches: its request's, unless its alarm policy is off. */
+export function watchedAlarms(request: Pick<DeploymentRequest, 'alarms' | 'alarmPolicy'>): string[] {
+  if (!healthPolicy(request).enabled) return [];
+  return [...new Set(request.alarms ?? [])];
+}
+
+const WAITING_AS: Record<WaitKind, string> = {
+  timed: 'baking',
+  window: 'holding for a deployment window',
+  hold: 'paused',
+  approval: 'waiting for an approval',
+  pause: 'paused until resumed',
+};
+
+/** Why a wait is failed for an alarm, in the words of a health check's failure (alarmFailure). */
+export function alarmDuringWait(alarm: { name: string; reason?: string }, wait: { kind: WaitKind; stepIndex: number }): string {
+  return `alarm ${alarm.name} is in ALARM${alarm.reason ? ` (${alarm.reason})` : ''} while the deployment was ${WAITING_AS[wait.kind]} at step ${wait.stepIndex}`;
 }

@@ -11,7 +11,8 @@ import type { SignalResult } from './model/machine.ts';
 import type { ControlAction, ControlSignals, DeploymentRecord } from './model/record.ts';
 import { stepKind } from './model/plan.ts';
 
-export type WaitKind = NonNullable<DeploymentRecord['waitToken']>['kind'];
+import type { WaitKind } from './model/record.ts';
+export type { WaitKind };
 
 export const SIGNAL_OF: Record<ControlAction, keyof ControlSignals> = {
   abort: 'abort',
@@ -41,7 +42,7 @@ export function invalidControlAction(record: ControlState, action: ControlAction
     case 'pause':
       return record.status === 'Paused' || set(record.signals, 'pause') ? `deployment ${record.id} is already paused` : undefined;
     case 'resume':
-      if (record.status === 'Paused' || set(record.signals, 'pause') || (record.waitToken && record.waitToken.kind !== 'approval')) return undefined;
+      if (record.status === 'Paused' || set(record.signals, 'pause') || record.waitToken?.kind === 'pause' || record.waitToken?.kind === 'hold') return undefined;
       return record.waitToken?.kind === 'approval'
         ? `deployment ${record.id} waits for an approval, not a resume: approve it (or promote)`
         : `deployment ${record.id} is neither paused nor waiting; nothing to resume`;
@@ -68,13 +69,22 @@ export type Release =
  * What releases a wait of `kind`, given the signals now on the record and the action that
  * triggered the look (none when the wait itself is being registered). `undefined`: keep waiting.
  *
- * - any wait: abort → failure MANUAL_STOP; promote-full → `promoteFull`;
+ * - any wait: abort → failure MANUAL_STOP;
+ * - a window wait: nothing else (pause and promote are acted on after the shift it holds);
+ * - a timed wait (bake, timed pause, final bake): promote, promote-full or pause → `recheck`,
+ *   signals left in place for the health check that follows to act on (and clear);
+ * - other waits: promote-full → `promoteFull`;
  * - approval step: approve or promote → `next`; pause step: resume or promote → `next`;
  * - hold: promote → `next`; the pause gone (resumed) → `resume`, back to the health check.
  */
 export function releaseFor(kind: WaitKind, signals: ControlSignals | undefined, action?: ControlAction): Release | undefined {
   if (set(signals, 'abort')) {
     return { type: 'failure', error: 'MANUAL_STOP', cause: `stopped by an operator (abort at ${signals!.abort})`, consume: [] };
+  }
+  if (kind === 'window') return undefined;
+  if (kind === 'timed') {
+    const acted = (['promoteFull', 'promote', 'pause'] as const).find((key) => set(signals, key));
+    return acted ? { type: 'success', output: { decision: 'recheck', action: acted === 'promoteFull' ? 'promote-full' : acted }, consume: [] } : undefined;
   }
   const hold = kind === 'hold';
   const alsoClear: (keyof ControlSignals)[] = hold ? ['pause'] : [];

@@ -6,17 +6,16 @@
  * cannot start — a bad AppSpec or tag, a plan too long for the hook's hour — the bridge answers
  * Failed itself at once, so CodeDeploy and CloudFormation roll back now rather than in an hour.
  */
-import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import type { LambdaClient } from '@aws-sdk/client-lambda';
-import type { SFNClient } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { isGlidepathError, ValidationError } from '../core/errors.ts';
+import type { Clock } from '../core/ports/clock.ts';
+import type { CodeDeployReader } from '../core/ports/codedeploy-reader.ts';
+import type { DeploymentStarter } from '../core/ports/deployment-starter.ts';
+import type { FunctionReader } from '../core/ports/function-reader.ts';
+import type { LifecycleReporter } from '../core/ports/lifecycle-reporter.ts';
 import type { Log } from '../core/ports/log.ts';
 import { bareFunctionName } from '../core/model/record.ts';
 import { readAppSpec } from '../core/readers/appspec.ts';
-import { reportLifecycleStatus } from '../aws/codedeploy.ts';
-import { readCodeDeployDeployment, readDeploymentGroupAlarms, readFunctionTag } from '../aws/codedeploy-deployment.ts';
-import { startDeployment } from '../aws/start-deployment.ts';
 import { executionName } from '../core/execution-name.ts';
 import { bridgeRequest, STRATEGY_TAG } from '../core/bridge-request.ts';
 
@@ -27,16 +26,19 @@ export const lifecycleEventSchema = z.looseObject({
 
 export type BridgeLog = Pick<Log, 'info' | 'error'>;
 
-export interface BridgeDeps {
-  codedeploy: CodeDeployClient;
-  lambda: LambdaClient;
-  sfn: SFNClient;
-  stateMachineArn: string;
+export interface BridgePorts {
+  codeDeploy: CodeDeployReader;
+  lifecycle: LifecycleReporter;
+  functions: Pick<FunctionReader, 'tag'>;
+  starter: DeploymentStarter;
+  clock: Pick<Clock, 'now'>;
+  log: BridgeLog;
+}
+
+export interface BridgeSettings {
   defaultStrategy: string;
   /** The bridge's own ARN (its context's invokedFunctionArn): region, account and partition for a bare function name. */
   selfArn: string;
-  now(): number;
-  log: BridgeLog;
 }
 
 export interface BridgeOutcome {
@@ -57,7 +59,7 @@ export function functionArn(name: string, selfArn: string): string {
   return `arn:${partition}:lambda:${region}:${owner}:function:${bareFunctionName(name)}`;
 }
 
-export async function startBridgeWalk(event: unknown, deps: BridgeDeps): Promise<BridgeOutcome> {
+export async function startBridgeWalk(event: unknown, settings: BridgeSettings, deps: BridgePorts): Promise<BridgeOutcome> {
   const parsed = lifecycleEventSchema.safeParse(event);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -65,23 +67,23 @@ export async function startBridgeWalk(event: unknown, deps: BridgeDeps): Promise
   }
   const ref = { deploymentId: parsed.data.DeploymentId, lifecycleEventHookExecutionId: parsed.data.LifecycleEventHookExecutionId };
   try {
-    const deployment = await readCodeDeployDeployment(deps.codedeploy, ref.deploymentId);
+    const deployment = await deps.codeDeploy.deployment(ref.deploymentId);
     const app = readAppSpec(deployment.appSpec);
     const [strategyTag, alarms] = await Promise.all([
-      readFunctionTag(deps.lambda, functionArn(app.functionName, deps.selfArn), STRATEGY_TAG),
+      deps.functions.tag(functionArn(app.functionName, settings.selfArn), STRATEGY_TAG),
       deployment.applicationName && deployment.deploymentGroupName
-        ? readDeploymentGroupAlarms(deps.codedeploy, deployment.applicationName, deployment.deploymentGroupName)
+        ? deps.codeDeploy.groupAlarms(deployment.applicationName, deployment.deploymentGroupName)
         : Promise.resolve(undefined),
     ]);
     const { request, plan } = bridgeRequest({
       appSpec: deployment.appSpec,
       ...ref,
       ...(strategyTag === undefined ? {} : { strategyTag }),
-      defaultStrategy: deps.defaultStrategy,
+      defaultStrategy: settings.defaultStrategy,
       ...(alarms ? { alarms } : {}),
     });
-    const name = executionName(deployment.createTime ?? deps.now(), `${ref.deploymentId}/${ref.lifecycleEventHookExecutionId}`);
-    const started = await startDeployment(deps.sfn, deps.stateMachineArn, name, request);
+    const name = executionName(deployment.createTime ?? deps.clock.now(), `${ref.deploymentId}/${ref.lifecycleEventHookExecutionId}`);
+    const started = await deps.starter.start(name, request);
     deps.log.info('Glidepath walk started for CodeDeploy', {
       codeDeployDeploymentId: ref.deploymentId,
       deploymentId: started.deploymentId,
@@ -96,7 +98,7 @@ export async function startBridgeWalk(event: unknown, deps: BridgeDeps): Promise
   } catch (error) {
     const summary = isGlidepathError(error) ? { code: error.code, message: error.message } : { code: 'INTERNAL_ERROR', message: error instanceof Error ? error.message : String(error) };
     deps.log.error('the walk could not start: CodeDeploy is told Failed', { codeDeployDeploymentId: ref.deploymentId, code: summary.code, error: summary.message });
-    await reportLifecycleStatus(deps.codedeploy, ref, 'Failed');
+    await deps.lifecycle.report(ref, 'Failed');
     return { codeDeployDeploymentId: ref.deploymentId, status: 'Failed', error: summary };
   }
 }

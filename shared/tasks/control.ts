@@ -8,25 +8,29 @@
  * Both sides write conditionally to the same item, so whichever comes second sees the first:
  * no release is lost, and a claim (removing the token) makes sure only one side answers it.
  */
-import { nowIso } from '../core/clock.ts';
+import { isoNow } from '../core/ports/clock.ts';
 import { GlidepathError } from '../core/errors.ts';
 import type { ControlRequest, WaitRegistration } from '../core/model/machine.ts';
 import type { ControlAction, DeploymentRecord } from '../core/model/record.ts';
-import type { Clients } from '../aws/clients.ts';
-import { requireDeployment, type Store } from '../aws/deployment-store.ts';
-import { sendTaskFailure, sendTaskSuccess } from '../aws/task-tokens.ts';
-import { invalidControlAction, releaseFor, signalWrite, stepWaitKind, type Release } from '../core/signals.ts';
-import { announce, stateChangeOf } from './announce.ts';
-import { deploymentEvent } from '../core/deployment/records.ts';
+import type { ControllerPorts } from '../core/ports/index.ts';
+import { invalidControlAction, releaseFor, signalWrite, stepWaitKind, type Release, type WaitKind } from '../core/signals.ts';
+import { alarmDuringWait, healthPolicy, watchedAlarms } from '../core/health.ts';
+import { deploymentEvent, stateChangeOf } from '../core/deployment/records.ts';
+import { announce } from './announce.ts';
+import { requireDeployment } from './records.ts';
 import { claimWait, restoreWait, storeWait, writeSignal } from './signal-store.ts';
-import { silentNotes, storeOf, type HandlerEnv, type Notes } from './env.ts';
+import type { DeploymentStore } from '../core/ports/deployment-store.ts';
+
+export type ControlPorts = Pick<ControllerPorts, 'tokens' | 'events' | 'alarms' | 'clock' | 'log'> & { store: Pick<DeploymentStore, 'get' | 'update'> };
+/** Releasing a wait needs no alarm reads (only registering one does). */
+export type ReleasePorts = Omit<ControlPorts, 'alarms'>;
 
 export interface ControlResult {
   deploymentId: string;
   status: DeploymentRecord['status'];
   action?: ControlAction;
   /** What the waiting step was told, when this call released one (`fail`: an error other than an abort). */
-  released?: 'next' | 'promoteFull' | 'resume' | 'abort' | 'fail';
+  released?: 'next' | 'promoteFull' | 'resume' | 'recheck' | 'abort' | 'fail';
   /** A wait registration: the token was stored (and maybe answered at once). */
   registered?: boolean;
 }
@@ -40,39 +44,48 @@ function releasedAs(release: Release): NonNullable<ControlResult['released']> {
  * Claims the record's wait and answers its token. Returns the record after the claim, or
  * undefined when another caller claimed it first.
  */
-async function release(store: Store, clients: Clients, record: DeploymentRecord, how: Release): Promise<DeploymentRecord | undefined> {
+async function release(ports: ReleasePorts, record: DeploymentRecord, how: Release): Promise<DeploymentRecord | undefined> {
+  const { store } = ports;
   const wait = record.waitToken!;
+  const at = isoNow(ports.clock);
   const hold = wait.kind === 'hold';
   const what = releasedAs(how);
   const claimed = await claimWait(store, record.id, {
     token: wait.token,
     consume: how.consume,
     ...(hold && how.type === 'success' ? { status: 'InProgress' as const } : {}),
-    event: deploymentEvent(
-      'Released',
-      `${wait.kind} at step ${wait.stepIndex} released: ${what}${what === 'fail' && how.type === 'failure' ? ` (${how.error}: ${how.cause})` : ''}`,
-      { stepIndex: wait.stepIndex, released: what },
-    ),
+    // A timed wait woken for a recheck is the step's own business (the operator's action is recorded already).
+    ...(what === 'recheck'
+      ? {}
+      : {
+          event: deploymentEvent(
+            'Released',
+            `${wait.kind} at step ${wait.stepIndex} released: ${what}${what === 'fail' && how.type === 'failure' ? ` (${how.error}: ${how.cause})` : ''}`,
+            { stepIndex: wait.stepIndex, released: what },
+            at,
+          ),
+        }),
+    at,
   });
   if (!claimed) return undefined;
   try {
-    if (how.type === 'success') await sendTaskSuccess(clients.sfn, wait.token, how.output);
-    else await sendTaskFailure(clients.sfn, wait.token, how.error, how.cause);
+    if (how.type === 'success') await ports.tokens.succeed(wait.token, how.output);
+    else await ports.tokens.fail(wait.token, how.error, how.cause);
   } catch (error) {
     // Not delivered: put the token back so the next action (or a retry) can release it.
-    await restoreWait(store, record.id, wait, hold ? 'Paused' : undefined);
+    await restoreWait(store, record.id, wait, isoNow(ports.clock), hold ? 'Paused' : undefined);
     throw error;
   }
   return claimed;
 }
 
-export async function controlAction(input: ControlRequest, clients: Clients, env: HandlerEnv, notes: Notes = silentNotes): Promise<ControlResult> {
-  const store = storeOf(clients, env);
+export async function controlAction(input: ControlRequest, ports: ReleasePorts): Promise<ControlResult> {
+  const { store } = ports;
   const record = await requireDeployment(store, input.deploymentId);
   const invalid = invalidControlAction(record, input.action);
   if (invalid) throw new GlidepathError('INVALID_CONTROL_ACTION', invalid, { field: 'action', details: { status: record.status } });
 
-  const at = nowIso();
+  const at = isoNow(ports.clock);
   const write = signalWrite(input.action);
   const written = await writeSignal(store, record.id, {
     ...write,
@@ -88,25 +101,55 @@ export async function controlAction(input: ControlRequest, clients: Clients, env
   if (!written.waitToken) return result;
   const how = releaseFor(written.waitToken.kind, written.signals, input.action);
   if (!how) return result;
-  const after = await release(store, clients, written, how);
+  const after = await release(ports, written, how);
   if (!after) return result;
-  if (written.waitToken.kind === 'hold' && after.status !== written.status) await announce(clients, env, notes, stateChangeOf(after));
+  if (written.waitToken.kind === 'hold' && after.status !== written.status) await announce(ports, stateChangeOf(after, isoNow(ports.clock)));
   return { ...result, status: after.status, released: releasedAs(how) };
 }
 
-export async function registerWait(input: WaitRegistration, clients: Clients, env: HandlerEnv, notes: Notes = silentNotes): Promise<ControlResult> {
-  const store = storeOf(clients, env);
+function waitMessage(kind: WaitKind, stepIndex: number): string | undefined {
+  switch (kind) {
+    case 'hold':
+      return `paused at step ${stepIndex}: waiting for resume, promote or abort`;
+    case 'approval':
+      return `step ${stepIndex}: waiting for approval`;
+    case 'pause':
+      return `step ${stepIndex}: paused until resumed`;
+    default:
+      // A timed or window wait is the step's own (its start is already recorded): no event of its own.
+      return undefined;
+  }
+}
+
+/** A watched alarm in ALARM right now, read once the token is stored (so an alarm event either finds the token or this read sees the alarm). */
+async function firingAlarm(ports: ControlPorts, record: DeploymentRecord): Promise<{ name: string; reason?: string } | undefined> {
+  const names = watchedAlarms(record.request);
+  if (names.length === 0) return undefined;
+  try {
+    const reading = await ports.alarms.read(names);
+    return reading.alarms.find((alarm) => alarm.state === 'ALARM');
+  } catch (error) {
+    // The wait's other wakers (alarm events, the watcher) still watch; a failed read does not fail the wait.
+    ports.log.warn('alarms could not be read when the wait began', { deploymentId: record.id, error: error instanceof Error ? error.message : String(error) });
+    return undefined;
+  }
+}
+
+export async function registerWait(input: WaitRegistration, ports: ControlPorts): Promise<ControlResult> {
+  const { store } = ports;
   const record = await requireDeployment(store, input.deploymentId);
   const { taskToken, kind, stepIndex } = input.wait;
   const hold = kind === 'hold';
-  const waitKind = hold ? 'hold' : stepWaitKind(record, stepIndex);
-  const at = nowIso();
-  const message = hold ? `paused at step ${stepIndex}: waiting for resume, promote or abort` : waitKind === 'approval' ? `step ${stepIndex}: waiting for approval` : `step ${stepIndex}: paused until resumed`;
+  const waitKind: WaitKind = kind === 'step' ? stepWaitKind(record, stepIndex) : kind;
+  const at = isoNow(ports.clock);
+  const message = waitMessage(waitKind, stepIndex);
+  const startsStep = (waitKind === 'approval' || waitKind === 'pause') && record.stepIndex !== stepIndex;
   const stored = await storeWait(store, record.id, {
     waitToken: { token: taskToken, stepIndex, kind: waitKind },
-    ...(!hold && record.stepIndex !== stepIndex ? { stepStartedAt: at } : {}),
+    ...(startsStep ? { stepStartedAt: at } : {}),
     ...(hold ? { status: 'Paused' as const } : {}),
-    event: deploymentEvent(hold ? 'Paused' : 'Waiting', message, { stepIndex, wait: waitKind }, at),
+    ...(message ? { event: deploymentEvent(hold ? 'Paused' : 'Waiting', message, { stepIndex, wait: waitKind }, at) } : {}),
+    at,
   });
   if (!stored) {
     throw new GlidepathError('INVALID_CONTROL_ACTION', `deployment ${record.id} is not active (${record.status}); nothing can wait on it`);
@@ -114,10 +157,16 @@ export async function registerWait(input: WaitRegistration, clients: Clients, en
 
   const how = releaseFor(waitKind, stored.signals);
   if (how) {
-    const after = await release(store, clients, stored, how);
+    const after = await release(ports, stored, how);
     if (after) return { deploymentId: stored.id, status: after.status, registered: true, released: releasedAs(how) };
   }
-  if (hold) await announce(clients, env, notes, stateChangeOf(stored));
+  const firing = healthPolicy(stored.request).enabled ? await firingAlarm(ports, stored) : undefined;
+  if (firing) {
+    const cause = alarmDuringWait(firing, { kind: waitKind, stepIndex });
+    const after = await release(ports, stored, { type: 'failure', error: 'ALARM_ACTIVE', cause, consume: [] });
+    if (after) return { deploymentId: stored.id, status: after.status, registered: true, released: 'fail' };
+  }
+  if (hold) await announce(ports, stateChangeOf(stored, isoNow(ports.clock)));
   return { deploymentId: stored.id, status: stored.status, registered: true };
 }
 
@@ -131,12 +180,11 @@ export async function registerWait(input: WaitRegistration, clients: Clients, en
 export async function failWaitingStep(
   record: DeploymentRecord,
   failure: { error: 'ALARM_ACTIVE'; cause: string },
-  clients: Clients,
-  env: HandlerEnv,
+  ports: ReleasePorts,
 ): Promise<ControlResult> {
   const result: ControlResult = { deploymentId: record.id, status: record.status };
   if (!record.waitToken) return result;
-  const after = await release(storeOf(clients, env), clients, record, { type: 'failure', ...failure, consume: [] });
+  const after = await release(ports, record, { type: 'failure', ...failure, consume: [] });
   return after ? { ...result, status: after.status, released: 'fail' } : result;
 }
 
@@ -144,6 +192,6 @@ export function isWaitRegistration(input: WaitRegistration | ControlRequest): in
   return 'wait' in input && input.wait !== undefined;
 }
 
-export async function control(input: WaitRegistration | ControlRequest, clients: Clients, env: HandlerEnv, notes: Notes = silentNotes): Promise<ControlResult> {
-  return isWaitRegistration(input) ? registerWait(input, clients, env, notes) : controlAction(input, clients, env, notes);
+export async function control(input: WaitRegistration | ControlRequest, ports: ControlPorts): Promise<ControlResult> {
+  return isWaitRegistration(input) ? registerWait(input, ports) : controlAction(input, ports);
 }

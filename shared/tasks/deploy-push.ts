@@ -4,27 +4,25 @@
  * claimed in the table — put the new code on the function, wait for Lambda to finish the update,
  * publish a version that names the artifact, and start a deployment of that version.
  */
-import type { LambdaClient } from '@aws-sdk/client-lambda';
-import type { SFNClient } from '@aws-sdk/client-sfn';
 import { GlidepathError, isGlidepathError } from '../core/errors.ts';
+import type { Clock } from '../core/ports/clock.ts';
+import type { DeploymentStarter } from '../core/ports/deployment-starter.ts';
+import type { FunctionPublisher } from '../core/ports/function-publisher.ts';
+import type { GroupStore } from '../core/ports/group-store.ts';
 import type { Log } from '../core/ports/log.ts';
+import type { TriggerClaims } from '../core/ports/trigger-claims.ts';
 import type { DeploymentGroup } from '../core/model/group.ts';
 import { groupRequest } from '../core/groups.ts';
-import type { Store } from '../aws/deployment-store.ts';
-import { listGroups } from '../aws/group-store.ts';
-import { claimTrigger, settleTrigger } from '../aws/trigger-store.ts';
-import { publishVersion, updateFunctionCode, waitForCodeUpdate } from '../aws/function-code.ts';
-import { startDeployment } from '../aws/start-deployment.ts';
 import { artifactIdentity, codeLocation, describeArtifact, readEvent, versionDescription, type Artifact } from '../core/triggers/artifact.ts';
 import { matchingGroups, whyNoMatch } from '../core/triggers/match.ts';
 import { executionName } from '../core/execution-name.ts';
 
-export interface TriggerDeps {
-  lambda: LambdaClient;
-  sfn: SFNClient;
-  store: Store;
-  stateMachineArn: string;
-  now(): number;
+export interface TriggerPorts {
+  groups: GroupStore;
+  claims: TriggerClaims;
+  publisher: FunctionPublisher;
+  starter: DeploymentStarter;
+  clock: Clock;
   log: Log;
   /** How long a claim holds before another try may take it over (default 900 s: the function's timeout). */
   leaseSeconds?: number;
@@ -54,12 +52,12 @@ function retryable(error: unknown): boolean {
   return (error.cause as { $fault?: string } | undefined)?.$fault !== 'client';
 }
 
-async function deployGroup(group: DeploymentGroup, artifact: Artifact, deps: TriggerDeps): Promise<GroupOutcome> {
+async function deployGroup(group: DeploymentGroup, artifact: Artifact, deps: TriggerPorts): Promise<GroupOutcome> {
   const identity = artifactIdentity(artifact);
   const key = `${identity}#${group.name}`;
   const described = describeArtifact(artifact);
-  const at = deps.now();
-  const claim = await claimTrigger(deps.store, {
+  const at = deps.clock.now();
+  const claim = await deps.claims.claim({
     key,
     group: group.name,
     artifact: described,
@@ -73,24 +71,24 @@ async function deployGroup(group: DeploymentGroup, artifact: Artifact, deps: Tri
     return { group: group.name, status: 'duplicate', ...(d.deploymentId ? { deploymentId: d.deploymentId } : {}), ...(d.version ? { version: d.version } : {}) };
   }
   try {
-    const updated = await updateFunctionCode(deps.lambda, group.function, codeLocation(artifact));
-    await waitForCodeUpdate(deps.lambda, group.function, { timeoutSeconds: deps.updateTimeoutSeconds ?? 300 });
-    const version = await publishVersion(deps.lambda, group.function, updated.codeSha256, versionDescription(artifact));
+    const updated = await deps.publisher.updateCode(group.function, codeLocation(artifact));
+    await deps.publisher.waitForUpdate(group.function, { timeoutSeconds: deps.updateTimeoutSeconds ?? 300 });
+    const version = await deps.publisher.publishVersion(group.function, updated.codeSha256, versionDescription(artifact));
     const request = groupRequest(group, { targetVersion: version, description: `${described} (deployment group ${group.name})` });
-    const started = await startDeployment(deps.sfn, deps.stateMachineArn, claim.claimed.executionName, request);
-    await settleTrigger(deps.store, key, { status: 'started', executionArn: started.executionArn, deploymentId: started.deploymentId, version });
+    const started = await deps.starter.start(claim.claimed.executionName, request);
+    await deps.claims.settle(key, { status: 'started', executionArn: started.executionArn, deploymentId: started.deploymentId, version });
     deps.log.info('deployment started by a push', { group: group.name, artifact: described, function: group.function, version, deploymentId: started.deploymentId });
     return { group: group.name, status: 'started', deploymentId: started.deploymentId, version };
   } catch (error) {
     const summary = isGlidepathError(error) ? { code: error.code, message: error.message } : { code: 'INTERNAL_ERROR', message: String(error) };
-    await settleTrigger(deps.store, key, { status: 'failed', error: `${summary.code}: ${summary.message}` }).catch(() => undefined);
+    await deps.claims.settle(key, { status: 'failed', error: `${summary.code}: ${summary.message}` }).catch(() => undefined);
     deps.log.error('push could not be deployed', { group: group.name, artifact: described, code: summary.code, error: summary.message });
     if (retryable(error)) throw error;
     return { group: group.name, status: 'failed', error: summary };
   }
 }
 
-export async function deployPush(event: unknown, deps: TriggerDeps): Promise<PushOutcome> {
+export async function deployPush(event: unknown, deps: TriggerPorts): Promise<PushOutcome> {
   const read = readEvent(event);
   if ('ignored' in read) {
     deps.log.warn('event ignored', { reason: read.ignored });
@@ -98,7 +96,7 @@ export async function deployPush(event: unknown, deps: TriggerDeps): Promise<Pus
   }
   const { artifact } = read;
   const described = describeArtifact(artifact);
-  const groups = await listGroups(deps.store);
+  const groups = await deps.groups.list();
   const matched = matchingGroups(groups, artifact);
   if (matched.length === 0) {
     const reason = whyNoMatch(groups, artifact);

@@ -8,19 +8,22 @@
  * Failed when the request names at least a function and an alias, and nothing else is touched.
  * On failure the result always carries `error.code` and `error.message` (the Fail state reads them).
  */
-import { nowIso } from '../core/clock.ts';
+import { isoNow } from '../core/ports/clock.ts';
 import { deploymentIdFromExecution, type FinishInput, type FinishResult, type RollbackResult } from '../core/model/machine.ts';
 import type { DeploymentRecord, DeploymentStatus } from '../core/model/record.ts';
 import { aliasSchema, codeDeploySchema, deploymentRequestSchema, functionNameSchema, type DeploymentRequest } from '../core/model/request.ts';
 import { planDeployment } from '../core/planner.ts';
-import type { Clients } from '../aws/clients.ts';
-import { reportLifecycleStatus } from '../aws/codedeploy.ts';
-import { ACTIVE, getDeployment, putRecordIfAbsent, releaseLock, updateDeployment } from '../aws/deployment-store.ts';
-import { unwatchAlarms } from '../aws/alarm-watches.ts';
+import type { ControllerPorts } from '../core/ports/index.ts';
+import { watchedAlarms } from '../core/health.ts';
 import { isCaughtError, summarizeCaught, type ErrorSummary } from '../core/deployment/caught-error.ts';
-import { announce, stateChangeOf } from './announce.ts';
-import { deploymentEvent, rejectedDeploymentRecord } from '../core/deployment/records.ts';
-import { silentNotes, storeOf, type HandlerEnv, type Notes } from './env.ts';
+import { deploymentEvent, rejectedDeploymentRecord, stateChangeOf } from '../core/deployment/records.ts';
+import { announce } from './announce.ts';
+import type { DeploymentStore } from '../core/ports/deployment-store.ts';
+
+type FinishStore = Pick<DeploymentStore, 'get' | 'update' | 'releaseLock' | 'unwatchAlarms'>;
+/** Finishing a recorded deployment (Complete, ReportFailure, and reconcile). */
+export type FinishRecordedPorts = Pick<ControllerPorts, 'events' | 'lifecycle' | 'clock' | 'log'> & { store: FinishStore };
+export type FinishPorts = Pick<ControllerPorts, 'events' | 'lifecycle' | 'clock' | 'log'> & { store: FinishStore & Pick<DeploymentStore, 'putIfAbsent'> };
 
 /** The status and error a failed deployment ends with, given its error and what rollback did. */
 export function failureOutcome(input: Pick<FinishInput, 'error' | 'rollback'>): { status: DeploymentStatus; error: ErrorSummary } {
@@ -39,37 +42,37 @@ export function failureOutcome(input: Pick<FinishInput, 'error' | 'rollback'>): 
   return { status, error: cause };
 }
 
-async function tellCodeDeploy(clients: Clients, request: Partial<DeploymentRequest> | undefined, status: DeploymentStatus, notes: Notes): Promise<void> {
+async function tellCodeDeploy(ports: FinishRecordedPorts, request: Partial<DeploymentRequest> | undefined, status: DeploymentStatus): Promise<void> {
   const bridge = codeDeploySchema.safeParse(request?.codeDeploy);
   if (!bridge.success) return;
-  const outcome = await reportLifecycleStatus(clients.codedeploy, bridge.data, status === 'Succeeded' ? 'Succeeded' : 'Failed');
-  if (outcome === 'alreadyCompleted') notes.warn('CodeDeploy had the lifecycle hook answered already', { codeDeploy: bridge.data });
+  const outcome = await ports.lifecycle.report(bridge.data, status === 'Succeeded' ? 'Succeeded' : 'Failed');
+  if (outcome === 'alreadyCompleted') ports.log.warn('CodeDeploy had the lifecycle hook answered already', { codeDeploy: bridge.data });
 }
 
 /** Finishes a deployment Prepare recorded (also reconcile's way to end one whose execution ended without it). */
-export async function finishRecorded(input: FinishInput & { deploymentId: string }, clients: Clients, env: HandlerEnv, notes: Notes = silentNotes): Promise<FinishResult> {
-  const store = storeOf(clients, env);
+export async function finishRecorded(input: FinishInput & { deploymentId: string }, ports: FinishRecordedPorts): Promise<FinishResult> {
+  const { store } = ports;
   const outcome =
     input.outcome === 'succeeded' ? { status: 'Succeeded' as DeploymentStatus, error: undefined } : failureOutcome(input);
-  const at = nowIso();
+  const at = isoNow(ports.clock);
   const message = outcome.error ? `${outcome.status}: ${outcome.error.code}: ${outcome.error.message}` : `${outcome.status}`;
-  let record: DeploymentRecord | undefined = await updateDeployment(store, input.deploymentId, {
+  let record: DeploymentRecord | undefined = await store.update(input.deploymentId, {
     set: { status: outcome.status, updatedAt: at, endedAt: at, ...(outcome.error ? { error: outcome.error } : {}) },
     remove: ['waitToken'],
     append: { events: [deploymentEvent(outcome.status, message, {}, at)] },
-    condition: ACTIVE,
+    when: [{ active: true }],
   });
   const firstTime = record !== undefined;
   // Already finished (a retried finish) or gone: finish with what is there.
-  record ??= await getDeployment(store, input.deploymentId);
+  record ??= await store.get(input.deploymentId);
   if (!record) {
-    notes.warn('no record to finish', { deploymentId: input.deploymentId });
+    ports.log.warn('no record to finish', { deploymentId: input.deploymentId });
     return { deploymentId: input.deploymentId, status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) };
   }
-  await releaseLock(store, record.functionName, record.alias, record.id);
-  await unwatchAlarms(store, record);
-  if (firstTime) await announce(clients, env, notes, stateChangeOf(record));
-  await tellCodeDeploy(clients, record.request, record.status, notes);
+  await store.releaseLock(record.functionName, record.alias, record.id);
+  await store.unwatchAlarms(record.id, watchedAlarms(record.request));
+  if (firstTime) await announce(ports, stateChangeOf(record, isoNow(ports.clock)));
+  await tellCodeDeploy(ports, record.request, record.status);
   const error = record.status === 'Succeeded' ? undefined : (record.error as ErrorSummary | undefined) ?? outcome.error;
   return { deploymentId: record.id, status: record.status, ...(error ? { error } : {}) };
 }
@@ -92,7 +95,7 @@ function readableRequest(input: unknown): (Partial<DeploymentRequest> & { functi
   return partial;
 }
 
-async function finishRejected(input: FinishInput, clients: Clients, env: HandlerEnv, notes: Notes): Promise<FinishResult> {
+async function finishRejected(input: FinishInput, ports: FinishPorts): Promise<FinishResult> {
   const deploymentId = deploymentIdFromExecution(input.execution.Name);
   const error = summarizeCaught(input.error);
   const request = readableRequest(input.execution.Input);
@@ -109,15 +112,15 @@ async function finishRejected(input: FinishInput, clients: Clients, env: Handler
       request,
       ...(plan ? { plan } : {}),
       error,
-      at: nowIso(),
+      at: isoNow(ports.clock),
     });
-    if (await putRecordIfAbsent(storeOf(clients, env), record)) await announce(clients, env, notes, stateChangeOf(record));
-    await tellCodeDeploy(clients, request, 'Failed', notes);
+    if (await ports.store.putIfAbsent(record)) await announce(ports, stateChangeOf(record, isoNow(ports.clock)));
+    await tellCodeDeploy(ports, request, 'Failed');
   }
   return { deploymentId, status: 'Failed', error };
 }
 
-export async function finish(input: FinishInput, clients: Clients, env: HandlerEnv, notes: Notes = silentNotes): Promise<FinishResult> {
-  if (input.outcome === 'rejected' || input.deploymentId === undefined) return finishRejected(input, clients, env, notes);
-  return finishRecorded({ ...input, deploymentId: input.deploymentId }, clients, env, notes);
+export async function finish(input: FinishInput, ports: FinishPorts): Promise<FinishResult> {
+  if (input.outcome === 'rejected' || input.deploymentId === undefined) return finishRejected(input, ports);
+  return finishRecorded({ ...input, deploymentId: input.deploymentId }, ports);
 }

@@ -4,7 +4,7 @@
  * capability that maps to a waiting Step Functions task token. Called by the Function URL handler
  * (functions/hook-status) and by the local engine's CodeDeploy route, with the same deps.
  */
-import { now as clockNow } from '../core/clock.ts';
+import type { Clock } from '../core/ports/clock.ts';
 import { isExecutionId } from '../core/hooks/execution-id.ts';
 import {
   errorResponse,
@@ -21,11 +21,10 @@ export type { StatusHttpRequest, StatusHttpResponse } from '../core/hooks/status
 
 export const HOOK_FAILED_CAUSE = 'hook reported Failed';
 
-export interface HookStatusDeps {
+export interface HookStatusPorts {
   store: HookExecutionStore;
   tasks: TaskCallbacks;
-  /** Epoch ms; defaults to the Glidepath clock. */
-  now?: () => number;
+  clock: Pick<Clock, 'now'>;
   /** Told what happened to each request (for logs and metrics). */
   onOutcome?: (outcome: StatusOutcome) => void;
 }
@@ -45,7 +44,7 @@ const invalidId = (message: string) => new ProtocolError('InvalidLifecycleEventH
 
 export async function handleHookStatusRequest(
   request: StatusHttpRequest,
-  deps: HookStatusDeps,
+  deps: HookStatusPorts,
 ): Promise<StatusHttpResponse> {
   let report: StatusReport | undefined;
   let execution: HookExecution | undefined;
@@ -78,7 +77,7 @@ function describeReport(report: StatusReport, execution?: HookExecution): Partia
   };
 }
 
-async function findExecution(report: StatusReport, deps: HookStatusDeps): Promise<HookExecution> {
+async function findExecution(report: StatusReport, deps: HookStatusPorts): Promise<HookExecution> {
   const id = report.lifecycleEventHookExecutionId;
   const unknown = `lifecycleEventHookExecutionId: no hook execution ${JSON.stringify(id.slice(0, 64))} for deployment ${JSON.stringify(report.deploymentId.slice(0, 64))}`;
   // A value Glidepath never issues is refused without reading the table.
@@ -89,7 +88,7 @@ async function findExecution(report: StatusReport, deps: HookStatusDeps): Promis
   if (execution.status !== 'Pending' && !execution.tokenExpired) {
     throw alreadyCompleted(execution);
   }
-  const nowSeconds = Math.floor((deps.now ?? clockNow)() / 1000);
+  const nowSeconds = Math.floor(deps.clock.now() / 1000);
   if (execution.tokenExpired || nowSeconds >= execution.expiresAt) throw expired(id);
   return execution;
 }
@@ -105,9 +104,9 @@ function expired(id: string): ProtocolError {
   return invalidId(`lifecycleEventHookExecutionId: ${id} expired: the deployment no longer waits for this hook`);
 }
 
-async function complete(report: StatusReport, execution: HookExecution, deps: HookStatusDeps): Promise<void> {
+async function complete(report: StatusReport, execution: HookExecution, deps: HookStatusPorts): Promise<void> {
   const id = execution.executionId;
-  const at = (deps.now ?? clockNow)();
+  const at = deps.clock.now();
   const outcome = await deps.store.complete(id, report.status, {
     iso: new Date(at).toISOString(),
     seconds: Math.floor(at / 1000),

@@ -3,25 +3,31 @@
  * with every violation before anything changes, then record the deployment and take the alias's
  * lock in one transaction. Output: the small MachineState the state machine carries.
  */
-import { nowIso } from '../core/clock.ts';
+import { isoNow } from '../core/ports/clock.ts';
 import { DeploymentInProgressError, GlidepathError, InvalidLambdaFunctionError } from '../core/errors.ts';
-import { bareFunctionName } from '../core/model/record.ts';
+import { bareFunctionName, isActive } from '../core/model/record.ts';
 import { deploymentIdFromExecution, type MachineState, type PrepareInput } from '../core/model/machine.ts';
-import { shiftTarget } from './routing.ts';
+import { shiftTarget } from '../core/routing.ts';
 import type { DeploymentRequest } from '../core/model/request.ts';
 import { parseRequest } from '../core/validate.ts';
 import { planDeployment, machinePlan } from '../core/planner.ts';
 import { preflight, type HookObservation, type Violation } from '../core/preflight.ts';
-import { healthPolicy } from '../core/health.ts';
-import type { Clients } from '../aws/clients.ts';
-import { getAlias, type AliasState } from '../aws/lambda-alias.ts';
-import { readFunctionConfiguration, type FunctionConfig } from '../aws/lambda-function.ts';
-import { readAlarms, type AlarmReading } from '../aws/alarms.ts';
-import { createDeployment, getDeployment, getLock, isActive } from '../aws/deployment-store.ts';
-import { watchAlarms } from '../aws/alarm-watches.ts';
-import { newDeploymentRecord } from '../core/deployment/records.ts';
-import { announce, stateChangeOf } from './announce.ts';
-import { silentNotes, storeOf, type HandlerEnv, type Notes } from './env.ts';
+import { healthPolicy, watchedAlarms } from '../core/health.ts';
+import type { ControllerPorts } from '../core/ports/index.ts';
+import type { AliasState } from '../core/ports/alias-router.ts';
+import type { FunctionConfig } from '../core/ports/function-reader.ts';
+import type { AlarmReading } from '../core/ports/alarm-reader.ts';
+import { newDeploymentRecord, stateChangeOf } from '../core/deployment/records.ts';
+import { announce } from './announce.ts';
+import type { DeploymentStore } from '../core/ports/deployment-store.ts';
+import type { AliasRouter } from '../core/ports/alias-router.ts';
+import type { FunctionReader } from '../core/ports/function-reader.ts';
+
+export type PreparePorts = Pick<ControllerPorts, 'alarms' | 'events' | 'clock' | 'log'> & {
+  store: Pick<DeploymentStore, 'get' | 'create' | 'lock' | 'watchAlarms'>;
+  aliases: Pick<AliasRouter, 'read'>;
+  functions: Pick<FunctionReader, 'configuration'>;
+};
 
 /** Every hook the request names, with the field that names it. */
 export function requestedHooks(request: DeploymentRequest): { field: string; name: string }[] {
@@ -38,31 +44,31 @@ export function requestedHooks(request: DeploymentRequest): { field: string; nam
   return hooks;
 }
 
-async function readAliasOrNothing(clients: Clients, request: DeploymentRequest): Promise<AliasState | undefined> {
+async function readAliasOrNothing(ports: PreparePorts, request: DeploymentRequest): Promise<AliasState | undefined> {
   try {
-    return await getAlias(clients.lambda, { functionName: request.functionName, alias: request.alias });
+    return await ports.aliases.read({ functionName: request.functionName, alias: request.alias });
   } catch (error) {
     if (error instanceof InvalidLambdaFunctionError) return undefined;
     throw error;
   }
 }
 
-async function readHooks(clients: Clients, request: DeploymentRequest): Promise<HookObservation[]> {
+async function readHooks(ports: PreparePorts, request: DeploymentRequest): Promise<HookObservation[]> {
   const wanted = requestedHooks(request);
   const names = [...new Set(wanted.map((h) => h.name))];
-  const found = await Promise.all(names.map(async (name) => [name, (await readFunctionConfiguration(clients.lambda, name)) !== undefined] as const));
+  const found = await Promise.all(names.map(async (name) => [name, (await ports.functions.configuration(name)) !== undefined] as const));
   const exists = new Map(found);
   return wanted.map((h) => ({ ...h, exists: exists.get(h.name) ?? false }));
 }
 
-async function readAlarmsForPreflight(clients: Clients, request: DeploymentRequest, notes: Notes): Promise<AlarmReading | undefined> {
+async function readAlarmsForPreflight(ports: PreparePorts, request: DeploymentRequest): Promise<AlarmReading | undefined> {
   const policy = healthPolicy(request);
   if (!policy.enabled || !request.alarms || request.alarms.length === 0) return undefined;
   try {
-    return await readAlarms(clients.cloudwatch, request.alarms);
+    return await ports.alarms.read(request.alarms);
   } catch (error) {
     if (!policy.ignorePollAlarmFailure) throw error;
-    notes.warn('alarms could not be read before the first shift; going on (ignorePollAlarmFailure)', {
+    ports.log.warn('alarms could not be read before the first shift; going on (ignorePollAlarmFailure)', {
       error: error instanceof Error ? error.message : String(error),
     });
     return undefined;
@@ -77,26 +83,23 @@ function refusal(violations: Violation[]): GlidepathError {
   });
 }
 
-export async function prepare(input: PrepareInput, clients: Clients, env: HandlerEnv, notes: Notes = silentNotes): Promise<MachineState> {
+export async function prepare(input: PrepareInput, ports: PreparePorts): Promise<MachineState> {
   const deploymentId = deploymentIdFromExecution(input.execution.Name);
   const request = parseRequest(input.request);
   const plan = planDeployment(request);
-  const store = storeOf(clients, env);
+  const { store } = ports;
 
-  const [fn, alias] = await Promise.all([
-    readFunctionConfiguration(clients.lambda, request.functionName),
-    readAliasOrNothing(clients, request),
-  ]);
+  const [fn, alias] = await Promise.all([ports.functions.configuration(request.functionName), readAliasOrNothing(ports, request)]);
   const currentVersion = request.currentVersion ?? alias?.functionVersion;
   const readVersion = (version: string | undefined): Promise<FunctionConfig | undefined> =>
     fn && version !== undefined && version !== '$LATEST'
-      ? readFunctionConfiguration(clients.lambda, request.functionName, version)
+      ? ports.functions.configuration(request.functionName, version)
       : Promise.resolve(undefined);
   const [current, target, hooks, alarms] = await Promise.all([
     currentVersion === request.targetVersion ? Promise.resolve(undefined) : readVersion(currentVersion),
     currentVersion === request.targetVersion ? Promise.resolve(undefined) : readVersion(request.targetVersion),
-    readHooks(clients, request),
-    readAlarmsForPreflight(clients, request, notes),
+    readHooks(ports, request),
+    readAlarmsForPreflight(ports, request),
   ]);
 
   const violations = preflight({
@@ -111,9 +114,9 @@ export async function prepare(input: PrepareInput, clients: Clients, env: Handle
   });
   if (violations.length > 0) {
     // Another deployment in flight explains most violations (the alias has weights): say that.
-    const lock = fn ? await getLock(store, request.functionName, request.alias) : undefined;
+    const lock = fn ? await store.lock(request.functionName, request.alias) : undefined;
     if (lock && lock.deploymentId !== deploymentId) {
-      const holder = await getDeployment(store, lock.deploymentId);
+      const holder = await store.get(lock.deploymentId);
       if (holder && isActive(holder.status)) {
         throw new DeploymentInProgressError(lock.deploymentId, `${bareFunctionName(request.functionName)}:${request.alias}`);
       }
@@ -121,7 +124,7 @@ export async function prepare(input: PrepareInput, clients: Clients, env: Handle
     throw refusal(violations);
   }
 
-  const at = nowIso();
+  const at = isoNow(ports.clock);
   const record = newDeploymentRecord({
     id: deploymentId,
     ...(input.execution.Id ? { executionArn: input.execution.Id } : {}),
@@ -131,10 +134,10 @@ export async function prepare(input: PrepareInput, clients: Clients, env: Handle
     revisionId: alias!.revisionId,
     at,
   });
-  const created = await createDeployment(store, record);
+  const created = await store.create(record);
   // After the record, so a watch never names a deployment that was refused (reconcile, on an alarm).
-  await watchAlarms(store, record);
-  if (created === 'created') await announce(clients, env, notes, stateChangeOf(record));
+  await store.watchAlarms(record, watchedAlarms(record.request));
+  if (created === 'created') await announce(ports, stateChangeOf(record, at));
 
   return {
     deploymentId,

@@ -4,7 +4,7 @@
  * payload plus the Glidepath object, and fails at once when the invocation fails. When the hook
  * returns without reporting, Step Functions keeps waiting for the token until hookTimeoutSeconds.
  */
-import { now as clockNow } from '../core/clock.ts';
+import type { Clock } from '../core/ports/clock.ts';
 import { DeploymentNotFoundError, GlidepathError, HookExecutionError, ThrottledError } from '../core/errors.ts';
 import type { RunHookInput } from '../core/model/machine.ts';
 import { DEFAULTS } from '../core/model/request.ts';
@@ -18,11 +18,11 @@ export const TTL_MARGIN_SECONDS = 3600;
 /** The longest reason carried into the Task's failure cause. */
 export const MAX_REASON_CHARS = 2000;
 
-export interface RunHookDeps {
+export interface RunHookPorts {
   store: HookExecutionStore;
   getDeployment: (deploymentId: string) => Promise<DeploymentRecord | undefined>;
   invoke: HookInvoker;
-  now?: () => number;
+  clock: Pick<Clock, 'now'>;
   newId?: () => string;
 }
 
@@ -34,8 +34,8 @@ export interface RunHookResult {
   state: 'invoked' | ReportedStatus;
 }
 
-export async function runHook(input: RunHookRequest, deps: RunHookDeps): Promise<RunHookResult> {
-  const now = deps.now ?? clockNow;
+export async function runHook(input: RunHookRequest, deps: RunHookPorts): Promise<RunHookResult> {
+  const now = () => deps.clock.now();
   const record = await deps.getDeployment(input.deploymentId);
   if (!record) throw new DeploymentNotFoundError(input.deploymentId);
 

@@ -217,6 +217,7 @@ async function main(): Promise<void> {
     coldLoad();
   }
   const engine = await startLocalEngine({ speed: 1, logLevel: 'ERROR' });
+  Object.assign(process.env, engine.env);
   countRequestsOn(engine.port);
   const b: Bench = benchOn(engine);
   try {

@@ -38,6 +38,7 @@ const NOWHERE = 'http://127.0.0.1:9';
 
 beforeAll(async () => {
   engine = await startLocalEngine({ speed: 1 });
+  Object.assign(process.env, engine.env);
   const config = { endpoint: engine.url, region: engine.region, credentials: { accessKeyId: 'glidepath-local', secretAccessKey: 'glidepath-local' } };
   lambda = new LambdaClient(config);
   sfn = new SFNClient(config);

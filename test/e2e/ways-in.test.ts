@@ -43,6 +43,7 @@ let logs: string[] = [];
 beforeAll(async () => {
   // `photos` is in the S3 rule but no group names it: the trigger sees its events and ignores them.
   engine = await startLocalEngine({ speed: SPEED, logLevel: 'WARN', parameters: { TriggerBucketNames: 'ways-in-artifacts,photos' } });
+  Object.assign(process.env, engine.env);
   const config = { endpoint: engine.url, region: engine.region, credentials: { accessKeyId: 'glidepath-local', secretAccessKey: 'glidepath-local' } };
   lambda = new LambdaClient(config);
   events = new EventBridgeClient(config);

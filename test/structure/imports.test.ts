@@ -30,7 +30,7 @@ describe('import rules (dependency-cruiser)', () => {
 
     it('fails with exactly the violations put in: an SDK import in the core, a test import in a handler, a cycle', () => {
       copy.edit('shared/core/planner.ts', (text) => `${text}\nexport type { LambdaClient as Sdk } from '@aws-sdk/client-lambda';\n`);
-      copy.edit('functions/_lib/constants.ts', (text) => `${text}\nexport { rejected } from '../../test/support/rejected.ts';\n`);
+      copy.edit('functions/_lib/handler.ts', (text) => `${text}\nexport { rejected } from '../../test/support/rejected.ts';\n`);
       copy.edit('shared/core/execution-name.ts', (text) => `${text}\nexport { atExpression } from './promotion-schedule.ts';\n`);
       copy.edit('shared/core/promotion-schedule.ts', (text) => `${text}\nexport { executionName } from './execution-name.ts';\n`);
 
@@ -43,7 +43,7 @@ describe('import rules (dependency-cruiser)', () => {
         [
           { rule: 'core-is-pure', from: 'shared/core/planner.ts', to: '@aws-sdk/client-lambda' },
           { rule: 'no-circular', from: 'shared/core/execution-name.ts', to: 'shared/core/promotion-schedule.ts' },
-          { rule: 'production-does-not-import-tests', from: 'functions/_lib/constants.ts', to: 'test/support/rejected.ts' },
+          { rule: 'production-does-not-import-tests', from: 'functions/_lib/handler.ts', to: 'test/support/rejected.ts' },
           { rule: 'sdk-only-at-the-edge', from: 'shared/core/planner.ts', to: '@aws-sdk/client-lambda' },
         ].sort(byRule),
       );

@@ -2,13 +2,13 @@
  * Building deployment records and their events (shared/core/model/record.ts): a new deployment as
  * Prepare writes it, and the Failed record of a deployment Prepare refused.
  */
-import { nowIso } from '../clock.ts';
 import type { DeploymentRequest } from '../model/request.ts';
 import type { Plan } from '../model/plan.ts';
 import { keys, type DeploymentEvent, type DeploymentRecord } from '../model/record.ts';
+import type { DeploymentStateChange } from '../ports/event-bus.ts';
 import type { ErrorSummary } from './caught-error.ts';
 
-export function deploymentEvent(type: string, message: string, extra: Record<string, unknown> = {}, at = nowIso()): DeploymentEvent {
+export function deploymentEvent(type: string, message: string, extra: Record<string, unknown>, at: string): DeploymentEvent {
   return { at, type, message, ...extra };
 }
 
@@ -100,5 +100,22 @@ export function rejectedDeploymentRecord(d: RejectedDeployment): DeploymentRecor
     createdAt: d.at,
     updatedAt: d.at,
     endedAt: d.at,
+  };
+}
+
+/** The state change a record announces (its EventBridge event's detail). */
+export function stateChangeOf(record: DeploymentRecord, at: string, extra: Record<string, unknown> = {}): DeploymentStateChange {
+  return {
+    deploymentId: record.id,
+    status: record.status,
+    functionName: record.functionName,
+    alias: record.alias,
+    currentVersion: record.currentVersion,
+    targetVersion: record.targetVersion,
+    weight: record.weight,
+    ...(record.error ? { error: { code: String(record.error.code), message: record.error.message } } : {}),
+    ...(record.executionArn ? { executionArn: record.executionArn } : {}),
+    at,
+    ...extra,
   };
 }

@@ -71,6 +71,7 @@ export const shiftInputSchema = z.looseObject({
   promote: z.literal(true).optional(),
   target: shiftTargetSchema.optional(),
   revisionId: z.string().min(1).optional(),
+  weight: z.number().min(0).max(100).optional(),
 });
 export const checkHealthInputSchema = z.looseObject({ deploymentId, cursor: cursorSchema });
 export const rollbackInputSchema = z.looseObject({ deploymentId, error: caughtErrorSchema });
@@ -83,7 +84,7 @@ export const finishInputSchema = z.looseObject({
 });
 export const waitRegistrationSchema = z.looseObject({
   deploymentId,
-  wait: z.looseObject({ taskToken: z.string().min(1), kind: z.enum(['step', 'hold']), stepIndex: z.number().int().min(0) }),
+  wait: z.looseObject({ taskToken: z.string().min(1), kind: z.enum(['step', 'hold', 'timed', 'window']), stepIndex: z.number().int().min(0) }),
 });
 export const controlRequestSchema = z.looseObject({
   deploymentId,

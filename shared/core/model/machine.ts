@@ -67,6 +67,8 @@ export interface ShiftInput {
   target?: ShiftTarget;
   /** The alias RevisionId after the last change (from `$.health.revisionId`). */
   revisionId?: string;
+  /** Promote: the weight the target has now (from `$.health.weight`), so a promotion from 100% records no new weight point. */
+  weight?: number;
 }
 
 export interface CheckHealthInput {
@@ -121,7 +123,7 @@ export interface HookPayload {
 /** A waiting step registers its task token (state machine → control). */
 export interface WaitRegistration {
   deploymentId: string;
-  wait: { taskToken: string; kind: 'step' | 'hold'; stepIndex: number };
+  wait: { taskToken: string; kind: 'step' | 'hold' | 'timed' | 'window'; stepIndex: number };
 }
 
 /** An operator action (CLI → control). */
@@ -132,7 +134,8 @@ export interface ControlRequest {
 
 /** What SendTaskSuccess carries back to a waiting step (SignalGate). */
 export interface SignalResult {
-  decision: 'next' | 'promoteFull' | 'resume';
+  /** `recheck`: a timed wait ended early by an operator signal; the health check decides what it means. */
+  decision: 'next' | 'promoteFull' | 'resume' | 'recheck';
   action?: ControlAction;
 }
 

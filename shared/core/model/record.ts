@@ -27,6 +27,8 @@ export const TABLE_KEYS = { pk: 'pk', sk: 'sk', gsi1: 'gsi1', gsi1pk: 'gsi1pk', 
 /** CodeDeploy's deployment statuses, as Glidepath records them. */
 export type DeploymentStatus = 'Created' | 'InProgress' | 'Paused' | 'Succeeded' | 'Failed' | 'Stopped';
 
+export type WaitKind = 'approval' | 'pause' | 'hold' | 'timed' | 'window';
+
 export type ControlAction = 'abort' | 'promote' | 'promote-full' | 'pause' | 'resume' | 'approve';
 
 export interface WeightPoint {
@@ -80,10 +82,15 @@ export interface DeploymentRecord {
   events: DeploymentEvent[];
   signals: ControlSignals;
   /**
-   * The task token of a step that waits for an operator (approval, pause until resumed), or of a
-   * `hold`: a bake held by an operator's pause (status Paused) until resume, promote or abort.
+   * The task token of the wait in progress, where the wakers (operators, alarm events, the watcher)
+   * find it: a step that waits for an operator (`approval`, `pause` until resumed), a `hold` (a
+   * step held by an operator's pause, status Paused, until resume, promote or abort), a `timed`
+   * wait (a bake, a timed pause or the final bake: its timeout is the time left) or a `window`
+   * wait (a shift held until a deployment window opens).
    */
-  waitToken?: { token: string; stepIndex: number; kind: 'approval' | 'pause' | 'hold' };
+  waitToken?: { token: string; stepIndex: number; kind: WaitKind };
+  /** The watcher's latest reading of the deployment's alarms (replaced at each change, never a growing list). */
+  watch?: { at: string; alarms: { name: string; state: string }[] };
   error?: { code: ErrorCode | string; message: string };
   createdAt: string;
   updatedAt: string;
@@ -142,3 +149,10 @@ export const keys = {
   /** The partition of an alarm's watches (Query `pk = :pk`). */
   alarmWatches: (alarmName: string) => `ALARM#${alarmName}`,
 };
+
+export const ACTIVE_STATUSES: readonly DeploymentStatus[] = ['Created', 'InProgress', 'Paused'];
+
+/** The deployment has not ended. */
+export function isActive(status: DeploymentStatus): boolean {
+  return ACTIVE_STATUSES.includes(status);
+}

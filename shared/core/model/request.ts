@@ -86,6 +86,11 @@ export const hooksSchema = z.strictObject({
 });
 
 export const alarmPolicySchema = z.strictObject({
+  /**
+   * Deprecated: health is no longer polled (alarm state-change events end a wait at once, and the
+   * watcher re-reads every alarm each minute). Accepted so existing requests keep working; Prepare
+   * records a warning and it has no effect.
+   */
   checkIntervalSeconds: z.number().int().min(1).max(3600).optional(),
   ignorePollAlarmFailure: z.boolean().optional(),
   enabled: z.boolean().optional(),
@@ -149,7 +154,6 @@ export type DeploymentWindow = z.infer<typeof windowSchema>;
 
 export const DEFAULTS = {
   hookTimeoutSeconds: 3600,
-  checkIntervalSeconds: 10,
   ignorePollAlarmFailure: false,
   alarmsEnabled: true,
 } as const;

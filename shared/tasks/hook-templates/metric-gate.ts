@@ -18,6 +18,7 @@ import { bareFunctionName } from '../../core/model/record.ts';
 import { configError, readInt, readNumber, readString, type Env } from '../../core/hook-templates/config.ts';
 import { fillPlaceholders, type HookTarget } from '../../core/hook-templates/context.ts';
 import type { CheckResult } from './runner.ts';
+import type { GetMetricData, MetricQuery } from '../../core/ports/hook-template.ts';
 
 export interface MetricGateConfig {
   windowSeconds: number;
@@ -28,16 +29,6 @@ export interface MetricGateConfig {
   pollSeconds: number;
   resource?: string;
 }
-
-export interface MetricQuery {
-  id: 'errors' | 'invocations' | 'p99';
-  metricName: 'Errors' | 'Invocations' | 'Duration';
-  stat: 'Sum' | 'p99';
-  dimensions: { Name: string; Value: string }[];
-  periodSeconds: number;
-}
-
-export type GetMetricData = (request: { start: Date; end: Date; queries: MetricQuery[] }) => Promise<Record<string, number[]>>;
 
 export interface MetricGatePorts {
   getMetricData: GetMetricData;

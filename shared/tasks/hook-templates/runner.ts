@@ -5,6 +5,7 @@
  */
 import { parseTemplateEvent, resolveTarget, type HookTarget, type TemplateEvent } from '../../core/hook-templates/context.ts';
 import type { Env } from '../../core/hook-templates/config.ts';
+import type { ReportHookStatus } from '../../core/ports/hook-template.ts';
 
 export interface CheckResult {
   passed: boolean;
@@ -12,11 +13,6 @@ export interface CheckResult {
   summary: string;
   details?: unknown;
 }
-
-export type ReportHookStatus = (
-  report: { deploymentId: string; lifecycleEventHookExecutionId: string; status: 'Succeeded' | 'Failed' },
-  underGlidepath: boolean,
-) => Promise<void>;
 
 export interface TemplateOutcome {
   template: string;

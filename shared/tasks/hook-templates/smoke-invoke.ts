@@ -13,6 +13,7 @@ import { pathMismatch, subsetMismatch } from '../../core/hook-templates/assertio
 import { configError, readJson, type Env } from '../../core/hook-templates/config.ts';
 import type { HookTarget } from '../../core/hook-templates/context.ts';
 import type { CheckResult } from './runner.ts';
+import type { InvokeVersion, VersionInvocation } from '../../core/ports/hook-template.ts';
 
 export interface Expectation {
   subset?: unknown;
@@ -25,15 +26,6 @@ export interface SmokeCase {
   event: unknown;
   expect?: Expectation;
 }
-
-export interface VersionInvocation {
-  functionError?: string;
-  /** The response payload as text. */
-  payload: string;
-  executedVersion?: string;
-}
-
-export type InvokeVersion = (functionName: string, qualifier: string, event: unknown) => Promise<VersionInvocation>;
 
 function readExpectation(value: unknown, name: string): Expectation | undefined {
   if (value === undefined) return undefined;

@@ -15,19 +15,12 @@
 import { readBoolean, readEnum, readInt, readJson, readString, type Env } from '../../core/hook-templates/config.ts';
 import type { HookTarget } from '../../core/hook-templates/context.ts';
 import type { CheckResult } from './runner.ts';
-import { describeFunctionError, type InvokeVersion } from './smoke-invoke.ts';
+import { describeFunctionError } from './smoke-invoke.ts';
+import type { InvokeVersion, ProvisionedStatus } from '../../core/ports/hook-template.ts';
 
 export type WarmUpConfig =
   | { mode: 'invoke'; invocations: number; concurrency: number; event: unknown; allowErrors: boolean }
   | { mode: 'provisioned'; qualifier?: string; timeoutSeconds: number; pollSeconds: number };
-
-export interface ProvisionedStatus {
-  /** READY | IN_PROGRESS | FAILED; `undefined` when none is configured for the qualifier. */
-  status?: string;
-  reason?: string;
-  requested?: number;
-  available?: number;
-}
 
 export interface WarmUpPorts {
   invoke: InvokeVersion;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runHook, TTL_MARGIN_SECONDS, type RunHookDeps } from '../../../shared/tasks/run-hook.ts';
+import { runHook, TTL_MARGIN_SECONDS, type RunHookPorts } from '../../../shared/tasks/run-hook.ts';
 import { MemoryHookStore } from '../../support/memory-hook-store.ts';
 import { isExecutionId, newExecutionId } from '../../../shared/core/hooks/execution-id.ts';
 import { buildHookPayload } from '../../../shared/core/hooks/payload.ts';
@@ -34,7 +34,7 @@ function input(overrides: Partial<RunHookInput> = {}): RunHookInput {
 function arrange(result: HookInvocation | ((payload: HookPayload) => Promise<HookInvocation>)) {
   const store = new MemoryHookStore();
   const invocations: { fn: string; payload: HookPayload }[] = [];
-  const deps: RunHookDeps = {
+  const deps: RunHookPorts = {
     store,
     getDeployment: async (id) => (id === 'gp-1' ? record : undefined),
     invoke: async (fn, payload) => {
