@@ -4,6 +4,5 @@ import { register } from 'tsx/esm/api';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 register();
-await import('../infra/local/polyfill.ts');
 const { main } = await import('./main.ts');
 process.exitCode = await main(process.argv);
