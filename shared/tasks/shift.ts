@@ -52,9 +52,9 @@ function failed(result: HealthResult): GlidepathError {
 }
 
 export async function shift(input: ShiftInput, ports: ShiftPorts): Promise<HealthResult> {
+  const weight = stepWeight(input);
   const { target, revisionId } = input;
   if (!target || !revisionId) throw new GlidepathError('INTERNAL_ERROR', 'shift needs the target and the RevisionId the state machine carries');
-  const weight = stepWeight(input);
   const policy = healthPolicy(target);
   const alarmsRead = observeAlarms(ports.alarms, target.alarms, policy);
 
@@ -67,7 +67,7 @@ export async function shift(input: ShiftInput, ports: ShiftPorts): Promise<Healt
   const alarms = await alarmsRead;
   const vetoed = alarmVeto(alarms, policy);
   if (vetoed && input.promote) throw failed(vetoed);
-  if (vetoed) return { ...vetoed, revisionId };
+  if (vetoed) return { ...vetoed, ...(input.weight === undefined ? {} : { weight: input.weight }), revisionId };
 
   const moved = await moveAlias(ports.aliases, aliasRef(target), routingFor(target, weight), revisionId);
   if (moved.adopted) {

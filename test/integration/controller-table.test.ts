@@ -22,6 +22,7 @@ import { createHandler as rollbackHandler } from '../../functions/rollback/index
 import { createHandler as finishHandler } from '../../functions/finish/index.ts';
 import { getDeployment, getLock, listDeployments } from '../../shared/aws/deployment-store.ts';
 import { inLambda, baseRequest, clock, env, handlerOptions, mockedClients, T0 } from '../unit/handlers/harness.ts';
+import type { HealthResult, MachineState } from '../../shared/core/model/machine.ts';
 
 let dynamo: LocalDynamo;
 let ddb: DynamoDBDocumentClient;
@@ -30,12 +31,35 @@ let { clients, mocks } = mockedClients();
 let handlers: ReturnType<typeof build>;
 const store = () => ({ ddb, tableName: env.tableName });
 
+/**
+ * The handlers, called as the state machine calls them: a shift gets the target Prepare returned
+ * and the RevisionId and weight of the last health result (`$.target`, `$.health`), unless the
+ * test gives them itself.
+ */
 function build() {
   const all = { ...clients, ddb };
+  const prepare = inLambda(prepareHandler(handlerOptions(all)));
+  const shift = inLambda(shiftHandler(handlerOptions(all)));
+  const checkHealth = inLambda(checkHealthHandler(handlerOptions(all)));
+  const carried = new Map<string, { target: MachineState['target']; health: HealthResult }>();
   return {
-    prepare: inLambda(prepareHandler(handlerOptions(all))),
-    shift: inLambda(shiftHandler(handlerOptions(all))),
-    checkHealth: inLambda(checkHealthHandler(handlerOptions(all))),
+    prepare: async (event: unknown) => {
+      const state = await prepare(event);
+      carried.set(state.deploymentId, { target: state.target, health: state.health });
+      return state;
+    },
+    shift: async (event: { deploymentId: string } & Record<string, unknown>) => {
+      const c = carried.get(event.deploymentId);
+      const result = await shift({ ...(c ? { target: c.target, revisionId: c.health.revisionId, weight: c.health.weight } : {}), ...event });
+      if (c) c.health = result;
+      return result;
+    },
+    checkHealth: async (event: { deploymentId: string } & Record<string, unknown>) => {
+      const result = await checkHealth(event);
+      const c = carried.get(event.deploymentId);
+      if (c) c.health = result;
+      return result;
+    },
     control: inLambda(controlHandler(handlerOptions(all))),
     rollback: inLambda(rollbackHandler(handlerOptions(all))),
     finish: inLambda(finishHandler(handlerOptions(all))),
@@ -135,7 +159,7 @@ describe('Controller over DynamoDB (dynalite)', () => {
 
     const bake = { deploymentId: id, cursor: { index: 1, step: { bake: 300 } } };
     clock.advance(1);
-    await expect(handlers.checkHealth(bake)).resolves.toMatchObject({ decision: 'wait', waitSeconds: 10 });
+    await expect(handlers.checkHealth(bake)).resolves.toMatchObject({ decision: 'wait', waitSeconds: 300 });
     const started = (await getDeployment(store(), id))!;
     expect(started.stepIndex).toBe(1);
     expect(started.stepStartedAt).toBe(clock.iso());

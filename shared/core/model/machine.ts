@@ -67,7 +67,7 @@ export interface ShiftInput {
   target?: ShiftTarget;
   /** The alias RevisionId after the last change (from `$.health.revisionId`). */
   revisionId?: string;
-  /** Promote: the weight the target has now (from `$.health.weight`), so a promotion from 100% records no new weight point. */
+  /** The weight the target has now (from `$.health.weight`): what a refused shift leaves, and no new weight point when a promotion starts from 100%. */
   weight?: number;
 }
 

@@ -34,11 +34,11 @@ beforeEach(() => {
 });
 
 describe('Handler: check-health', () => {
-  it('the first check of a step marks its start with a conditional UpdateItem (ALL_NEW) and waits the interval', async () => {
+  it('the first check of a step marks its start with a conditional UpdateItem (ALL_NEW) and waits the whole bake', async () => {
     arrange(afterShift());
     await expect(handler(bake)).resolves.toEqual({
       decision: 'wait',
-      waitSeconds: 10,
+      waitSeconds: 300,
       weight: 10,
       revisionId: 'rev-2',
       alarms: [{ name: 'orders-5xx', state: 'OK' }, { name: 'orders-p99', state: 'OK' }],
@@ -48,14 +48,14 @@ describe('Handler: check-health', () => {
     const decoded = decodeUpdate(update!.args[0].input);
     expect(decoded.set).toEqual({ stepIndex: 1, stepStartedAt: clock.iso(), updatedAt: clock.iso() });
     expect(decoded.append.events).toEqual([expect.objectContaining({ type: 'StepStarted', message: 'step 1: bake for 300s', stepIndex: 1 })]);
-    expect(decoded.condition).toBe('(attribute_exists(pk)) AND (stepIndex <> 1)');
+    expect(decoded.condition).toBe('attribute_exists(pk) AND stepIndex <> 1');
     expect(mocks.cloudwatch).toHaveReceivedCommandExactlyOnceWith(DescribeAlarmsCommand, { AlarmNames: ['orders-5xx', 'orders-p99'] });
   });
 
   it('later checks only read the record and the alarms', async () => {
     arrange(baking());
     clock.set(T0 + 120_000);
-    await expect(handler(bake)).resolves.toMatchObject({ decision: 'wait', waitSeconds: 10 });
+    await expect(handler(bake)).resolves.toMatchObject({ decision: 'wait', waitSeconds: 180 });
     expect(mocks.ddb).toHaveReceivedCommandTimes(GetCommand, 1);
     expect(mocks.ddb).not.toHaveReceivedCommand(UpdateCommand);
     expect(mocks.cloudwatch).toHaveReceivedCommandTimes(DescribeAlarmsCommand, 1);
@@ -74,7 +74,7 @@ describe('Handler: check-health', () => {
     mocks.ddb.on(UpdateCommand).rejects(awsError('ConditionalCheckFailedException', 'The conditional request failed'));
     mocks.cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: OK });
     clock.set(T0 + 50_000);
-    await expect(handler(bake)).resolves.toMatchObject({ decision: 'wait', waitSeconds: 10 });
+    await expect(handler(bake)).resolves.toMatchObject({ decision: 'wait', waitSeconds: 250 });
     expect(mocks.ddb).toHaveReceivedCommandTimes(GetCommand, 2);
   });
 
@@ -125,7 +125,7 @@ describe('Handler: check-health', () => {
     await expect(handler(bake)).resolves.toMatchObject({ decision: 'next' });
     const clear = decodeUpdate(mocks.ddb.commandCalls(UpdateCommand)[0]!.args[0].input);
     expect(clear.remove).toEqual(['signals.promote']);
-    expect(clear.condition).toBe('(attribute_exists(pk)) AND (signals.promote = "T-promote")');
+    expect(clear.condition).toBe('attribute_exists(pk) AND signals.promote = "T-promote"');
   });
 
   it('the final bake starts once at index stepCount and treats promote-full as its end', async () => {

@@ -37,7 +37,8 @@ describe('Handler: finish', () => {
     await expect(handler({ execution, deploymentId: 'gp-test-1', outcome: 'succeeded' })).resolves.toEqual({ deploymentId: 'gp-test-1', status: 'Succeeded' });
     const update = decodeUpdate(mocks.ddb.commandCalls(UpdateCommand)[0]!.args[0].input);
     expect(update.set).toEqual({ status: 'Succeeded', updatedAt: clock.iso(), endedAt: clock.iso() });
-    expect(update.remove).toEqual(['waitToken']);
+    // The wait and the active index's keys: the deployment leaves the watcher's sight.
+    expect(update.remove).toEqual(['waitToken', 'gsi2pk', 'gsi2sk']);
     expect(update.condition).toBe('attribute_exists(pk) AND status IN ("Created", "InProgress", "Paused")');
     expect(mocks.ddb).toHaveReceivedCommandWith(DeleteCommand, {
       TableName: env.tableName,

@@ -93,7 +93,7 @@ describe('Function: decideHealth', () => {
       const { result } = decideHealth(
         input({ alarms: { status: 'unreadable', message: 'down' }, policy: { ...policy, ignorePollAlarmFailure: true } }),
       );
-      expect(result).toMatchObject({ decision: 'wait', waitSeconds: 10 });
+      expect(result).toMatchObject({ decision: 'wait', waitSeconds: 200 });
     });
 
     it('ignores alarms when the policy disables them', () => {

@@ -5,19 +5,38 @@ import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHandler } from '../../../functions/shift/index.ts';
 import type { DeploymentRecord } from '../../../shared/core/model/record.ts';
+import { shiftTarget } from '../../../shared/core/routing.ts';
 import { inLambda, type Alarms, applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, env, handlerOptions, mockedClients, T0 } from './harness.ts';
 
 let { clients, mocks } = mockedClients();
 let handler = inLambda(createHandler(handlerOptions(clients)));
 let record: DeploymentRecord;
 
-const setWeight10 = { deploymentId: 'gp-test-1', cursor: { index: 0, step: { setWeight: 10 } } };
-const promote = { deploymentId: 'gp-test-1', cursor: { index: 3 }, promote: true };
+// As the state machine carries them: the target's facts, the RevisionId after the last change, and for Promote the weight now.
+const carriedTarget = shiftTarget(deploymentRecord());
+const setWeight10 = { deploymentId: 'gp-test-1', cursor: { index: 0, step: { setWeight: 10 } }, target: carriedTarget, revisionId: 'rev-1', weight: 0 };
+const promote = { deploymentId: 'gp-test-1', cursor: { index: 3 }, promote: true, target: carriedTarget, revisionId: 'rev-1', weight: 10 };
 
-function arrange(r: DeploymentRecord, alarms: Alarms = [{ AlarmName: 'orders-5xx', StateValue: 'OK' }, { AlarmName: 'orders-p99', StateValue: 'OK' }]) {
-  record = r;
-  mocks.ddb.on(GetCommand).resolves({ Item: record });
-  mocks.ddb.on(UpdateCommand).callsFake((input) => ({ Attributes: applyUpdate(record, input) }));
+const conditionFailed = () => awsError('ConditionalCheckFailedException', 'The conditional request failed');
+
+/**
+ * The record in the table. An update's condition is held as DynamoDB would for the guards a
+ * shift writes: the record must exist, its step must not be recorded already, and the
+ * quiet update (ReturnValues NONE) needs no decision signal set.
+ */
+function arrange(r: DeploymentRecord | undefined, alarms: Alarms = [{ AlarmName: 'orders-5xx', StateValue: 'OK' }, { AlarmName: 'orders-p99', StateValue: 'OK' }]) {
+  record = r as DeploymentRecord;
+  mocks.ddb.on(GetCommand).resolves(r ? { Item: record } : {});
+  mocks.ddb.on(UpdateCommand).callsFake((input) => {
+    if (!record) throw conditionFailed();
+    const decoded = decodeUpdate(input);
+    const step = /stepIndex <> (\d+)/.exec(decoded.condition ?? '');
+    if (step && record.stepIndex === Number(step[1])) throw conditionFailed();
+    if (/attribute_not_exists\(promotedAt\)/.test(decoded.condition ?? '') && (record as { promotedAt?: string }).promotedAt) throw conditionFailed();
+    if (input.ReturnValues === 'NONE' && ['abort', 'promoteFull', 'promote', 'pause'].some((k) => (record.signals as Record<string, string>)[k])) throw conditionFailed();
+    record = applyUpdate(record, input);
+    return input.ReturnValues === 'NONE' ? {} : { Attributes: record };
+  });
   mocks.cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: alarms });
 }
 
@@ -47,17 +66,20 @@ describe('Handler: shift', () => {
       RoutingConfig: { AdditionalVersionWeights: { '8': 0.1 } },
       RevisionId: 'rev-1',
     });
-    expect(mocks.ddb).toHaveReceivedCommandWith(GetCommand, { TableName: env.tableName, Key: { pk: 'DEP#gp-test-1', sk: 'DEPLOYMENT' }, ConsistentRead: true });
+    // The state machine carries what the shift needs: the record is not read.
+    expect(mocks.ddb).not.toHaveReceivedCommand(GetCommand);
     const update = mocks.ddb.commandCalls(UpdateCommand);
     expect(update).toHaveLength(1);
-    expect(update[0]!.args[0].input).toMatchObject({ Key: { pk: 'DEP#gp-test-1', sk: 'DEPLOYMENT' }, ReturnValues: 'ALL_NEW' });
+    expect(update[0]!.args[0].input).toMatchObject({ Key: { pk: 'DEP#gp-test-1', sk: 'DEPLOYMENT' }, ReturnValues: 'NONE' });
     const at = clock.iso();
     expect(decodeUpdate(update[0]!.args[0].input)).toEqual({
       set: { weight: 10, revisionId: 'rev-2', updatedAt: at, stepIndex: 0, stepStartedAt: at },
       append: { weights: [{ at, weight: 10 }], events: [{ at, type: 'WeightShifted', message: 'step 0: 10% on version 8', stepIndex: 0, weight: 10 }] },
       remove: [],
-      condition: 'attribute_exists(pk)',
+      condition:
+        'attribute_exists(pk) AND stepIndex <> 0 AND attribute_not_exists(signals.abort) AND attribute_not_exists(signals.promoteFull) AND attribute_not_exists(signals.promote) AND attribute_not_exists(signals.pause)',
     });
+    expect(record.weight).toBe(10);
     expect(mocks.cloudwatch).toHaveReceivedCommandTimes(DescribeAlarmsCommand, 1);
   });
 
@@ -92,27 +114,30 @@ describe('Handler: shift', () => {
     expect(mocks.ddb).toHaveReceivedCommandTimes(GetCommand, 1);
   });
 
-  it('without the carried target: 4 AWS calls per setWeight step: read record, UpdateAlias, UpdateItem, one DescribeAlarms batch (3 without alarms)', async () => {
+  it('one path: 3 AWS calls per setWeight step (2 without alarms); without the carried target (a broken contract) nothing is called', async () => {
     await handler(setWeight10);
-    expect(totalCalls()).toBe(4);
+    expect(totalCalls()).toBe(3);
     ({ clients, mocks } = mockedClients());
     handler = inLambda(createHandler(handlerOptions(clients)));
     arrange(deploymentRecord({}, { ...baseRequest, alarms: [] }));
     mocks.lambda.on(UpdateAliasCommand).resolves({ FunctionVersion: '7', RevisionId: 'rev-2' });
-    await handler(setWeight10);
-    expect(totalCalls()).toBe(3);
+    await handler({ ...setWeight10, target: shiftTarget(deploymentRecord({}, { ...baseRequest, alarms: [] })) });
+    expect(totalCalls()).toBe(2);
     expect(mocks.cloudwatch).not.toHaveReceivedAnyCommand();
+    const { target: _t, revisionId: _r, ...bare } = setWeight10;
+    await expect(handler(bare)).rejects.toMatchObject({ name: 'INTERNAL_ERROR', message: expect.stringContaining('shift needs the target and the RevisionId the state machine carries') });
+    expect(totalCalls()).toBe(2);
   });
 
   it('setWeight 100 and promote point the alias at the target with no weights', async () => {
-    await handler({ deploymentId: 'gp-test-1', cursor: { index: 2, step: { setWeight: 100 } } });
+    await handler({ ...setWeight10, cursor: { index: 2, step: { setWeight: 100 } } });
     await handler(promote);
     expect(mocks.lambda).toHaveReceivedCommandTimes(UpdateAliasCommand, 2);
     for (const call of mocks.lambda.commandCalls(UpdateAliasCommand)) {
       expect(call.args[0].input).toMatchObject({ FunctionVersion: '8', RoutingConfig: { AdditionalVersionWeights: {} }, RevisionId: 'rev-1' });
     }
     const promoted = decodeUpdate(mocks.ddb.commandCalls(UpdateCommand)[1]!.args[0].input);
-    expect(promoted.set).toEqual({ weight: 100, revisionId: 'rev-2', updatedAt: clock.iso() });
+    expect(promoted.set).toEqual({ weight: 100, revisionId: 'rev-2', updatedAt: clock.iso(), promotedAt: clock.iso() });
     expect(promoted.append.events).toEqual([expect.objectContaining({ type: 'Promoted', message: 'promoted: version 8 takes all traffic' })]);
   });
 
@@ -132,7 +157,7 @@ describe('Handler: shift', () => {
     expect(mocks.ddb).not.toHaveReceivedCommand(UpdateCommand);
   });
 
-  it('a retried step the record shows as done is not redone', async () => {
+  it('a retried step the record shows as done is not redone: the alias is found moved (adopted) and nothing is recorded twice', async () => {
     arrange(
       deploymentRecord({
         weight: 10,
@@ -141,15 +166,19 @@ describe('Handler: shift', () => {
         events: [{ at: 'x', type: 'WeightShifted', message: '', stepIndex: 0 }],
       }),
     );
-    await expect(handler(setWeight10)).resolves.toMatchObject({ decision: 'next', weight: 10 });
-    expect(mocks.lambda).not.toHaveReceivedCommand(UpdateAliasCommand);
-    expect(mocks.ddb).not.toHaveReceivedCommand(UpdateCommand);
+    // The first try moved the alias (rev-1 → rev-2) and recorded the step; its answer was lost.
+    mocks.lambda.on(UpdateAliasCommand).rejects(awsError('PreconditionFailedException', 'The Revision Id provided does not match the latest Revision Id.', 412));
+    mocks.lambda.on(GetAliasCommand).resolves({ FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: { '8': 0.1 } }, RevisionId: 'rev-2' });
+    await expect(handler(setWeight10)).resolves.toMatchObject({ decision: 'next', weight: 10, revisionId: 'rev-2' });
+    expect(mocks.lambda).toHaveReceivedCommandTimes(UpdateAliasCommand, 1);
+    expect(record.events.filter((e) => e.type === 'WeightShifted')).toHaveLength(1);
+    expect(record.weights).toEqual(deploymentRecord().weights);
   });
 
   it('an alarm in ALARM at the shift: fail with ALARM_ACTIVE without moving the alias (the state machine rolls back)', async () => {
     arrange(deploymentRecord(), [{ AlarmName: 'orders-5xx', StateValue: 'ALARM' }, { AlarmName: 'orders-p99', StateValue: 'OK' }]);
     await expect(handler(setWeight10)).resolves.toMatchObject({ decision: 'fail', code: 'ALARM_ACTIVE', message: 'alarm orders-5xx is in ALARM', weight: 0, revisionId: 'rev-1' });
-    // The same with the carried target and RevisionId.
+    // The same with a target that watches only the alarming one.
     const carried = { ...setWeight10, target: { functionName: 'orders-api', alias: 'live', currentVersion: '7', targetVersion: '8', alarms: ['orders-5xx'] }, revisionId: 'rev-1' };
     await expect(handler(carried)).resolves.toMatchObject({ decision: 'fail', code: 'ALARM_ACTIVE', revisionId: 'rev-1' });
     await expect(handler(promote)).rejects.toMatchObject({ name: 'ALARM_ACTIVE' });
@@ -175,14 +204,15 @@ describe('Handler: shift', () => {
     await expect(handler(setWeight10)).resolves.toMatchObject({ decision: 'promoteFull' });
     const clear = decodeUpdate(mocks.ddb.commandCalls(UpdateCommand).at(-1)!.args[0].input);
     expect(clear.remove).toEqual(['signals.promoteFull']);
-    expect(clear.condition).toBe('(attribute_exists(pk)) AND (signals.promoteFull = "T2")');
+    expect(clear.condition).toBe('attribute_exists(pk) AND signals.promoteFull = "T2"');
   });
 
   it('throttled UpdateAlias → THROTTLED; a missing alias → INVALID_LAMBDA_FUNCTION; a missing record → DEPLOYMENT_NOT_FOUND', async () => {
     mocks.lambda.on(UpdateAliasCommand).rejectsOnce(awsError('TooManyRequestsException', 'Rate exceeded', 429)).rejectsOnce(awsError('ResourceNotFoundException', 'Alias not found', 404));
     await expect(handler(setWeight10)).rejects.toMatchObject({ name: 'THROTTLED' });
     await expect(handler(setWeight10)).rejects.toMatchObject({ name: 'INVALID_LAMBDA_FUNCTION' });
-    mocks.ddb.on(GetCommand).resolves({});
+    arrange(undefined);
+    mocks.lambda.on(UpdateAliasCommand).resolves({ FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: { '8': 0.1 } }, RevisionId: 'rev-2' });
     await expect(handler(setWeight10)).rejects.toMatchObject({ name: 'DEPLOYMENT_NOT_FOUND', message: 'no deployment gp-test-1' });
   });
 

@@ -30,13 +30,13 @@ describe('decideHealth with timed pauses', () => {
     decideHealth({ cursor: { index: 2, step: step as never }, record, alarms: { status: 'none' }, policy, now, ...(windows ? { windows } : {}) }).result;
 
   it('waits for `until`, then goes on', () => {
-    expect(decide({ pause: { until: '2026-11-24T08:00:25Z' } }, t0)).toMatchObject({ decision: 'wait', waitSeconds: 10 });
+    expect(decide({ pause: { until: '2026-11-24T08:00:25Z' } }, t0)).toMatchObject({ decision: 'wait', waitSeconds: 25 });
     expect(decide({ pause: { until: '2026-11-24T08:00:25Z' } }, t0 + 20_000)).toMatchObject({ decision: 'wait', waitSeconds: 5 });
     expect(decide({ pause: { until: '2026-11-24T08:00:25Z' } }, t0 + 25_000)).toMatchObject({ decision: 'next' });
   });
 
   it('waits for a window, then goes on', () => {
-    expect(decide({ pause: { untilWindow: true } }, t0, nineToFive)).toMatchObject({ decision: 'wait', waitSeconds: 10 });
+    expect(decide({ pause: { untilWindow: true } }, t0, nineToFive)).toMatchObject({ decision: 'wait', waitSeconds: 3600 });
     expect(decide({ pause: { untilWindow: true } }, t0 + 3600_000, nineToFive)).toMatchObject({ decision: 'next' });
   });
 
@@ -59,8 +59,8 @@ describe('windowHold', () => {
       now,
     });
 
-  it('holds a shift that raises traffic outside the windows, up to the next check or the opening', () => {
-    expect(hold(record(0, nineToFive), 10, t0)).toMatchObject({ decision: 'wait', waitSeconds: 10, weight: 0 });
+  it('holds a shift that raises traffic outside the windows, one wait until the opening', () => {
+    expect(hold(record(0, nineToFive), 10, t0)).toMatchObject({ decision: 'wait', waitSeconds: 3600, weight: 0 });
     expect(hold(record(0, nineToFive), 10, t0 + 3600_000 - 3_000)).toMatchObject({ decision: 'wait', waitSeconds: 3 });
     expect(hold(record(0, nineToFive), 10, t0)!.message).toMatch(/outside the deployment windows \(09:00–17:00 UTC\): holding 0% until 2026-11-24T09:00:00.000Z/);
   });
