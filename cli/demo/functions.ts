@@ -4,6 +4,7 @@
  * The demo uses these; so do the tests and the bench that need functions with versions.
  */
 import { CreateAliasCommand, CreateFunctionCommand, PublishVersionCommand, UpdateFunctionCodeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { waitForCodeUpdate } from '../../shared/aws/function-code.ts';
 
 export interface NodeFunction {
   name: string;
@@ -14,7 +15,10 @@ export interface NodeFunction {
   timeout?: number;
 }
 
-/** Creates the function from a zip; publishes nothing. */
+/** Lambda is ready again within a second or so: poll from a tenth of a second on. */
+const READY_POLL = { intervalSeconds: 0.1 };
+
+/** Creates the function from a zip and waits until it is Active, as on AWS; publishes nothing. */
 export async function createNodeFunction(lambda: LambdaClient, fn: NodeFunction, zip: Uint8Array): Promise<void> {
   await lambda.send(
     new CreateFunctionCommand({
@@ -28,6 +32,7 @@ export async function createNodeFunction(lambda: LambdaClient, fn: NodeFunction,
       ...(fn.timeout === undefined ? {} : { Timeout: fn.timeout }),
     }),
   );
+  await waitForCodeUpdate(lambda, fn.name, READY_POLL);
 }
 
 export async function publishVersion(lambda: LambdaClient, functionName: string): Promise<string> {
@@ -36,9 +41,10 @@ export async function publishVersion(lambda: LambdaClient, functionName: string)
   return out.Version;
 }
 
-/** Puts `zip` on the function and publishes it: the new version. */
+/** Puts `zip` on the function, waits for the update to finish and publishes it: the new version. */
 export async function publishCode(lambda: LambdaClient, functionName: string, zip: Uint8Array): Promise<string> {
   await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: functionName, ZipFile: zip }));
+  await waitForCodeUpdate(lambda, functionName, READY_POLL);
   return publishVersion(lambda, functionName);
 }
 

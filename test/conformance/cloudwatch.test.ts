@@ -12,7 +12,7 @@ const present = clientsPresent();
 const model = present ? botocoreModel('cloudwatch') : undefined;
 const SERVED = ['PutMetricAlarm', 'DescribeAlarms', 'DescribeAlarmHistory', 'DeleteAlarms', 'SetAlarmState', 'PutMetricData', 'GetMetricData', 'GetMetricStatistics', 'ListMetrics'];
 
-describe.skipIf(!present)('CloudWatch as Debian’s AWS CLI and boto3 see it (query protocol)', () => {
+describe.skipIf(!present)('CloudWatch as Debian’s AWS CLI and boto3 see it (query protocol)', { timeout: 120_000 }, () => {
   let engine: LocalEngine;
   const cw = (...args: string[]) => aws(engine.url, engine.region, ['cloudwatch', ...args]);
   beforeAll(async () => {

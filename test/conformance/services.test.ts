@@ -13,12 +13,13 @@ import { aws, boto3, botocoreModel, cliErrorCode, clientsPresent, modelErrors } 
 const present = clientsPresent();
 const ROLE = 'arn:aws:iam::000000000000:role/conformance';
 
-describe.skipIf(!present)('Lambda, S3, Step Functions and CodeDeploy as Debianâ€™s AWS CLI and boto3 see them', () => {
+describe.skipIf(!present)('Lambda, S3, Step Functions and CodeDeploy as Debianâ€™s AWS CLI and boto3 see them', { timeout: 120_000 }, () => {
   let engine: LocalEngine;
   let dir: string;
   const cli = (...args: string[]) => aws(engine.url, engine.region, args);
   beforeAll(async () => {
-    engine = await startLocalEngine({ speed: 60, logLevel: 'SILENT' });
+    // Real time: a function stays Pending / InProgress for the engine's one second, longer than a CLI call takes to start.
+    engine = await startLocalEngine({ speed: 1, logLevel: 'SILENT' });
     dir = mkdtempSync(join(tmpdir(), 'glidepath-conformance-'));
     for (const v of ['v1', 'v2']) writeFileSync(join(dir, `${v}.zip`), zipOf({ 'index.mjs': `export const handler = async () => ({ v: '${v}' });` }));
     writeFileSync(join(dir, 'not.zip'), 'not a zip');
@@ -32,6 +33,7 @@ describe.skipIf(!present)('Lambda, S3, Step Functions and CodeDeploy as Debianâ€
     const created = await cli('lambda', 'create-function', '--function-name', 'cli-orders', '--runtime', 'nodejs22.x', '--handler', 'index.handler', '--role', ROLE, '--zip-file', `fileb://${join(dir, 'v1.zip')}`);
     expect(created.stderr).toBe('');
     for (const key of Object.keys(created.json)) expect(Object.keys(lambdaModel.shapes.FunctionConfiguration.members), key).toContain(key);
+    expect(created.json).toMatchObject({ State: 'Pending', StateReasonCode: 'Creating' });
     expect((await cli('lambda', 'wait', 'function-active-v2', '--function-name', 'cli-orders')).code).toBe(0);
     expect((await cli('lambda', 'publish-version', '--function-name', 'cli-orders')).json.Version).toBe('1');
     expect((await cli('lambda', 'update-function-code', '--function-name', 'cli-orders', '--zip-file', `fileb://${join(dir, 'v2.zip')}`)).code).toBe(0);
@@ -44,6 +46,25 @@ describe.skipIf(!present)('Lambda, S3, Step Functions and CodeDeploy as Debianâ€
     const missing = await cli('lambda', 'get-function', '--function-name', 'no-such-function');
     expect(cliErrorCode(missing)).toBe('ResourceNotFoundException');
     expect(modelErrors(lambdaModel, 'GetFunction')).toContain('ResourceNotFoundException');
+    // boto3, fast enough to publish within the engine's second: a conflict, then its waiters.
+    const states = await boto3(engine.url, engine.region, `
+lam = client('lambda')
+created = lam.create_function(FunctionName='boto-orders', Runtime='nodejs22.x', Handler='index.handler', Role='${ROLE}', Code={'ZipFile': open('${join(dir, 'v1.zip')}', 'rb').read()})
+early = error_of(lambda: lam.publish_version(FunctionName='boto-orders'))
+lam.get_waiter('function_active_v2').wait(FunctionName='boto-orders', WaiterConfig={'Delay': 1})
+active = lam.get_function(FunctionName='boto-orders')['Configuration']
+updated = lam.update_function_configuration(FunctionName='boto-orders', Description='two')
+busy = error_of(lambda: lam.update_function_configuration(FunctionName='boto-orders', Description='three'))
+lam.get_waiter('function_updated_v2').wait(FunctionName='boto-orders', WaiterConfig={'Delay': 1})
+done = lam.get_function_configuration(FunctionName='boto-orders')
+emit({'created': created['State'], 'early': early, 'active': [active['State'], active['LastUpdateStatus']], 'updated': updated['LastUpdateStatus'], 'busy': busy, 'done': done['LastUpdateStatus'], 'version': lam.publish_version(FunctionName='boto-orders')['Version']})
+`);
+    expect(states).toMatchObject({ created: 'Pending', active: ['Active', 'Successful'], updated: 'InProgress', done: 'Successful', version: '1' });
+    expect(states.early).toMatchObject({ Code: 'ResourceConflictException', Status: 409 });
+    expect(states.busy).toMatchObject({ Code: 'ResourceConflictException', Status: 409 });
+    expect(modelErrors(lambdaModel, 'PublishVersion')).toContain('ResourceConflictException');
+    expect(modelErrors(lambdaModel, 'UpdateFunctionConfiguration')).toContain('ResourceConflictException');
+
     // The CLI itself refuses a --zip-file that is no zip; boto3 sends it.
     const bad = await boto3(engine.url, engine.region, `
 lam = client('lambda')

@@ -22,6 +22,8 @@ export interface LocalLambdaOptions {
   resolveS3Code?: S3CodeResolver;
   /** Source of the weighted-alias draw (default Math.random). */
   random?: () => number;
+  /** Seconds (engine clock) a new function stays Pending and an update InProgress (default 1). */
+  transitionSeconds?: number;
 }
 
 /** A failed invocation, as the Lambda runtime reported it. */
@@ -42,7 +44,7 @@ export class LocalLambda {
   readonly service: RestService;
 
   constructor(readonly options: LocalLambdaOptions) {
-    this.store = new LambdaStore(options.account, options.clock, options.resolveS3Code);
+    this.store = new LambdaStore(options.account, options.clock, options.resolveS3Code, options.transitionSeconds);
     this.invoker = new Invoker({
       store: this.store,
       clock: options.clock,
