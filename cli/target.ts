@@ -33,8 +33,8 @@ export interface TargetOptions {
   stateMachine?: string;
   table?: string;
   region?: string;
-  /** Clock speed of an engine started inside the command. */
-  speed?: number;
+  /** Clock speed of an engine started inside the command (`max`: virtual time). */
+  speed?: number | 'max';
   /** With --local and no engine running: start one inside the command (deploy, demo) or fail (the others). */
   startEngine?: boolean;
 }
@@ -154,7 +154,7 @@ async function startEmbedded(options: TargetOptions, io: CliIO): Promise<Target>
   const { startLocalEngine } = await import('../infra/local/engine.ts');
   const engine = await startLocalEngine({ speed: options.speed ?? DEFAULT_LOCAL_SPEED, ...(options.region ? { region: options.region } : {}) });
   const credentials = { accessKeyId: engine.env.AWS_ACCESS_KEY_ID!, secretAccessKey: engine.env.AWS_SECRET_ACCESS_KEY! };
-  io.stderr.write(`glidepath: no local engine is running; started one for this command (speed ×${engine.clock.speed})\n`);
+  io.stderr.write(`glidepath: no local engine is running; started one for this command (${engine.clock.virtual ? 'virtual time' : `speed ×${engine.clock.speed}`})\n`);
   return {
     kind: 'embedded',
     description: `local engine ${engine.url} (inside this command)`,

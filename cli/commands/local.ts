@@ -52,7 +52,7 @@ export function register(program: Command, ctx: CliContext): void {
     .command('up')
     .description('start the local engine and serve until Ctrl-C; prints the environment that points SDKs and the AWS CLI at it')
     .option('--port <n>', 'port of the loopback endpoint (default: a free port)')
-    .option('--speed <x>', `simulated seconds per real second (default ${DEFAULT_LOCAL_SPEED}: a 5-minute bake takes 5 s; 1 = real time)`)
+    .option('--speed <x>', `simulated seconds per real second (default ${DEFAULT_LOCAL_SPEED}: a 5-minute bake takes 5 s; 1 = real time; max = virtual time: waits take no time while nothing runs)`)
     .option('--region <region>', 'region the engine answers as (default us-east-1)')
     .option('--log-level <level>', 'log level of the controller functions (default ERROR)');
   addOutputOption(up);
@@ -120,7 +120,7 @@ async function localUp(options: LocalUpOptions, io: CliIO): Promise<number> {
       io.stdout.write(`${exportLines(env).join('\n')}\n`);
     }
     io.stderr.write(
-      `glidepath: local engine on ${engine.url} (clock ×${speed}); state machine ${engine.stateMachineArn}\n` +
+      `glidepath: local engine on ${engine.url} (${speed === 'max' ? 'virtual time' : `clock ×${speed}`}); state machine ${engine.stateMachineArn}\n` +
         `glidepath: state file ${file}; Ctrl-C stops the engine\n` +
         olderCliHint(engine.url),
     );

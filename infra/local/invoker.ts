@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { bareFunctionName } from '../../shared/model/record.ts';
+import type { EngineClock } from './clock.ts';
 import type { Invoker } from './sfn/bindings.ts';
 import type { StackFunction } from './stack.ts';
 
@@ -39,7 +40,7 @@ function lambdaContext(fn: StackFunction, region: string, accountId: string) {
   };
 }
 
-export function createInvoker(options: { controllers: ControllerFunctions; region: string; accountId: string }): Invoker {
+export function createInvoker(options: { controllers: ControllerFunctions; region: string; accountId: string; clock?: EngineClock }): Invoker {
   const handlers = new Map<string, Promise<Handler>>();
   let lambda: LambdaClient | undefined;
 
@@ -63,7 +64,10 @@ export function createInvoker(options: { controllers: ControllerFunctions; regio
       const handler = await load(fn);
       try {
         // A JSON round trip, as the Lambda service would do, so no handler shares objects with the engine.
-        const result = await handler(JSON.parse(JSON.stringify(payload ?? null)), lambdaContext(fn, options.region, options.accountId));
+        const event = JSON.parse(JSON.stringify(payload ?? null)) as unknown;
+        const run = () => handler(event, lambdaContext(fn, options.region, options.accountId));
+        // A running handler is work: virtual time stands still while it runs (not while it sleeps).
+        const result = await (options.clock?.holding ? options.clock.holding(run) : run());
         return result === undefined ? null : JSON.parse(JSON.stringify(result));
       } catch (error) {
         const e = error as Error;

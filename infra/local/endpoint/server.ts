@@ -223,6 +223,9 @@ export async function startHttpEndpoint(port: number, options: HttpEndpointOptio
   }
 
   const server = createServer((req, res) => {
+    // A request in flight is work: virtual time stands still until its answer has gone.
+    const release = options.clock.hold?.();
+    if (release) res.once('close', release);
     dispatch(req, res).catch((error: unknown) => {
       if (!res.headersSent) send(res, 500, { 'content-type': 'application/json' }, JSON.stringify({ message: String(error) }));
       else res.destroy();

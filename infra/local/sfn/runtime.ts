@@ -5,7 +5,7 @@
  */
 import { StateMachine } from 'aws-local-stepfunctions';
 import { randomUUID } from 'node:crypto';
-import { bindExecution, forLocalRun, TOKEN_PLACEHOLDER, type Definition, type EngineClock, type Invoker } from './bindings.ts';
+import { bindExecution, forLocalRun, TOKEN_PLACEHOLDER, waitStateNames, type Definition, type EngineClock, type Invoker } from './bindings.ts';
 import { TaskFailure, TaskTokens } from './tokens.ts';
 import { toHistoryEvent, type HistoryEvent } from './history.ts';
 
@@ -127,13 +127,16 @@ export class LocalStepFunctions {
 
     const { clock } = this.options;
     const startDate = clock.now();
+    const ended = new AbortController();
     const overrides = bindExecution(sm.parsed, {
       executionArn,
       invoke: this.options.invoke,
       tokens: this.tokens,
       clock,
       realMs: (seconds) => (clock.speed === Infinity ? 0 : (seconds * 1000) / clock.speed),
+      signal: ended.signal,
     });
+    const waits = waitStateNames(sm.parsed);
     const context = {
       Execution: { Id: executionArn, Name: name, StartTime: new Date(startDate).toISOString(), RoleArn: sm.roleArn },
       StateMachine: { Id: sm.arn, Name: sm.name },
@@ -155,6 +158,9 @@ export class LocalStepFunctions {
 
     const history = (async () => {
       for await (const event of run.eventLogs) {
+        // Wait states run as local Tasks (bindings.ts); their events are Wait events.
+        const state = (event as { state?: { name: string; type: string } }).state;
+        if (state && waits.has(state.name)) state.type = 'Wait';
         const mapped = toHistoryEvent(event, record.history, clock.now());
         if (mapped) record.history.push(mapped);
       }
@@ -178,7 +184,7 @@ export class LocalStepFunctions {
         this.#ended(record);
       },
     );
-    record.done = record.done.then(() => history);
+    record.done = record.done.then(() => history).finally(() => ended.abort());
     return record;
   }
 

@@ -87,7 +87,19 @@ export class LocalCloudWatch {
 
   /** Starts evaluating alarms as they fall due on the clock. */
   start(): void {
-    if (this.alarms.autoEvaluate) this.#tick();
+    if (!this.alarms.autoEvaluate) return;
+    if (this.options.clock.virtual) void this.#evaluateOnDeadlines();
+    else this.#tick();
+  }
+
+  /** Virtual time: each evaluation is a background deadline, woken as the clock passes it. */
+  async #evaluateOnDeadlines(): Promise<void> {
+    const { clock } = this.options;
+    while (!this.#closed) {
+      this.alarms.evaluateDue();
+      const next = this.alarms.nextDue();
+      await clock.sleep(next === undefined ? 60 : Math.max(0.001, (next - clock.now()) / 1000), { background: true });
+    }
   }
 
   close(): void {

@@ -144,8 +144,11 @@ export class Invoker {
   }
 
   async #run(fn: FunctionRecord, version: VersionRecord, resource: string | undefined, event: unknown, requestId: string): Promise<RunResult> {
-    const started = this.options.clock.now();
-    const result = await this.#execute(fn, version, resource, event, requestId);
+    const { clock } = this.options;
+    const started = clock.now();
+    // A running function is work: virtual time stands still while it runs.
+    const execute = () => this.#execute(fn, version, resource, event, requestId);
+    const result = await (clock.holding ? clock.holding(execute) : execute());
     this.options.onInvocation?.({
       functionName: fn.name,
       ...(resource === undefined ? {} : { resource }),
