@@ -28,7 +28,7 @@ export interface EngineClock extends Clock {
   readonly virtual?: boolean;
   /** Marks work in progress (virtual time stands still until the returned release is called). */
   hold?(): () => void;
-  /** Runs `work` holding the clock; a sleep inside it lets go while it sleeps. */
+  /** Runs `work` holding the clock; a sleep started inside it lets go until it wakes (the work is taken to wait on it). */
   holding?<T>(work: () => Promise<T>): Promise<T>;
 }
 
