@@ -74,6 +74,42 @@ emit(error_of(lambda: lam.create_function(FunctionName='boto-bad', Runtime='node
     expect(modelErrors(lambdaModel, 'CreateFunction')).toContain('InvalidParameterValueException');
   });
 
+  it('Lambda: permissions and provisioned concurrency; EventBridge ListRules, by the models', async () => {
+    const lambdaModel = botocoreModel('lambda');
+    const added = await cli('lambda', 'add-permission', '--function-name', 'cli-orders', '--statement-id', 'events', '--action', 'lambda:InvokeFunction',
+      '--principal', 'events.amazonaws.com', '--source-arn', 'arn:aws:events:us-east-1:000000000000:rule/r');
+    expect(added.stderr).toBe('');
+    expect(JSON.parse(added.json.Statement)).toMatchObject({ Sid: 'events', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Condition: { ArnLike: { 'AWS:SourceArn': 'arn:aws:events:us-east-1:000000000000:rule/r' } } });
+    const again = await cli('lambda', 'add-permission', '--function-name', 'cli-orders', '--statement-id', 'events', '--action', 'lambda:InvokeFunction', '--principal', 'events.amazonaws.com');
+    expect(cliErrorCode(again)).toBe('ResourceConflictException');
+    const policy = await cli('lambda', 'get-policy', '--function-name', 'cli-orders');
+    expect(JSON.parse(policy.json.Policy).Statement.map((s: any) => s.Sid)).toEqual(['events']);
+    expect(Object.keys(policy.json).sort()).toEqual(Object.keys(lambdaModel.shapes.GetPolicyResponse.members).sort());
+    expect((await cli('lambda', 'remove-permission', '--function-name', 'cli-orders', '--statement-id', 'events')).code).toBe(0);
+    expect(cliErrorCode(await cli('lambda', 'get-policy', '--function-name', 'cli-orders'))).toBe('ResourceNotFoundException');
+    expect(modelErrors(lambdaModel, 'RemovePermission')).toContain('ResourceNotFoundException');
+
+    const put = await cli('lambda', 'put-provisioned-concurrency-config', '--function-name', 'cli-orders', '--qualifier', 'live', '--provisioned-concurrent-executions', '5');
+    expect(put.json).toMatchObject({ RequestedProvisionedConcurrentExecutions: 5, Status: 'IN_PROGRESS' });
+    const latest = await cli('lambda', 'put-provisioned-concurrency-config', '--function-name', 'cli-orders', '--qualifier', '$LATEST', '--provisioned-concurrent-executions', '5');
+    expect(cliErrorCode(latest)).toBe('InvalidParameterValueException');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const got = await cli('lambda', 'get-provisioned-concurrency-config', '--function-name', 'cli-orders', '--qualifier', 'live');
+    expect(got.json).toMatchObject({ RequestedProvisionedConcurrentExecutions: 5, AllocatedProvisionedConcurrentExecutions: 5, Status: 'READY' });
+    expect((await cli('lambda', 'delete-provisioned-concurrency-config', '--function-name', 'cli-orders', '--qualifier', 'live')).code).toBe(0);
+    const gone = await cli('lambda', 'get-provisioned-concurrency-config', '--function-name', 'cli-orders', '--qualifier', 'live');
+    expect(cliErrorCode(gone)).toBe('ProvisionedConcurrencyConfigNotFoundException');
+    expect(modelErrors(lambdaModel, 'GetProvisionedConcurrencyConfig')).toContain('ProvisionedConcurrencyConfigNotFoundException');
+
+    const rules = await cli('events', 'list-rules', '--name-prefix', 'glidepath-local-');
+    expect(rules.json.Rules.length).toBeGreaterThan(0);
+    for (const rule of rules.json.Rules) {
+      expect(Object.keys(botocoreModel('events').shapes.Rule.members)).toEqual(expect.arrayContaining(Object.keys(rule)));
+      expect(rule).toMatchObject({ State: expect.stringMatching(/^(ENABLED|DISABLED)$/), EventBusName: 'default' });
+      expect(JSON.parse(rule.EventPattern)).toBeTypeOf('object');
+    }
+  });
+
   it('S3: buckets and objects listed through the CLI and boto3; errors in S3’s XML', async () => {
     const s3url = `${engine.url}/s3`;
     const s3 = (...args: string[]) => aws(s3url, engine.region, ['s3api', ...args]);

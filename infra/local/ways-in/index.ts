@@ -29,6 +29,7 @@ import { LocalEventBridge } from './eventbridge.ts';
 import { loadTemplate, templateRules, type ParsedTemplate, type Rule } from './rules.ts';
 import { LocalS3, S3_PATH_PREFIX } from './s3.ts';
 import { LocalScheduler } from './scheduler.ts';
+import { LOCAL_STACK_NAME } from './list-rules.ts';
 
 export interface WaysInOptions {
   clock: EngineClock;
@@ -95,7 +96,7 @@ export class LocalWaysIn {
       return templateRules(this.template, {
         region,
         accountId,
-        stackName: 'glidepath-local',
+        stackName: LOCAL_STACK_NAME,
         parameters,
         functionArn: (id) => this.functionArn(a.stack, id),
         // Ref of the state machine is its ARN (the reconcile rule matches executions of this one).

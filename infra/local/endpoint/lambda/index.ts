@@ -8,6 +8,7 @@ import { ServiceError } from '../errors.ts';
 import { restService, type RestService } from '../services.ts';
 import { Invoker, type InvocationRecord, type InvokeOptions, type InvokeResult } from './invoke.ts';
 import { effectiveQualifier, parseFunctionName, type Account } from './names.ts';
+import { policyRoutes } from './policy.ts';
 import { lambdaRoutes } from './routes.ts';
 import { LambdaStore, type S3CodeResolver } from './store.ts';
 
@@ -56,7 +57,7 @@ export class LocalLambda {
     });
     this.service = restService({
       name: 'lambda',
-      routes: lambdaRoutes(this),
+      routes: [...lambdaRoutes(this), ...policyRoutes(this)],
       errorBody: (e) => ({ Type: e.status >= 500 ? 'Service' : 'User' }),
       throttleError: () =>
         new ServiceError('TooManyRequestsException', 'Rate Exceeded.', { status: 429, body: { Reason: 'CallerRateLimitExceeded' } }),
