@@ -12,6 +12,7 @@
  */
 import type { Clock } from '../../../shared/clock.ts';
 import type { EngineClock } from '../clock.ts';
+import type { TaskEvent } from './history.ts';
 import { TaskFailure, type TaskTokens } from './tokens.ts';
 
 export type { EngineClock };
@@ -67,6 +68,9 @@ export interface BindingContext {
   realMs: (seconds: number) => number;
   /** Aborted when the execution ends: its sleeps stop waiting. */
   signal?: AbortSignal;
+  region?: string;
+  /** Told of each Task's own history events (scheduled, started, submitted, succeeded, failed, timed out). */
+  emit?: (event: TaskEvent) => void;
 }
 
 export function bindExecution(def: Definition, ctx: BindingContext): Overrides {
@@ -74,7 +78,7 @@ export function bindExecution(def: Definition, ctx: BindingContext): Overrides {
   for (const [name, state] of allStates(def)) {
     if (state.Type === 'Task') {
       const resource = String(state.Resource);
-      overrides.taskResourceLocalHandlers[name] = async (input) => (await runTask(resource, state, input, ctx)) as JSONValue;
+      overrides.taskResourceLocalHandlers[name] = async (input) => (await runTask(name, resource, state, input, ctx)) as JSONValue;
       const retriers = (state.Retry as { IntervalSeconds?: number }[] | undefined) ?? [];
       if (retriers.length > 0 && ctx.clock.speed !== 1) {
         overrides.retryIntervalOverrides[name] = retriers.map((r) => ctx.realMs(r.IntervalSeconds ?? 1));
@@ -114,17 +118,31 @@ function waitSeconds(state: StateDef, input: unknown, clock: Clock): number {
   return 0;
 }
 
-async function runTask(resource: string, state: StateDef, input: JSONValue, ctx: BindingContext): Promise<unknown> {
-  if (resource === WAIT_FOR_TOKEN) return runWaitForToken(state, input, ctx);
-  if (resource === LAMBDA_INVOKE) {
-    const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
-    const payload = await ctx.invoke(FunctionName, Payload);
-    return { Payload: payload, StatusCode: 200 };
+async function runTask(name: string, resource: string, state: StateDef, input: JSONValue, ctx: BindingContext): Promise<unknown> {
+  const integration: TaskEvent['integration'] = resource === WAIT_FOR_TOKEN ? 'invoke.waitForTaskToken' : resource === LAMBDA_INVOKE ? 'invoke' : 'function';
+  const timeoutSeconds = integration === 'invoke.waitForTaskToken' ? taskTimeoutSeconds(state, input) : typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined;
+  const emit = (phase: TaskEvent['phase'], more: Partial<TaskEvent> = {}) =>
+    ctx.emit?.({ state: name, phase, integration, resource, region: ctx.region ?? 'us-east-1', ...more });
+  emit('scheduled', { value: input, ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }) });
+  emit('started');
+  try {
+    let output: unknown;
+    if (integration === 'invoke.waitForTaskToken') output = await runWaitForToken(state, input, ctx, (submitted) => emit('submitted', { value: submitted }));
+    else if (integration === 'invoke') {
+      const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
+      output = { Payload: await ctx.invoke(FunctionName, Payload), StatusCode: 200 };
+    } else output = await ctx.invoke(resource, input);
+    emit('succeeded', { value: output });
+    return output;
+  } catch (error) {
+    const e = error as Error & { error?: string; cause?: string };
+    const errorName = e.error ?? e.name ?? 'Error';
+    emit(errorName === 'States.Timeout' ? 'timedOut' : 'failed', { error: errorName, cause: e.cause ?? e.message });
+    throw error;
   }
-  return ctx.invoke(resource, input);
 }
 
-async function runWaitForToken(state: StateDef, input: JSONValue, ctx: BindingContext): Promise<unknown> {
+async function runWaitForToken(state: StateDef, input: JSONValue, ctx: BindingContext, submitted: (invocation: unknown) => void): Promise<unknown> {
   const { FunctionName, Payload } = input as { FunctionName: string; Payload: Record<string, unknown> };
   const { token, settled } = ctx.tokens.issue(ctx.executionArn);
   const timeoutSeconds = taskTimeoutSeconds(state, input);
@@ -139,7 +157,8 @@ async function runWaitForToken(state: StateDef, input: JSONValue, ctx: BindingCo
   }
   try {
     // The invocation returns at once on AWS; its failure fails the Task without waiting for the token.
-    await ctx.invoke(FunctionName, replaceToken(Payload, token));
+    const payload = await ctx.invoke(FunctionName, replaceToken(Payload, token));
+    submitted({ Payload: payload, StatusCode: 200 });
     return await settled;
   } catch (error) {
     ctx.tokens.expire(token, error as Error);

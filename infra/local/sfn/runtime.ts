@@ -7,7 +7,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { randomUUID } from 'node:crypto';
 import { bindExecution, forLocalRun, TOKEN_PLACEHOLDER, waitStateNames, type Definition, type EngineClock, type Invoker } from './bindings.ts';
 import { TaskFailure, TaskTokens } from './tokens.ts';
-import { toHistoryEvent, type HistoryEvent } from './history.ts';
+import { ExecutionHistory, type HistoryEvent } from './history.ts';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -128,6 +128,14 @@ export class LocalStepFunctions {
     const { clock } = this.options;
     const startDate = clock.now();
     const ended = new AbortController();
+    // `record` is read only once the run has events to write, after it is made below.
+    let record: ExecutionRecord;
+    const writer = new ExecutionHistory(
+      clock,
+      { roleArn: sm.roleArn, stopped: () => ({ ...(record.error === undefined ? {} : { error: record.error }), ...(record.cause === undefined ? {} : { cause: record.cause }) }) },
+      (error, cause) => this.#quotaReached(record, error, cause),
+    );
+
     const overrides = bindExecution(sm.parsed, {
       executionArn,
       invoke: this.options.invoke,
@@ -135,6 +143,8 @@ export class LocalStepFunctions {
       clock,
       realMs: (seconds) => (clock.speed === Infinity ? 0 : (seconds * 1000) / clock.speed),
       signal: ended.signal,
+      region: this.options.region,
+      emit: (event) => writer.task(event),
     });
     const waits = waitStateNames(sm.parsed);
     const context = {
@@ -143,14 +153,14 @@ export class LocalStepFunctions {
       Task: { Token: TOKEN_PLACEHOLDER },
     };
     const run = sm.machine.run(parsedInput as never, { overrides: overrides as never, context: context as never });
-    const record: ExecutionRecord = {
+    record = {
       executionArn,
       stateMachineArn: sm.arn,
       name,
       status: 'RUNNING',
       startDate,
       input: rawInput,
-      history: [],
+      history: writer.events,
       abort: run.abort,
       done: Promise.resolve(),
     };
@@ -161,8 +171,7 @@ export class LocalStepFunctions {
         // Wait states run as local Tasks (bindings.ts); their events are Wait events.
         const state = (event as { state?: { name: string; type: string } }).state;
         if (state && waits.has(state.name)) state.type = 'Wait';
-        const mapped = toHistoryEvent(event, record.history, clock.now());
-        if (mapped) record.history.push(mapped);
+        writer.engineEvent(event);
       }
     })().catch(() => undefined);
 
@@ -213,6 +222,18 @@ export class LocalStepFunctions {
       this.#ended(record);
     }
     return record.stopDate ?? this.options.clock.now();
+  }
+
+  /** The history quota was reached: the execution fails, as Step Functions fails it. */
+  #quotaReached(record: ExecutionRecord, error: string, cause: string): void {
+    if (record.status !== 'RUNNING') return;
+    record.status = 'FAILED';
+    record.error = error;
+    record.cause = cause;
+    record.stopDate = this.options.clock.now();
+    this.tokens.expireExecution(record.executionArn, new TaskFailure(error, cause));
+    record.abort();
+    this.#ended(record);
   }
 
   #ended(record: ExecutionRecord): void {
