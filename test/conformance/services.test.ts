@@ -148,6 +148,38 @@ emit({'keys': keys, 'versions': [(v['Key'], v['IsLatest']) for v in versions], '
     expect(described.code).toBe(0);
     for (const key of Object.keys(described.json)) expect(Object.keys(sfnModel.shapes.DescribeStateMachineOutput.members), key).toContain(key);
     expect(described.json).toMatchObject({ name: 'glidepath-deployment', status: 'ACTIVE', type: 'STANDARD' });
+    expect(described.json.loggingConfiguration).toEqual({ level: 'OFF', includeExecutionData: false });
+    expect(described.json.tracingConfiguration).toEqual({ enabled: false });
+
+    // A deployment's history through boto3: every event type and member known to the model.
+    const request = { functionName: 'cli-orders', alias: 'live', currentVersion: '1', targetVersion: '2', strategy: 'AllAtOnce' };
+    const history = await boto3(engine.url, engine.region, `
+import time
+sfn = client('stepfunctions')
+arn = sfn.start_execution(stateMachineArn='${engine.stateMachineArn}', name='conformance-history', input=json.dumps(${JSON.stringify(request)}))['executionArn']
+while sfn.describe_execution(executionArn=arn)['status'] == 'RUNNING':
+    time.sleep(0.2)
+events = [e for p in sfn.get_paginator('get_execution_history').paginate(executionArn=arn) for e in p['events']]
+emit({'status': sfn.describe_execution(executionArn=arn)['status'], 'events': events})
+`);
+    expect(history.status).toBe('SUCCEEDED');
+    const eventTypes: string[] = sfnModel.shapes.HistoryEventType.enum;
+    const eventMembers = sfnModel.shapes.HistoryEvent.members;
+    for (const event of history.events) {
+      expect(eventTypes, event.type).toContain(event.type);
+      for (const [key, value] of Object.entries<any>(event)) {
+        expect(Object.keys(eventMembers), `${event.type}.${key}`).toContain(key);
+        if (key.endsWith('EventDetails')) {
+          for (const member of Object.keys(value)) expect(Object.keys(sfnModel.shapes[eventMembers[key].shape].members), `${key}.${member}`).toContain(member);
+        }
+      }
+    }
+    const types = history.events.map((e: any) => e.type);
+    expect(types[0]).toBe('ExecutionStarted');
+    expect(history.events[0].executionStartedEventDetails.roleArn).toMatch(/^arn:aws:iam::/);
+    expect(types).toEqual(expect.arrayContaining(['LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionSucceeded', 'ChoiceStateEntered', 'TaskStateExited']));
+    expect(types.at(-1)).toBe('ExecutionSucceeded');
+
     const missing = await cli('stepfunctions', 'describe-execution', '--execution-arn', `${engine.stateMachineArn.replace(':stateMachine:', ':execution:')}:nope`);
     expect(cliErrorCode(missing)).toBe('ExecutionDoesNotExist');
     expect(modelErrors(sfnModel, 'DescribeExecution')).toContain('ExecutionDoesNotExist');
