@@ -15,7 +15,7 @@ import type { HealthResult, ShiftInput, ShiftTarget } from '../model/machine.ts'
 import type { DeploymentRecord } from '../model/record.ts';
 import { describeAliasRouting } from '../aws/lambda-alias.ts';
 import type { Clients } from '../aws/clients.ts';
-import { allOf, RECORD_EXISTS, requireDeployment, updateDeployment, updateDeploymentOnly, type Store } from '../aws/deployment-store.ts';
+import { and, RECORD_EXISTS, requireDeployment, updateDeployment, updateDeploymentOnly, type Store } from '../aws/deployment-store.ts';
 import type { Condition, RecordUpdate } from '../aws/update-expression.ts';
 import { alarmFailure, decideHealth, DECISION_SIGNALS, healthPolicy, type AlarmObservation, type HealthPolicy } from '../health.ts';
 import { isErrorCode } from './caught-error.ts';
@@ -110,7 +110,7 @@ async function shiftCarried(input: ShiftInput & { target: ShiftTarget; revisionI
   };
   // A retry after a lost UpdateItem answer finds the step recorded: the record is read instead of recorded twice.
   const notRecorded: Condition = { expression: '#si <> :index', names: { '#si': 'stepIndex' }, values: { ':index': input.cursor.index } };
-  if (await updateDeploymentOnly(store, input.deploymentId, { ...step, condition: allOf(RECORD_EXISTS, notRecorded, unsignalled(DECISION_SIGNALS)) })) {
+  if (await updateDeploymentOnly(store, input.deploymentId, { ...step, condition: and(RECORD_EXISTS, notRecorded, unsignalled(DECISION_SIGNALS)) })) {
     const { result } = decideHealth({ cursor: input.cursor, record: { weight, stepStartedAt: at, signals: {} }, alarms, policy, now: now() });
     return { ...result, revisionId: moved.state.revisionId };
   }
