@@ -72,6 +72,8 @@ export interface LocalUp {
   cliEnv: Record<string, string>;
   stateDir: string;
   stdout: string;
+  /** What it has written to stderr so far. */
+  stderr(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -116,6 +118,7 @@ export async function startLocalUp(options: { speed?: number | 'max'; args?: str
     cliEnv: cleanEnv({ ...env, GLIDEPATH_STATE_DIR: stateDir }),
     stateDir,
     stdout,
+    stderr: () => stderr,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal);
       const code = await closed;

@@ -149,6 +149,7 @@ export function policyRoutes(lambda: LocalLambda): RestRoute[] {
         const now = store.clock.now();
         const config: Provisioned = { requested: body.ProvisionedConcurrentExecutions as number, lastModified: now, readyAt: now + store.transitionSeconds * 1000 };
         byQualifier.set(qualifier, config);
+        store.transitionDeadline();
         return { status: 202, body: renderProvisioned(config) };
       },
     },

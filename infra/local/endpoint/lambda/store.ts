@@ -4,7 +4,7 @@
  * publishing and deleting them.
  */
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../../../../shared/clock.ts';
+import type { EngineClock } from '../../clock.ts';
 import { validate } from '../validation.ts';
 import { locationCode, sha256Base64, zipCode, type CodeRecord } from './code.ts';
 import { checkNotBusy, creating, DEFAULT_TRANSITION_SECONDS, renderLifecycle, settle, updating, type Lifecycle } from './lifecycle.ts';
@@ -60,7 +60,7 @@ export class LambdaStore {
 
   constructor(
     readonly account: Account,
-    readonly clock: Clock,
+    readonly clock: EngineClock,
     readonly resolveS3?: S3CodeResolver,
     /** Seconds (engine clock) a creation stays Pending and an update InProgress. */
     readonly transitionSeconds = DEFAULT_TRANSITION_SECONDS,
@@ -71,6 +71,14 @@ export class LambdaStore {
     if (!fn) throw functionNotFound(this.account, name);
     this.lifecycleOf(fn);
     return fn;
+  }
+
+  /**
+   * The end of a transition is a deadline on the engine clock: virtual time jumps to it when
+   * nothing else runs (a client polling for Active from outside does not hold the clock).
+   */
+  transitionDeadline(): void {
+    void this.clock.sleep(this.transitionSeconds);
   }
 
   /** The function's lifecycle now, a transition whose time has come settled. */
@@ -113,6 +121,7 @@ export class LambdaStore {
       changes: 0,
       lifecycle: creating(this.clock.now(), this.transitionSeconds, failure),
     };
+    this.transitionDeadline();
     this.functions.set(ref.name, fn);
     const version = body.Publish === true ? this.publish(fn, {}, { during: true }) : fn.latest;
     return { fn, version };
@@ -223,6 +232,7 @@ export class LambdaStore {
 
   #replaceLatest(fn: FunctionRecord, config: FunctionConfig, code: CodeRecord, failure?: CodeFailure): void {
     fn.lifecycle = updating(fn.lifecycle, this.clock.now(), this.transitionSeconds, failure);
+    this.transitionDeadline();
     fn.changes += 1;
     fn.latest = { version: LATEST, config, code, lastModified: this.clock.now(), revisionId: randomUUID(), sandbox: `latest-${fn.changes}` };
   }
