@@ -1,11 +1,11 @@
 /**
  * Operator actions from the CLI go through the controller's own control core
- * (shared/deployment/control.ts) with the CLI's SDK clients: the same validation, the same
+ * (shared/tasks/control.ts) with the CLI's SDK clients: the same validation, the same
  * conditional writes to the record, the same release of a waiting step's task token.
  */
-import { controlAction, type ControlResult } from '../shared/deployment/control.ts';
-import type { Notes } from '../shared/deployment/env.ts';
-import type { ControlAction } from '../shared/model/record.ts';
+import { controlAction, type ControlResult } from '../shared/tasks/control.ts';
+import type { Notes } from '../shared/tasks/env.ts';
+import type { ControlAction } from '../shared/core/model/record.ts';
 import { explainUnreachable } from './exit-codes.ts';
 import { requireTable, type Target } from './target.ts';
 

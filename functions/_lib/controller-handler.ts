@@ -12,7 +12,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { z } from 'zod';
-import { GlidepathError } from '../../shared/errors.ts';
+import { GlidepathError } from '../../shared/core/errors.ts';
 import {
   clientsOf,
   makeCloudWatch,
@@ -25,8 +25,8 @@ import {
   type Clients,
 } from '../../shared/aws/clients.ts';
 import { toGlidepathError } from '../../shared/aws/sdk-errors.ts';
-import { parseTaskInput } from '../../shared/deployment/schemas.ts';
-import type { HandlerEnv, Notes } from '../../shared/deployment/env.ts';
+import { parseTaskInput } from '../../shared/core/deployment/schemas.ts';
+import type { HandlerEnv, Notes } from '../../shared/tasks/env.ts';
 import { METRICS_NAMESPACE } from './constants.ts';
 
 export function envFromProcess(env: NodeJS.ProcessEnv = process.env): HandlerEnv {

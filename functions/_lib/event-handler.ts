@@ -11,9 +11,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { GlidepathError } from '../../shared/errors.ts';
+import { GlidepathError } from '../../shared/core/errors.ts';
 import { defaultClients, lazyClients, type Clients } from '../../shared/aws/clients.ts';
-import type { Log } from '../../shared/log.ts';
+import type { Log } from '../../shared/core/ports/log.ts';
 import { METRICS_NAMESPACE } from './constants.ts';
 
 export interface EventHandlerOptions {

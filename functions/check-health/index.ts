@@ -1,10 +1,10 @@
 /**
  * CheckHealth handler: one health check of a bake, timed pause or final bake. Output: HealthResult.
- * Thin: parse the Task input (shared/deployment/schemas.ts), call the core, return its result.
+ * Thin: parse the Task input (shared/core/deployment/schemas.ts), call the core, return its result.
  */
 import { makeCloudWatch, makeDocumentClient, type Clients } from '../../shared/aws/clients.ts';
-import { checkHealthInputSchema } from '../../shared/deployment/schemas.ts';
-import { checkHealth } from '../../shared/deployment/check-health.ts';
+import { checkHealthInputSchema } from '../../shared/core/deployment/schemas.ts';
+import { checkHealth } from '../../shared/tasks/check-health.ts';
 import { controllerHandlerWith, type HandlerOptions } from '../_lib/controller-handler.ts';
 
 export function createHandler(clients?: Partial<Clients>, options: Omit<HandlerOptions, 'clients'> = {}) {

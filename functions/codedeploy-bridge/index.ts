@@ -1,10 +1,10 @@
 /**
  * codedeploy-bridge: the PreTraffic hook of a SAM DeploymentPreference (`Type: AllAtOnce`). Thin:
- * the core (shared/bridge/start-walk.ts) reads the CodeDeploy deployment and starts the Glidepath
+ * the core (shared/tasks/codedeploy-bridge.ts) reads the CodeDeploy deployment and starts the Glidepath
  * walk, whose finish answers CodeDeploy.
  */
-import { now } from '../../shared/clock.ts';
-import { startBridgeWalk, type BridgeOutcome } from '../../shared/bridge/start-walk.ts';
+import { now } from '../../shared/core/clock.ts';
+import { startBridgeWalk, type BridgeOutcome } from '../../shared/tasks/codedeploy-bridge.ts';
 import { eventHandler, requiredEnv, type EventHandlerOptions } from '../_lib/event-handler.ts';
 
 /** When neither the tag nor DEFAULT_STRATEGY says: CodeDeploy's own safest short canary. */

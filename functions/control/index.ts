@@ -1,10 +1,10 @@
 /**
  * Control handler: operator actions (CLI) and wait registrations (state machine .waitForTaskToken). Output: ControlResult.
- * Thin: parse the Task input (shared/deployment/schemas.ts), call the core, return its result.
+ * Thin: parse the Task input (shared/core/deployment/schemas.ts), call the core, return its result.
  */
 import { makeDocumentClient, makeSfn, makeEventBridge, type Clients } from '../../shared/aws/clients.ts';
-import { controlInputSchema } from '../../shared/deployment/schemas.ts';
-import { control } from '../../shared/deployment/control.ts';
+import { controlInputSchema } from '../../shared/core/deployment/schemas.ts';
+import { control } from '../../shared/tasks/control.ts';
 import { controllerHandlerWith, type HandlerOptions } from '../_lib/controller-handler.ts';
 
 export function createHandler(clients?: Partial<Clients>, options: Omit<HandlerOptions, 'clients'> = {}) {

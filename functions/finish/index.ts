@@ -1,11 +1,11 @@
 /**
  * Finish handler: final status, lock released, event published, CodeDeploy told in bridge mode. Output: FinishResult.
- * Thin: parse the Task input (shared/deployment/schemas.ts), call the core, return its result.
+ * Thin: parse the Task input (shared/core/deployment/schemas.ts), call the core, return its result.
  */
 import { makeDocumentClient, makeEventBridge, makeCodeDeploy, type Clients } from '../../shared/aws/clients.ts';
-import { finishInputSchema } from '../../shared/deployment/schemas.ts';
-import { finish } from '../../shared/deployment/finish.ts';
-import { deploymentIdFromExecution } from '../../shared/model/machine.ts';
+import { finishInputSchema } from '../../shared/core/deployment/schemas.ts';
+import { finish } from '../../shared/tasks/finish.ts';
+import { deploymentIdFromExecution } from '../../shared/core/model/machine.ts';
 import { controllerHandlerWith, type HandlerOptions } from '../_lib/controller-handler.ts';
 
 export function createHandler(clients?: Partial<Clients>, options: Omit<HandlerOptions, 'clients'> = {}) {

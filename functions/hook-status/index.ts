@@ -1,7 +1,7 @@
 /**
  * hook-status: CodeDeploy's PutLifecycleEventHookExecutionStatus behind a Lambda Function URL.
  * A hook written for CodeDeploy reports here unchanged once AWS_ENDPOINT_URL_CODEDEPLOY names
- * this URL. The core (shared/hooks/status.ts) is also what the local engine's CodeDeploy route calls.
+ * this URL. The core (shared/tasks/hook-status.ts) is also what the local engine's CodeDeploy route calls.
  */
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -11,7 +11,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { defaultClients } from '../../shared/aws/clients.ts';
 import { hookStatusDeps, tableNameFromEnv } from '../../shared/aws/hook-deps.ts';
-import { handleHookStatusRequest, type HookStatusDeps, type StatusOutcome } from '../../shared/hooks/status.ts';
+import { handleHookStatusRequest, type HookStatusDeps, type StatusOutcome } from '../../shared/tasks/hook-status.ts';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'glidepath' });
 const metrics = new Metrics({ namespace: 'Glidepath', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'glidepath' });

@@ -1,11 +1,11 @@
 /**
- * Prepare handler: preflight, lock and record of a new deployment (DESIGN §5). Output: MachineState.
- * Thin: parse the Task input (shared/deployment/schemas.ts), call the core, return its result.
+ * Prepare handler: preflight, lock and record of a new deployment. Output: MachineState.
+ * Thin: parse the Task input (shared/core/deployment/schemas.ts), call the core, return its result.
  */
 import { makeLambda, makeCloudWatch, makeDocumentClient, makeEventBridge, type Clients } from '../../shared/aws/clients.ts';
-import { prepareInputSchema } from '../../shared/deployment/schemas.ts';
-import { prepare } from '../../shared/deployment/prepare.ts';
-import { deploymentIdFromExecution } from '../../shared/model/machine.ts';
+import { prepareInputSchema } from '../../shared/core/deployment/schemas.ts';
+import { prepare } from '../../shared/tasks/prepare.ts';
+import { deploymentIdFromExecution } from '../../shared/core/model/machine.ts';
 import { controllerHandlerWith, type HandlerOptions } from '../_lib/controller-handler.ts';
 
 export function createHandler(clients?: Partial<Clients>, options: Omit<HandlerOptions, 'clients'> = {}) {

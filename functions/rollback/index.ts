@@ -1,10 +1,10 @@
 /**
  * Rollback handler: alias back on the current version with no weights, unless someone else changed it. Output: RollbackResult.
- * Thin: parse the Task input (shared/deployment/schemas.ts), call the core, return its result.
+ * Thin: parse the Task input (shared/core/deployment/schemas.ts), call the core, return its result.
  */
 import { makeLambda, makeDocumentClient, type Clients } from '../../shared/aws/clients.ts';
-import { rollbackInputSchema } from '../../shared/deployment/schemas.ts';
-import { rollback } from '../../shared/deployment/rollback.ts';
+import { rollbackInputSchema } from '../../shared/core/deployment/schemas.ts';
+import { rollback } from '../../shared/tasks/rollback.ts';
 import { controllerHandlerWith, type HandlerOptions } from '../_lib/controller-handler.ts';
 
 export function createHandler(clients?: Partial<Clients>, options: Omit<HandlerOptions, 'clients'> = {}) {

@@ -1,10 +1,10 @@
 /**
  * Shift handler: SetWeight and Promote: UpdateAlias with the recorded RevisionId, then the post-shift health check. Output: HealthResult.
- * Thin: parse the Task input (shared/deployment/schemas.ts), call the core, return its result.
+ * Thin: parse the Task input (shared/core/deployment/schemas.ts), call the core, return its result.
  */
 import { makeLambda, makeCloudWatch, makeDocumentClient, type Clients } from '../../shared/aws/clients.ts';
-import { shiftInputSchema } from '../../shared/deployment/schemas.ts';
-import { shift } from '../../shared/deployment/shift.ts';
+import { shiftInputSchema } from '../../shared/core/deployment/schemas.ts';
+import { shift } from '../../shared/tasks/shift.ts';
 import { controllerHandlerWith, type HandlerOptions } from '../_lib/controller-handler.ts';
 
 export function createHandler(clients?: Partial<Clients>, options: Omit<HandlerOptions, 'clients'> = {}) {

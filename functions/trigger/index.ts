@@ -1,10 +1,10 @@
 /**
  * trigger: the target of the EventBridge rules for S3 `Object Created` and ECR `ECR Image Action`
- * (PUSH, SUCCESS). Thin: the core (shared/triggers/deploy-push.ts) finds the deployment groups
+ * (PUSH, SUCCESS). Thin: the core (shared/tasks/deploy-push.ts) finds the deployment groups
  * the push deploys, updates the code, publishes a version and starts the deployments.
  */
-import { now } from '../../shared/clock.ts';
-import { deployPush, type PushOutcome } from '../../shared/triggers/deploy-push.ts';
+import { now } from '../../shared/core/clock.ts';
+import { deployPush, type PushOutcome } from '../../shared/tasks/deploy-push.ts';
 import { eventHandler, requiredEnv, type EventHandlerOptions } from '../_lib/event-handler.ts';
 
 export type TriggerOptions = EventHandlerOptions;

@@ -13,7 +13,7 @@
  * an idle engine's clock stands still.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { setClock, type Clock } from '../../shared/clock.ts';
+import { setClock, type Clock } from '../../shared/core/clock.ts';
 
 /** The longest delay setTimeout honours (about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -186,7 +186,7 @@ export class SimulatedClock implements EngineClock {
     return this.#speed === Infinity ? 0 : Math.max(0, (simSeconds * 1000) / this.#speed);
   }
 
-  /** Makes this the clock of `shared/clock.ts`; returns a function that puts the previous one back. */
+  /** Makes this the clock of `shared/core/clock.ts`; returns a function that puts the previous one back. */
   install(): () => void {
     const previous = setClock(this);
     return () => {

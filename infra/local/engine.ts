@@ -1,13 +1,13 @@
 /**
- * The embedded local engine (DESIGN §8): one loopback endpoint speaking Lambda, CloudWatch,
+ * The embedded local engine: one loopback endpoint speaking Lambda, CloudWatch,
  * CodeDeploy, Step Functions (and DynamoDB, proxied to dynalite), a compressed clock, and the
  * Glidepath state machine created from the same ASL file and template that SAM deploys, with
  * each Task bound to its real handler.
  */
-import '../local/polyfill.ts';
+import './polyfill.ts';
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { setClock, type Clock } from '../../shared/clock.ts';
+import { setClock, type Clock } from '../../shared/core/clock.ts';
 import { LocalStepFunctions } from './sfn/runtime.ts';
 import { handleSfnOperation } from './sfn/wire.ts';
 import { createTable, startDynalite } from './dynamo.ts';
@@ -33,7 +33,7 @@ export interface LocalEngineOptions {
   region?: string;
   /** Powertools log level for the controller handlers (default ERROR: the engine stays quiet). */
   logLevel?: string;
-  /** template.yaml parameters for the local EventBridge rules, e.g. `{TriggerBucketNames: 'a,b'}` (issue 7). */
+  /** template.yaml parameters for the local EventBridge rules, e.g. `{TriggerBucketNames: 'a,b'}`. */
   parameters?: Record<string, string>;
 }
 
@@ -49,7 +49,7 @@ export interface LocalEngine {
   stack: StackModel;
   /** The environment a client needs to reach this engine (what `glidepath local up` prints). */
   env: Record<string, string>;
-  /** S3, EventBridge, Scheduler and CodeDeploy of the ways in (issue 7, infra/local/ways-in/). */
+  /** S3, EventBridge, Scheduler and CodeDeploy of the ways in (infra/local/ways-in/). */
   waysIn: LocalWaysIn;
   close(): Promise<void>;
 }

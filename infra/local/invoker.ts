@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { bareFunctionName } from '../../shared/model/record.ts';
+import { bareFunctionName } from '../../shared/core/model/record.ts';
 import type { EngineClock } from './clock.ts';
 import type { Invoker } from './sfn/bindings.ts';
 import type { StackFunction } from './stack.ts';

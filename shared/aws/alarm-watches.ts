@@ -1,14 +1,14 @@
 /**
- * Alarm watches (shared/model/record.ts): which active deployments watch an alarm, so that an
+ * Alarm watches (shared/core/model/record.ts): which active deployments watch an alarm, so that an
  * alarm's state-change event finds them without a scan. Written (Prepare) and deleted (Finish)
  * in BatchWriteItem calls of up to 25 items — a request may name up to 1,000 alarms — with
  * DynamoDB's unprocessed items sent again; both are idempotent.
  */
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { sleep } from '../clock.ts';
-import { GlidepathError } from '../errors.ts';
-import { healthPolicy } from '../health.ts';
-import { TABLE_KEYS, keys, type AlarmWatchItem, type DeploymentRecord } from '../model/record.ts';
+import { sleep } from '../core/clock.ts';
+import { GlidepathError } from '../core/errors.ts';
+import { healthPolicy } from '../core/health.ts';
+import { TABLE_KEYS, keys, type AlarmWatchItem, type DeploymentRecord } from '../core/model/record.ts';
 import type { Store } from './deployment-store.ts';
 import { toGlidepathError } from './sdk-errors.ts';
 

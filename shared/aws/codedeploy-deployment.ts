@@ -11,7 +11,7 @@ import {
   type RevisionLocation,
 } from '@aws-sdk/client-codedeploy';
 import { ListTagsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { GlidepathError } from '../errors.ts';
+import { GlidepathError } from '../core/errors.ts';
 import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
 
 export interface CodeDeployDeployment {

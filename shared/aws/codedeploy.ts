@@ -1,5 +1,5 @@
 /**
- * The CodeDeploy bridge (DESIGN §6.3): Glidepath runs as CodeDeploy's PreTraffic hook and reports
+ * The CodeDeploy bridge: Glidepath runs as CodeDeploy's PreTraffic hook and reports
  * the outcome of its walk with PutLifecycleEventHookExecutionStatus.
  */
 import { PutLifecycleEventHookExecutionStatusCommand, type CodeDeployClient } from '@aws-sdk/client-codedeploy';

@@ -1,11 +1,11 @@
 /**
- * The deployment table (shared/model/record.ts): the record and the per-alias lock, written
+ * The deployment table (shared/core/model/record.ts): the record and the per-alias lock, written
  * together in one transaction so a deployment exists exactly when it holds its lock; reads,
  * conditional updates, the list of an alias's deployments (index gsi1), and the lock's release.
  */
 import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DeploymentInProgressError, DeploymentNotFoundError, GlidepathError } from '../errors.ts';
-import { TABLE_KEYS, bareFunctionName, keys, type DeploymentRecord, type DeploymentStatus, type LockItem } from '../model/record.ts';
+import { DeploymentInProgressError, DeploymentNotFoundError, GlidepathError } from '../core/errors.ts';
+import { TABLE_KEYS, bareFunctionName, keys, type DeploymentRecord, type DeploymentStatus, type LockItem } from '../core/model/record.ts';
 import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
 import { buildUpdate, type Condition, type RecordUpdate } from './update-expression.ts';
 import { getItem, queryIndexPage, type Store } from './table.ts';

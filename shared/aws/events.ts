@@ -1,9 +1,9 @@
 /**
- * Deployment state changes as EventBridge events (DESIGN §5): source `glidepath`, detail-type
+ * Deployment state changes as EventBridge events: source `glidepath`, detail-type
  * `Glidepath Deployment State Change`, on the bus named by EVENT_BUS_NAME (default `default`).
  */
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { GlidepathError } from '../errors.ts';
+import { GlidepathError } from '../core/errors.ts';
 import { toGlidepathError } from './sdk-errors.ts';
 
 export const EVENT_SOURCE = 'glidepath';

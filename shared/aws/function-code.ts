@@ -10,8 +10,8 @@ import {
   UpdateFunctionCodeCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { now, sleep } from '../clock.ts';
-import { GlidepathError, InvalidLambdaFunctionError } from '../errors.ts';
+import { now, sleep } from '../core/clock.ts';
+import { GlidepathError, InvalidLambdaFunctionError } from '../core/errors.ts';
 import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
 
 export type CodeLocation = { S3Bucket: string; S3Key: string; S3ObjectVersion?: string } | { ImageUri: string };

@@ -1,11 +1,11 @@
 /**
- * Deployment groups in the table (shared/model/record.ts): one item per group, `GROUP#<name>` /
+ * Deployment groups in the table (shared/core/model/record.ts): one item per group, `GROUP#<name>` /
  * `GROUP`, listed through index gsi1 under `GROUPS` sorted by name.
  */
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { nowIso } from '../clock.ts';
-import { keys } from '../model/record.ts';
-import { GROUPS_INDEX_KEY, type DeploymentGroup, type GroupItem } from '../model/group.ts';
+import { nowIso } from '../core/clock.ts';
+import { keys } from '../core/model/record.ts';
+import { GROUPS_INDEX_KEY, type DeploymentGroup, type GroupItem } from '../core/model/group.ts';
 import { toGlidepathError } from './sdk-errors.ts';
 import { getItem, queryIndexAll, type Store } from './table.ts';
 

@@ -8,9 +8,9 @@ import { getDeployment } from './deployment-store.ts';
 import { DynamoHookStore } from './hook-store.ts';
 import { lambdaHookInvoker } from './hook-invoker.ts';
 import { sendTaskFailure, sendTaskSuccess } from './task-tokens.ts';
-import type { RunHookDeps } from '../hooks/run-hook.ts';
-import type { HookStatusDeps } from '../hooks/status.ts';
-import type { TaskCallbacks } from '../hooks/types.ts';
+import type { RunHookDeps } from '../tasks/run-hook.ts';
+import type { HookStatusDeps } from '../tasks/hook-status.ts';
+import type { TaskCallbacks } from '../core/hooks/types.ts';
 
 export function tableNameFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   const name = env.TABLE_NAME;

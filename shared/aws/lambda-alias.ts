@@ -5,7 +5,7 @@
  * from someone else's change.
  */
 import { GetAliasCommand, UpdateAliasCommand, type AliasConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
-import { ConcurrentModificationError, GlidepathError, InvalidLambdaConfigurationError, InvalidLambdaFunctionError } from '../errors.ts';
+import { ConcurrentModificationError, GlidepathError, InvalidLambdaConfigurationError, InvalidLambdaFunctionError } from '../core/errors.ts';
 import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
 
 export interface AliasRef {

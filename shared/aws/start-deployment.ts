@@ -1,11 +1,11 @@
 /**
- * Starting a deployment is starting an execution of the state machine with the request as input
- * (DESIGN §5); the deployment id is `gp-` + the execution name.
+ * Starting a deployment is starting an execution of the state machine with the request as input;
+ * the deployment id is `gp-` + the execution name.
  */
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { deploymentIdFromExecution } from '../model/machine.ts';
-import type { DeploymentRequest } from '../model/request.ts';
-import { GlidepathError } from '../errors.ts';
+import { deploymentIdFromExecution } from '../core/model/machine.ts';
+import type { DeploymentRequest } from '../core/model/request.ts';
+import { GlidepathError } from '../core/errors.ts';
 import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
 
 export interface StartedDeployment {

@@ -1,12 +1,12 @@
 /**
- * Trigger idempotency (shared/model/record.ts `TRIGGER#<key>`): before a push deploys a group, the
+ * Trigger idempotency (shared/core/model/record.ts `TRIGGER#<key>`): before a push deploys a group, the
  * trigger claims `<artifact identity>#<group>` with a conditional write. The same object (bucket,
  * key, version id or ETag) or image (digest) twice finds the claim and starts nothing. A claim
  * whose holder died (its lease ran out before the deployment started) or that failed may be taken
  * again, keeping its execution name, so a retried event still starts one deployment.
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { keys } from '../model/record.ts';
+import { keys } from '../core/model/record.ts';
 import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
 import { getItem, type Store } from './table.ts';
 

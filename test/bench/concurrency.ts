@@ -1,5 +1,5 @@
 /**
- * 1,000 concurrent deployments on 1,000 functions and aliases (DESIGN §9), in a child process of
+ * 1,000 concurrent deployments on 1,000 functions and aliases, in a child process of
  * its own so that its peak RSS is its own.
  */
 import { spawn } from 'node:child_process';

@@ -1,5 +1,5 @@
 /**
- * Hooks end to end on the local engine (issue 6): the real state machine, the real run-hook and
+ * Hooks end to end on the local engine: the real state machine, the real run-hook and
  * hook-status handlers, hook functions deployed as zips through the local Lambda endpoint, and
  * reports sent by the AWS SDK's CodeDeployClient to the engine's CodeDeploy endpoint.
  *

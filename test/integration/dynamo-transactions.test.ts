@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalEngine, type LocalEngine } from '../../infra/local/engine.ts';
-import { TABLE_KEYS } from '../../shared/model/record.ts';
+import { TABLE_KEYS } from '../../shared/core/model/record.ts';
 import { rejectionOf } from './endpoint-helpers.ts';
 
 let engine: LocalEngine;

@@ -1,14 +1,14 @@
 /**
  * Hook template http-probe: calls a URL N times and checks status, body and latency
- * (shared/hooks/templates/http-probe.ts lists the settings). Works under Glidepath and CodeDeploy.
+ * (shared/tasks/hook-templates/http-probe.ts lists the settings). Works under Glidepath and CodeDeploy.
  */
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { codeDeployReporter } from '../../../shared/aws/hook-templates.ts';
-import { httpProbe, readProbeConfig, type ProbePorts } from '../../../shared/hooks/templates/http-probe.ts';
-import { runTemplate, type ReportHookStatus, type TemplateOutcome } from '../../../shared/hooks/templates/runner.ts';
+import { httpProbe, readProbeConfig, type ProbePorts } from '../../../shared/tasks/hook-templates/http-probe.ts';
+import { runTemplate, type ReportHookStatus, type TemplateOutcome } from '../../../shared/tasks/hook-templates/runner.ts';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'glidepath-hook' });
 

@@ -1,16 +1,16 @@
 /**
  * Hook template metric-gate: the target version's error rate, p99 duration and invocation count
- * from CloudWatch (shared/hooks/templates/metric-gate.ts lists the settings). Works under Glidepath and CodeDeploy.
+ * from CloudWatch (shared/tasks/hook-templates/metric-gate.ts lists the settings). Works under Glidepath and CodeDeploy.
  */
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { now } from '../../../shared/clock.ts';
+import { now } from '../../../shared/core/clock.ts';
 import { cloudWatchMetricData, codeDeployReporter } from '../../../shared/aws/hook-templates.ts';
-import { metricGate, readMetricGateConfig, type MetricGatePorts } from '../../../shared/hooks/templates/metric-gate.ts';
-import { runTemplate, type ReportHookStatus, type TemplateOutcome } from '../../../shared/hooks/templates/runner.ts';
+import { metricGate, readMetricGateConfig, type MetricGatePorts } from '../../../shared/tasks/hook-templates/metric-gate.ts';
+import { runTemplate, type ReportHookStatus, type TemplateOutcome } from '../../../shared/tasks/hook-templates/runner.ts';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'glidepath-hook' });
 

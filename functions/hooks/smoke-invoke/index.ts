@@ -1,14 +1,14 @@
 /**
  * Hook template smoke-invoke: invokes the target version with test events and checks each answer
- * (shared/hooks/templates/smoke-invoke.ts lists the settings). Works under Glidepath and CodeDeploy.
+ * (shared/tasks/hook-templates/smoke-invoke.ts lists the settings). Works under Glidepath and CodeDeploy.
  */
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { codeDeployReporter, lambdaVersionInvoker } from '../../../shared/aws/hook-templates.ts';
-import { runTemplate, type ReportHookStatus, type TemplateOutcome } from '../../../shared/hooks/templates/runner.ts';
-import { readSmokeConfig, smokeInvoke, type InvokeVersion } from '../../../shared/hooks/templates/smoke-invoke.ts';
+import { runTemplate, type ReportHookStatus, type TemplateOutcome } from '../../../shared/tasks/hook-templates/runner.ts';
+import { readSmokeConfig, smokeInvoke, type InvokeVersion } from '../../../shared/tasks/hook-templates/smoke-invoke.ts';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'glidepath-hook' });
 

@@ -1,16 +1,16 @@
 /**
  * Hook template warm-up: invokes the target version N times, or waits until its provisioned
- * concurrency is READY (shared/hooks/templates/warm-up.ts lists the settings). Works under Glidepath and CodeDeploy.
+ * concurrency is READY (shared/tasks/hook-templates/warm-up.ts lists the settings). Works under Glidepath and CodeDeploy.
  */
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { now } from '../../../shared/clock.ts';
+import { now } from '../../../shared/core/clock.ts';
 import { codeDeployReporter, lambdaVersionInvoker, provisionedConcurrencyStatus } from '../../../shared/aws/hook-templates.ts';
-import { runTemplate, type ReportHookStatus, type TemplateOutcome } from '../../../shared/hooks/templates/runner.ts';
-import { readWarmUpConfig, warmUp, type WarmUpPorts } from '../../../shared/hooks/templates/warm-up.ts';
+import { runTemplate, type ReportHookStatus, type TemplateOutcome } from '../../../shared/tasks/hook-templates/runner.ts';
+import { readWarmUpConfig, warmUp, type WarmUpPorts } from '../../../shared/tasks/hook-templates/warm-up.ts';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'glidepath-hook' });
 

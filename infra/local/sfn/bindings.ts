@@ -10,7 +10,7 @@
  *   of the state's Seconds / Timestamp / SecondsPath / TimestampPath; history shows them as Waits;
  * - Retry intervals are scaled to the clock's speed.
  */
-import type { Clock } from '../../../shared/clock.ts';
+import type { Clock } from '../../../shared/core/clock.ts';
 import type { EngineClock } from '../clock.ts';
 import type { TaskEvent } from './history.ts';
 import { TaskFailure, type TaskTokens } from './tokens.ts';

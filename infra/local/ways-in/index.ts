@@ -1,5 +1,5 @@
 /**
- * The ways in, on the local engine (issue 7): S3 (deployment packages, and where pushes land),
+ * The ways in, on the local engine: S3 (deployment packages, and where pushes land),
  * EventBridge PutEvents routed by template.yaml's rules to the trigger, EventBridge Scheduler on
  * the engine's clock, and a CodeDeploy that runs the bridge as its PreTraffic hook. All are
  * services of the engine's one endpoint.
@@ -23,7 +23,7 @@ import type { Invoker } from '../sfn/bindings.ts';
 import type { StackModel } from '../stack.ts';
 import { hookStatusDeps } from '../../../shared/aws/hook-deps.ts';
 import { listGroups } from '../../../shared/aws/group-store.ts';
-import { handleHookStatusRequest } from '../../../shared/hooks/status.ts';
+import { handleHookStatusRequest } from '../../../shared/tasks/hook-status.ts';
 import { LocalCodeDeploy } from './codedeploy.ts';
 import { LocalEventBridge } from './eventbridge.ts';
 import { loadTemplate, templateRules, type ParsedTemplate, type Rule } from './rules.ts';
