@@ -119,8 +119,17 @@ export class SimulatedClock implements EngineClock {
         }
         resolve();
       };
-      const sleeper: Sleeper = { deadline: this.now() + simSeconds * 1000, resolve: wake, background: options.background ?? false };
-      options.signal?.addEventListener('abort', () => this.#wake(sleeper), { once: true });
+      const { signal } = options;
+      const onAbort = () => this.#wake(sleeper);
+      const sleeper: Sleeper = {
+        deadline: this.now() + simSeconds * 1000,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          wake();
+        },
+        background: options.background ?? false,
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.#sleepers.add(sleeper);
       this.#schedule(sleeper);
       this.#idle();
