@@ -16,7 +16,8 @@ export interface LocalState {
   url: string;
   port: number;
   region: string;
-  speed: number;
+  /** Simulated seconds per real second, or `max` (virtual time: the clock jumps over idle waits). */
+  speed: number | 'max';
   stateMachineArn: string;
   tableName: string;
   /** What `local up` printed as `export` lines. */
@@ -28,7 +29,8 @@ export interface LocalState {
 
 /** The engine's simulated time now, from the anchor the state file holds (if any). */
 export function estimateSimNow(state: LocalState | undefined): number | undefined {
-  if (!state?.clock) return undefined;
+  // A virtual clock's time cannot be told from real time: ask the engine (its health route).
+  if (!state?.clock || state.speed === 'max') return undefined;
   return state.clock.simMs + (Date.now() - state.clock.realMs) * state.speed;
 }
 

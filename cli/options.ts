@@ -28,10 +28,12 @@ export function wantsJson(flags: CommonFlags): boolean {
   return flags.json === true || flags.output === 'json';
 }
 
-export function parseSpeed(value: string | undefined): number | undefined {
+/** `--speed`: simulated seconds per real second, or `max` (virtual time: the clock jumps over waits when nothing runs). */
+export function parseSpeed(value: string | undefined): number | 'max' | undefined {
   if (value === undefined) return undefined;
+  if (value === 'max') return 'max';
   const speed = Number(value);
-  if (!Number.isFinite(speed) || speed <= 0) throw usageError('--speed', `must be a positive number (simulated seconds per real second), got ${value}`);
+  if (!Number.isFinite(speed) || speed <= 0) throw usageError('--speed', `must be a positive number (simulated seconds per real second) or max, got ${value}`);
   return speed;
 }
 

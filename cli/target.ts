@@ -33,8 +33,8 @@ export interface TargetOptions {
   stateMachine?: string;
   table?: string;
   region?: string;
-  /** Clock speed of an engine started inside the command. */
-  speed?: number;
+  /** Clock speed of an engine started inside the command (`max`: virtual time). */
+  speed?: number | 'max';
   /** With --local and no engine running: start one inside the command (deploy, demo) or fail (the others). */
   startEngine?: boolean;
   /** The control function operator actions invoke (name or ARN). */
@@ -153,7 +153,7 @@ export function embeddedTarget(engine: LocalEngine, description = `local engine 
 async function startEmbedded(options: TargetOptions, io: CliIO): Promise<Target> {
   const { startLocalEngine } = await import('../infra/local/engine.ts');
   const engine = await startLocalEngine({ speed: options.speed ?? DEFAULT_LOCAL_SPEED, ...(options.region ? { region: options.region } : {}) });
-  io.stderr.write(`glidepath: no local engine is running; started one for this command (speed ×${engine.clock.speed})\n`);
+  io.stderr.write(`glidepath: no local engine is running; started one for this command (${engine.clock.virtual ? 'virtual time' : `speed ×${engine.clock.speed}`})\n`);
   const target = embeddedTarget(engine);
   return options.controlFunction === undefined ? target : { ...target, controlFunction: async () => options.controlFunction! };
 }

@@ -3,7 +3,7 @@
  * under a minute. The scenario lives in cli/demo/.
  */
 import type { Command } from 'commander';
-import type { CliContext } from '../context.ts';
+import { usageError, type CliContext } from '../context.ts';
 import { failWith } from '../exit-codes.ts';
 import { addOutputOption, outputMode, parseSpeed, wantsJson, type CommonFlags } from '../options.ts';
 
@@ -24,6 +24,9 @@ export function register(program: Command, ctx: CliContext): void {
       const mode = outputMode(options);
       const speed = parseSpeed(options.speed);
       const rate = parseSpeed(options.rate);
+      // The demo is there to be watched: its clock runs at a speed, never virtual time.
+      if (speed === 'max') throw usageError('--speed', 'the demo runs at a watchable speed: give a number (default 40)');
+      if (rate === 'max') throw usageError('--rate', 'must be a number of invocations per second');
       const { runDemo } = await import('../demo/run.ts');
       ctx.exitCode = await runDemo(ctx.io, { mode, ...(speed === undefined ? {} : { speed }), ...(rate === undefined ? {} : { rate }) });
     } catch (error) {

@@ -26,6 +26,19 @@ export function exportLines(env: Record<string, string>): string[] {
   return keys.map((key) => `export ${key}=${env[key]}`);
 }
 
+/**
+ * AWS CLI v2 before 2.13 (and v1 before 1.29) ignores AWS_ENDPOINT_URL*: without `--endpoint-url`
+ * such a CLI calls real AWS with the dummy credentials. Said on stderr, so stdout stays the
+ * `export` lines a shell sources.
+ */
+export function olderCliHint(url: string): string {
+  return (
+    `glidepath: an AWS CLI older than 2.13 (aws --version) ignores AWS_ENDPOINT_URL*; give it the endpoint on each call:\n` +
+    `glidepath:   aws --endpoint-url ${url} lambda list-functions\n` +
+    `glidepath:   aws --endpoint-url ${url}/s3 s3 ls        # S3 answers under /s3\n`
+  );
+}
+
 function parsePort(value: string | undefined): number {
   if (value === undefined) return 0;
   const port = Number(value);
@@ -39,7 +52,7 @@ export function register(program: Command, ctx: CliContext): void {
     .command('up')
     .description('start the local engine and serve until Ctrl-C; prints the environment that points SDKs and the AWS CLI at it')
     .option('--port <n>', 'port of the loopback endpoint (default: a free port)')
-    .option('--speed <x>', `simulated seconds per real second (default ${DEFAULT_LOCAL_SPEED}: a 5-minute bake takes 5 s; 1 = real time)`)
+    .option('--speed <x>', `simulated seconds per real second (default ${DEFAULT_LOCAL_SPEED}: a 5-minute bake takes 5 s; 1 = real time; max = virtual time: waits take no time while nothing runs)`)
     .option('--region <region>', 'region the engine answers as (default us-east-1)')
     .option('--log-level <level>', 'log level of the controller functions (default ERROR)');
   addOutputOption(up);
@@ -49,7 +62,8 @@ export function register(program: Command, ctx: CliContext): void {
 Use it from another shell:
   glidepath local up --port 4010 > .glidepath/env &   # or run it in its own terminal
   source .glidepath/env                              # AWS_ENDPOINT_URL…, AWS_REGION, credentials, GLIDEPATH_*
-  aws lambda list-functions                          # the AWS CLI and SDKs now talk to the engine
+  aws lambda list-functions                          # the AWS CLI (2.13+) and SDKs now talk to the engine
+  aws --endpoint-url http://127.0.0.1:4010 lambda list-functions   # an AWS CLI older than 2.13
   glidepath deploy --local --strategy Canary10Percent5Minutes --function f --alias live --target 2 --wait`,
   );
   up.exitOverride().configureOutput(program.configureOutput());
@@ -106,8 +120,9 @@ async function localUp(options: LocalUpOptions, io: CliIO): Promise<number> {
       io.stdout.write(`${exportLines(env).join('\n')}\n`);
     }
     io.stderr.write(
-      `glidepath: local engine on ${engine.url} (clock ×${speed}); state machine ${engine.stateMachineArn}\n` +
-        `glidepath: state file ${file}; Ctrl-C stops the engine\n`,
+      `glidepath: local engine on ${engine.url} (${speed === 'max' ? 'virtual time' : `clock ×${speed}`}); state machine ${engine.stateMachineArn}\n` +
+        `glidepath: state file ${file}; Ctrl-C stops the engine\n` +
+        olderCliHint(engine.url),
     );
     await stopped;
     removeLocalState(file, process.pid);

@@ -5,7 +5,14 @@
  *
  * Sleeps are kept in simulated time: a pending `sleep` wakes when the clock reaches its deadline,
  * whether by real time passing, by a speed change or by `advance`.
+ *
+ * Virtual time (`--speed max`): time stands still while anything works — a handler runs, an HTTP
+ * request is in flight (each `hold`s the clock) — and jumps to the next sleeper's deadline as soon
+ * as nothing does, so a rehearsal takes as long as its work, not its waits. Background sleepers
+ * (periodic checks such as alarm evaluation) wake on the way but never cause a jump on their own:
+ * an idle engine's clock stands still.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock } from '../../shared/core/ports/clock.ts';
 
 /** The longest delay setTimeout honours (about 24.8 days). */
@@ -15,8 +22,20 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export interface EngineClock extends Clock {
   /** Simulated seconds per real second (`Infinity`: time moves only through `advance`). */
   readonly speed: number;
-  /** Resolves once `simSeconds` of simulated time have passed (at once for 0 or less). */
-  sleep(simSeconds: number): Promise<void>;
+  /** Resolves once `simSeconds` of simulated time have passed (at once for 0 or less, or when `signal` aborts). */
+  sleep(simSeconds: number, options?: SleepOptions): Promise<void>;
+  /** Virtual time: the clock jumps to the next deadline whenever nothing holds it. */
+  readonly virtual?: boolean;
+  /** Marks work in progress (virtual time stands still until the returned release is called). */
+  hold?(): () => void;
+  /** Runs `work` holding the clock; a sleep started inside it lets go until it wakes (the work is taken to wait on it). */
+  holding?<T>(work: () => Promise<T>): Promise<T>;
+}
+
+export interface SleepOptions {
+  signal?: AbortSignal;
+  /** A periodic check: woken when the clock passes its deadline, but no reason to jump to it. */
+  background?: boolean;
 }
 
 export interface SimulatedClockOptions {
@@ -24,12 +43,15 @@ export interface SimulatedClockOptions {
   start?: number;
   /** Simulated seconds per real second (default 1). */
   speed?: number;
+  /** Virtual time (`--speed max`): speed Infinity, and the clock jumps over idle waits. */
+  virtual?: boolean;
 }
 
 interface Sleeper {
   deadline: number;
   resolve: () => void;
   timer?: NodeJS.Timeout;
+  background: boolean;
 }
 
 function checkSpeed(speed: number): number {
@@ -42,11 +64,17 @@ export class SimulatedClock implements EngineClock {
   #realAnchor = performance.now();
   #speed: number;
   readonly #sleepers = new Set<Sleeper>();
+  readonly virtual: boolean;
+  #holds = 0;
+  #jumpPending = false;
+  /** The hold of the work this code runs for (`holding`), let go while that work sleeps. */
+  readonly #context = new AsyncLocalStorage<{ held: boolean }>();
 
   constructor(options: SimulatedClockOptions = {}) {
     // The engine's clock is the one place allowed to read the wall clock.
     this.#base = options.start ?? Date.now();
-    this.#speed = checkSpeed(options.speed ?? 1);
+    this.virtual = options.virtual ?? false;
+    this.#speed = this.virtual ? Infinity : checkSpeed(options.speed ?? 1);
   }
 
   get speed(): number {
@@ -55,6 +83,7 @@ export class SimulatedClock implements EngineClock {
 
   /** Changes the speed from now on; simulated time so far is kept. */
   set speed(speed: number) {
+    if (this.virtual) throw new RangeError('clock speed: a virtual clock has no speed to change');
     const now = this.now();
     this.#speed = checkSpeed(speed);
     this.#base = now;
@@ -74,13 +103,91 @@ export class SimulatedClock implements EngineClock {
     this.#reschedule();
   }
 
-  sleep(simSeconds: number): Promise<void> {
-    if (!(simSeconds > 0)) return Promise.resolve();
+  sleep(simSeconds: number, options: SleepOptions = {}): Promise<void> {
+    if (!(simSeconds > 0) || options.signal?.aborted) return Promise.resolve();
+    const work = this.#context.getStore();
+    if (work?.held) {
+      // Held work that sleeps waits like anyone else: the clock may jump meanwhile.
+      work.held = false;
+      this.#holds -= 1;
+    }
     return new Promise<void>((resolve) => {
-      const sleeper: Sleeper = { deadline: this.now() + simSeconds * 1000, resolve };
+      const wake = () => {
+        if (work && !work.held) {
+          work.held = true;
+          this.#holds += 1;
+        }
+        resolve();
+      };
+      const { signal } = options;
+      const onAbort = () => this.#wake(sleeper);
+      const sleeper: Sleeper = {
+        deadline: this.now() + simSeconds * 1000,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          wake();
+        },
+        background: options.background ?? false,
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.#sleepers.add(sleeper);
       this.#schedule(sleeper);
+      this.#idle();
     });
+  }
+
+  /** Work in progress: a virtual clock does not jump until every hold is released. */
+  hold(): () => void {
+    this.#holds += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#holds -= 1;
+      this.#idle();
+    };
+  }
+
+  async holding<T>(work: () => Promise<T>): Promise<T> {
+    const state = { held: true };
+    this.#holds += 1;
+    try {
+      return await this.#context.run(state, work);
+    } finally {
+      if (state.held) {
+        state.held = false;
+        this.#holds -= 1;
+        this.#idle();
+      }
+    }
+  }
+
+  /** How many sleepers wait (foreground ones: those a virtual clock jumps for). */
+  pending(): { foreground: number; background: number } {
+    let foreground = 0;
+    for (const s of this.#sleepers) if (!s.background) foreground += 1;
+    return { foreground, background: this.#sleepers.size - foreground };
+  }
+
+  /**
+   * Virtual time: once nothing holds the clock for two turns of the event loop (so that I/O
+   * already under way, such as an answer on its way to a client, is seen), jump to the earliest
+   * deadline if any foreground sleeper waits.
+   */
+  #idle(): void {
+    if (!this.virtual || this.#jumpPending || this.#holds > 0) return;
+    this.#jumpPending = true;
+    setImmediate(() =>
+      setImmediate(() => {
+        this.#jumpPending = false;
+        if (this.#holds > 0 || this.pending().foreground === 0) return;
+        let next = Infinity;
+        for (const s of this.#sleepers) next = Math.min(next, s.deadline);
+        if (next > this.#base) this.#base = next;
+        this.#reschedule();
+        this.#idle();
+      }),
+    );
   }
 
   /** Real milliseconds until `simSeconds` of simulated time pass at the current speed. */
@@ -103,8 +210,9 @@ export class SimulatedClock implements EngineClock {
 
   #wake(sleeper: Sleeper): void {
     if (sleeper.timer) clearTimeout(sleeper.timer);
-    this.#sleepers.delete(sleeper);
+    if (!this.#sleepers.delete(sleeper)) return;
     sleeper.resolve();
+    this.#idle();
   }
 
   #reschedule(): void {

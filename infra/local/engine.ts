@@ -24,8 +24,10 @@ export const LOCAL_TABLE_NAME = 'glidepath-local';
 export interface LocalEngineOptions {
   /** Port of the endpoint (0 = any free port). */
   port?: number;
-  /** Simulated seconds per real second: 1 = real time, 60 = a minute a second. */
-  speed?: number;
+  /** Simulated seconds per real second: 1 = real time, 60 = a minute a second; `max` = virtual time (infra/local/clock.ts). */
+  speed?: number | 'max';
+  /** Seconds (engine clock) a new function stays Pending and an update InProgress (default 1). */
+  functionTransitionSeconds?: number;
   region?: string;
   /** Powertools log level for the controller handlers (default ERROR: the engine stays quiet). */
   logLevel?: string;
@@ -54,12 +56,19 @@ const SERVICES = ['LAMBDA', 'CLOUDWATCH', 'CODEDEPLOY', 'SFN', 'DYNAMODB', 'EVEN
 
 export async function startLocalEngine(options: LocalEngineOptions = {}): Promise<LocalEngine> {
   const region = options.region ?? 'us-east-1';
-  const clock = new SimulatedClock({ speed: options.speed ?? 1 });
+  const clock = options.speed === 'max' ? new SimulatedClock({ virtual: true }) : new SimulatedClock({ speed: options.speed ?? 1 });
   const stack = readStack();
 
   const dynamo = await startDynalite();
   const waysIn = new LocalWaysIn({ clock, region, accountId: LOCAL_ACCOUNT });
-  const endpoint = await startEndpoint({ port: options.port ?? 0, clock, region, accountId: LOCAL_ACCOUNT, resolveS3Code: waysIn.s3.resolveCode });
+  const endpoint = await startEndpoint({
+    port: options.port ?? 0,
+    clock,
+    region,
+    accountId: LOCAL_ACCOUNT,
+    resolveS3Code: waysIn.s3.resolveCode,
+    ...(options.functionTransitionSeconds === undefined ? {} : { functionTransitionSeconds: options.functionTransitionSeconds }),
+  });
   const url = endpoint.url;
 
   const env: Record<string, string> = {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { bareFunctionName } from '../../shared/core/model/record.ts';
-import type { Clock } from '../../shared/core/ports/clock.ts';
+import type { EngineClock } from './clock.ts';
 import type { Invoker } from './sfn/bindings.ts';
 import type { StackFunction } from './stack.ts';
 import { runWithEnvironment } from './endpoint/lambda/env.ts';
@@ -51,7 +51,7 @@ export interface InvokerOptions {
   /** The environment each controller invocation runs with (its `process.env` for that invocation). */
   env: Record<string, string>;
   /** The engine's clock, handed to each controller through its composition root. */
-  clock: Clock;
+  clock: EngineClock;
   /** Endpoint, region and credentials of the engine, for the Lambda client that invokes other functions. */
   clientEnv: Record<string, string>;
 }
@@ -84,8 +84,10 @@ export function createInvoker(options: InvokerOptions): Invoker {
       const handler = await load(fn);
       try {
         // A JSON round trip, as the Lambda service would do, so no handler shares objects with the engine.
-        const event = JSON.parse(JSON.stringify(payload ?? null));
-        const result = await runWithEnvironment(options.env, () => handler(event, lambdaContext(fn, options.region, options.accountId)));
+        const event = JSON.parse(JSON.stringify(payload ?? null)) as unknown;
+        const run = () => runWithEnvironment(options.env, () => handler(event, lambdaContext(fn, options.region, options.accountId)));
+        // A running handler is work: virtual time stands still while it runs (not while it sleeps).
+        const result = await (options.clock.holding ? options.clock.holding(run) : run());
         return result === undefined ? null : JSON.parse(JSON.stringify(result));
       } catch (error) {
         const e = error as Error;

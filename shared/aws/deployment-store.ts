@@ -12,12 +12,12 @@ import { getItem, queryIndexPage, type Store } from './table.ts';
 
 export type { Store } from './table.ts';
 
-/** Both conditions (placeholders must not clash). */
-function and(a: Condition, b: Condition): Condition {
+/** All of `conditions` (placeholders must not clash). */
+function and(...conditions: Condition[]): Condition {
   return {
-    expression: `(${a.expression}) AND (${b.expression})`,
-    names: { ...a.names, ...b.names },
-    values: { ...a.values, ...b.values },
+    expression: conditions.map((c) => `(${c.expression})`).join(' AND '),
+    names: Object.assign({}, ...conditions.map((c) => c.names)),
+    values: Object.assign({}, ...conditions.map((c) => c.values)),
   };
 }
 
@@ -81,27 +81,6 @@ async function transactRecordAndLock(store: Store, record: DeploymentRecord, loc
   }
 }
 
-async function conditionalPut(store: Store, item: Record<string, unknown>, condition: PutCondition): Promise<boolean> {
-  try {
-    await store.ddb.send(new PutCommand({ TableName: store.tableName, Item: item, ...condition }));
-    return true;
-  } catch (error) {
-    if (isErrorNamed(error, 'ConditionalCheckFailedException')) return false;
-    throw error;
-  }
-}
-
-/**
- * For DynamoDB implementations without transactions (dynalite, under the local engine): the lock
- * first, then the record. A lock left without its record (the second write failed) is either
- * completed by the retried Prepare (the lock is its own) or found stale by the next deployment.
- */
-async function sequentialRecordAndLock(store: Store, record: DeploymentRecord, lockCondition: PutCondition): Promise<WriteRefusal> {
-  if (!(await conditionalPut(store, { ...lockItem(record) }, lockCondition))) return { recordExists: false, lockHeld: true };
-  if (!(await conditionalPut(store, { ...record }, RECORD_IS_NEW))) return { recordExists: true, lockHeld: false };
-  return undefined;
-}
-
 /**
  * Writes the record and takes the alias's lock in one transaction. `exists`: this very deployment
  * was created before (a retried Prepare). A lock held by another deployment refuses with
@@ -110,7 +89,6 @@ async function sequentialRecordAndLock(store: Store, record: DeploymentRecord, l
  */
 export async function createDeployment(store: Store, record: DeploymentRecord): Promise<'created' | 'exists'> {
   let staleHolder: string | undefined;
-  let transactions = true;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const lockCondition: PutCondition = staleHolder
       ? { ConditionExpression: '#holder = :stale', ExpressionAttributeNames: { '#holder': 'deploymentId' }, ExpressionAttributeValues: { ':stale': staleHolder } }
@@ -121,23 +99,15 @@ export async function createDeployment(store: Store, record: DeploymentRecord): 
         };
     let refusal: WriteRefusal;
     try {
-      refusal = transactions ? await transactRecordAndLock(store, record, lockCondition) : await sequentialRecordAndLock(store, record, lockCondition);
+      refusal = await transactRecordAndLock(store, record, lockCondition);
     } catch (error) {
-      if (transactions && isErrorNamed(error, 'UnknownOperationException')) {
-        transactions = false;
-        attempt--;
-        continue;
-      }
-      throw toGlidepathError(error, `dynamodb:${transactions ? 'TransactWriteItems' : 'PutItem'} deployment ${record.id}`);
+      throw toGlidepathError(error, `dynamodb:TransactWriteItems deployment ${record.id}`);
     }
     if (!refusal) return 'created';
 
     const lock = await getLock(store, record.functionName, record.alias);
-    if (lock?.deploymentId === record.id) {
-      // Our own earlier attempt (a retried Prepare); without transactions the record may still be missing.
-      if (!transactions && !refusal.recordExists && !(await getDeployment(store, record.id))) continue;
-      return 'exists';
-    }
+    // Our own earlier attempt (a retried Prepare).
+    if (lock?.deploymentId === record.id) return 'exists';
     if (refusal.recordExists) {
       throw new GlidepathError('DEPLOYMENT_IN_PROGRESS', `deployment ${record.id} already exists (an execution name used twice)`, {
         details: { activeDeploymentId: record.id },

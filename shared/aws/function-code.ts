@@ -43,7 +43,10 @@ export async function updateFunctionCode(lambda: LambdaClient, functionName: str
   }
 }
 
-/** Polls GetFunctionConfiguration until LastUpdateStatus is Successful; Failed or the timeout is an error. */
+/**
+ * Polls GetFunctionConfiguration until the function is Active and its LastUpdateStatus
+ * Successful (what `aws lambda wait function-updated-v2` waits for); Failed or the timeout is an error.
+ */
 export async function waitForCodeUpdate(lambda: LambdaClient, functionName: string, clock: Clock, options: WaitOptions = {}): Promise<{ codeSha256?: string }> {
   const deadline = clock.now() + (options.timeoutSeconds ?? 300) * 1000;
   let interval = options.intervalSeconds ?? 1;
@@ -54,10 +57,10 @@ export async function waitForCodeUpdate(lambda: LambdaClient, functionName: stri
     } catch (error) {
       throw notFound(error, functionName) ?? toGlidepathError(error, `lambda:GetFunctionConfiguration ${functionName}`);
     }
-    const status = out.LastUpdateStatus ?? 'Successful';
-    if (status === 'Successful') return out.CodeSha256 ? { codeSha256: out.CodeSha256 } : {};
-    if (status === 'Failed') {
-      const reason = [out.LastUpdateStatusReasonCode, out.LastUpdateStatusReason].filter(Boolean).join(': ');
+    const status = out.State === 'Pending' ? 'Pending' : (out.LastUpdateStatus ?? 'Successful');
+    if (status === 'Successful' && out.State !== 'Failed') return out.CodeSha256 ? { codeSha256: out.CodeSha256 } : {};
+    if (status === 'Failed' || out.State === 'Failed') {
+      const reason = [out.LastUpdateStatusReasonCode ?? out.StateReasonCode, out.LastUpdateStatusReason ?? out.StateReason].filter(Boolean).join(': ');
       throw new GlidepathError('INVALID_LAMBDA_CONFIGURATION', `the code update of ${functionName} failed${reason ? ` (${reason})` : ''}`);
     }
     if (clock.now() >= deadline) {

@@ -13,6 +13,8 @@ import {
   UpdateFunctionCodeCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
+import { waitForCodeUpdate } from './function-code.ts';
+import { systemClock } from './system-clock.ts';
 
 export interface NodeFunction {
   name: string;
@@ -23,7 +25,10 @@ export interface NodeFunction {
   timeout?: number;
 }
 
-/** Creates the function from a zip; publishes nothing. */
+/** Lambda is ready again within a second or so: poll from a tenth of a second on. */
+const READY_POLL = { intervalSeconds: 0.1 };
+
+/** Creates the function from a zip and waits until it is Active, as on AWS; publishes nothing. */
 export async function createNodeFunction(lambda: LambdaClient, fn: NodeFunction, zip: Uint8Array): Promise<void> {
   await lambda.send(
     new CreateFunctionCommand({
@@ -37,6 +42,7 @@ export async function createNodeFunction(lambda: LambdaClient, fn: NodeFunction,
       ...(fn.timeout === undefined ? {} : { Timeout: fn.timeout }),
     }),
   );
+  await waitForCodeUpdate(lambda, fn.name, systemClock, READY_POLL);
 }
 
 export async function publishVersion(lambda: LambdaClient, functionName: string): Promise<string> {
@@ -45,9 +51,10 @@ export async function publishVersion(lambda: LambdaClient, functionName: string)
   return out.Version;
 }
 
-/** Puts `zip` on the function and publishes it: the new version. */
+/** Puts `zip` on the function, waits for the update to finish and publishes it: the new version. */
 export async function publishCode(lambda: LambdaClient, functionName: string, zip: Uint8Array): Promise<string> {
   await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: functionName, ZipFile: zip }));
+  await waitForCodeUpdate(lambda, functionName, systemClock, READY_POLL);
   return publishVersion(lambda, functionName);
 }
 

@@ -6,7 +6,8 @@
  * Phases: bundle cold load (builds first if build/ is missing); per-step overhead and AWS API calls
  * per setWeight step (clock ×1, so the record's timestamps are real milliseconds); AllAtOnce end to
  * end; alarm → rollback latency in simulated seconds; the cost model (state transitions counted in
- * the local execution history); 1,000 concurrent deployments in a child process (its peak RSS).
+ * the local execution history); rehearsals in virtual time (virtual-time.ts); 1,000 concurrent
+ * deployments in a child process (its peak RSS).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import type { DeploymentRequest } from '../../shared/core/model/request.ts';
 import { newDeploymentId } from '../../cli/deployment-id.ts';
 import { concurrency, concurrencyChild } from './concurrency.ts';
 import { costModel, renderCostTable, type CostResult } from './cost.ts';
+import { virtualTime } from './virtual-time.ts';
 import {
   benchOn,
   countRequestsOn,
@@ -242,6 +244,12 @@ async function main(): Promise<void> {
     }
   } finally {
     await engine.close();
+  }
+  if (!skip.has('virtual')) {
+    log('rehearsals in virtual time (--speed max), its own engine');
+    const vt = await virtualTime();
+    rows.push(...vt.rows);
+    numbers.virtualTime = vt.runs;
   }
   if (!skip.has('concurrency')) {
     log('1,000 concurrent deployments (child process)');

@@ -72,6 +72,8 @@ export interface LocalUp {
   cliEnv: Record<string, string>;
   stateDir: string;
   stdout: string;
+  /** What it has written to stderr so far. */
+  stderr(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -84,7 +86,7 @@ export function parseExports(text: string): Record<string, string> {
   return env;
 }
 
-export async function startLocalUp(options: { speed?: number; args?: string[] } = {}): Promise<LocalUp> {
+export async function startLocalUp(options: { speed?: number | 'max'; args?: string[] } = {}): Promise<LocalUp> {
   const stateDir = mkdtempSync(join(tmpdir(), 'glidepath-cli-'));
   const child = spawn(process.execPath, [BIN, 'local', 'up', '--speed', String(options.speed ?? 600), ...(options.args ?? [])], {
     env: cleanEnv({ GLIDEPATH_STATE_DIR: stateDir }),
@@ -116,6 +118,7 @@ export async function startLocalUp(options: { speed?: number; args?: string[] } 
     cliEnv: cleanEnv({ ...env, GLIDEPATH_STATE_DIR: stateDir }),
     stateDir,
     stdout,
+    stderr: () => stderr,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal);
       const code = await closed;
@@ -199,7 +202,7 @@ export interface LocalUpSuite {
  * created on it (versions 1 and 2, alias `live` on 1), and stopped after them. The returned object
  * is filled in by `beforeAll`: read its fields inside tests only.
  */
-export function useLocalUp(functions: string[] = [], options: { speed?: number } = {}): LocalUpSuite {
+export function useLocalUp(functions: string[] = [], options: { speed?: number | 'max' } = {}): LocalUpSuite {
   const suite = {} as LocalUpSuite;
   beforeAll(async () => {
     const up = await startLocalUp({ speed: options.speed ?? 600 });

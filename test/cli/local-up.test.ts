@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { cleanEnv, json, runCli, startLocalUp, useLocalUp } from './harness.ts';
+import { cleanEnv, createFunction, json, runCli, startLocalUp, useLocalUp } from './harness.ts';
 
 describe('glidepath local up', () => {
   const local = useLocalUp();
@@ -61,6 +61,31 @@ describe('glidepath local up', () => {
     expect(existsSync(file)).toBe(false);
     await other.stop();
   }, 60_000);
+
+  it('tells, beside the exports, how to reach it with an AWS CLI older than 2.13', async () => {
+    const url = local.up.env.AWS_ENDPOINT_URL!;
+    await expect.poll(() => local.up.stderr()).toContain(`aws --endpoint-url ${url} lambda list-functions`);
+    expect(local.up.stderr()).toContain('older than 2.13');
+    expect(local.up.stderr()).toContain(`aws --endpoint-url ${url}/s3 s3 ls`);
+  });
+
+  it('--speed max: deploy --local --wait rehearses a 90-minute Linear10PercentEvery10Minutes in seconds', async () => {
+    const up = await startLocalUp({ speed: 'max' });
+    try {
+      await expect.poll(() => up.stderr()).toContain('(virtual time)');
+      await createFunction(up.env, 'vt-cli');
+      const t0 = performance.now();
+      const result = await runCli(['deploy', '--local', '--strategy', 'Linear10PercentEvery10Minutes', '--function', 'vt-cli', '--alias', 'live', '--target', '2', '--wait', '--output', 'json'], up.cliEnv);
+      expect(result.code, result.stderr).toBe(0);
+      expect(performance.now() - t0).toBeLessThan(45_000);
+      expect(json(result)).toMatchObject({ status: 'Succeeded', weight: 100 });
+      // The simulated span is the plan's 90 minutes, though the run took seconds.
+      const listed = json(await runCli(['list', '--local', '--output', 'json'], up.cliEnv)).deployments[0];
+      expect(Date.parse(listed.endedAt) - Date.parse(listed.createdAt)).toBeGreaterThanOrEqual(90 * 60_000);
+    } finally {
+      await up.stop();
+    }
+  }, 90_000);
 
   it('rejects a bad --port with exit code 2', async () => {
     const result = await runCli(['local', 'up', '--port', '99999'], cleanEnv());

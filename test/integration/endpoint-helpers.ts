@@ -2,6 +2,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CreateFunctionCommand, LambdaClient, type CreateFunctionCommandInput } from '@aws-sdk/client-lambda';
 import { strToU8, zipSync } from 'fflate';
+import { functionReady } from '../support/function-ready.ts';
 import { SimulatedClock } from '../../infra/local/clock.ts';
 import { LOCAL_CREDENTIALS, startEndpoint, type Endpoint, type EndpointOptions } from '../../infra/local/endpoint/index.ts';
 
@@ -34,7 +35,8 @@ export async function startTestEndpoint(
   options: EndpointOptions & { speed?: number; maxAttempts?: number } = {},
 ): Promise<TestEndpoint> {
   const clock = new SimulatedClock({ start: Date.parse('2026-03-01T12:00:00Z'), speed: options.speed ?? 1 });
-  const endpoint = await startEndpoint({ clock, ...options });
+  // A short Pending / InProgress (the engine's default is a second): the tests run at real speed.
+  const endpoint = await startEndpoint({ clock, functionTransitionSeconds: 0.02, ...options });
   const config = {
     endpoint: endpoint.url,
     region: endpoint.region,
@@ -56,11 +58,16 @@ export async function startTestEndpoint(
   };
 }
 
-export function createFunction(lambda: LambdaClient, name: string, zip: Uint8Array, extra: Partial<CreateFunctionCommandInput> = {}) {
-  return lambda.send(
+/** CreateFunction, then waits until the function is Active; answers what CreateFunction answered. */
+export async function createFunction(lambda: LambdaClient, name: string, zip: Uint8Array, extra: Partial<CreateFunctionCommandInput> = {}, clock?: SimulatedClock) {
+  const created = await lambda.send(
     new CreateFunctionCommand({ FunctionName: name, Role: ROLE, Runtime: 'nodejs22.x', Handler: 'index.handler', Code: { ZipFile: zip }, ...extra }),
   );
+  await functionReady(lambda, name, clock);
+  return created;
 }
+
+export { functionReady };
 
 export function payloadOf(payload: Uint8Array | undefined): any {
   return JSON.parse(Buffer.from(payload ?? new Uint8Array()).toString('utf8'));

@@ -6,7 +6,7 @@
 import { DescribeAlarmsCommand, GetMetricDataCommand, PutMetricAlarmCommand, type Dimension } from '@aws-sdk/client-cloudwatch';
 import { CreateAliasCommand, InvokeCommand, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFunction, startTestEndpoint, taggedHandler, type TestEndpoint } from './endpoint-helpers.ts';
+import { createFunction, functionReady, startTestEndpoint, taggedHandler, type TestEndpoint } from './endpoint-helpers.ts';
 
 let t: TestEndpoint | undefined;
 afterEach(async () => {
@@ -15,8 +15,9 @@ afterEach(async () => {
 });
 
 async function canary(endpoint: TestEndpoint): Promise<void> {
-  await createFunction(endpoint.lambda, 'checkout', taggedHandler('v1'), { Publish: true });
+  await createFunction(endpoint.lambda, 'checkout', taggedHandler('v1'), { Publish: true }, endpoint.clock);
   await endpoint.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'checkout', ZipFile: taggedHandler('v2'), Publish: true }));
+  await functionReady(endpoint.lambda, 'checkout', endpoint.clock);
   await endpoint.lambda.send(
     new CreateAliasCommand({ FunctionName: 'checkout', Name: 'live', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '2': 0.5 } } }),
   );

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../infra/local/endpoint/index.ts';
-import { createFunction, OTHER_ROLE, rejectionOf, ROLE, startTestEndpoint, taggedHandler, zipOf, type TestEndpoint } from './endpoint-helpers.ts';
+import { createFunction, functionReady, OTHER_ROLE, rejectionOf, ROLE, startTestEndpoint, taggedHandler, zipOf, type TestEndpoint } from './endpoint-helpers.ts';
 
 let t: TestEndpoint;
 const FN = 'rules-fn';
@@ -19,8 +19,11 @@ beforeAll(async () => {
   t = await startTestEndpoint({ speed: 1 });
   await createFunction(t.lambda, FN, taggedHandler('one'), { Publish: true }); // version 1
   await t.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: FN, ZipFile: taggedHandler('two'), Publish: true })); // version 2
+  await functionReady(t.lambda, FN);
   await t.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: FN, ZipFile: taggedHandler('three'), Publish: true })); // version 3
+  await functionReady(t.lambda, FN);
   await t.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: FN, Role: OTHER_ROLE }));
+  await functionReady(t.lambda, FN);
   await t.lambda.send(new PublishVersionCommand({ FunctionName: FN })); // version 4, another role
   await t.lambda.send(new CreateAliasCommand({ FunctionName: FN, Name: 'live', FunctionVersion: '1' }));
 });

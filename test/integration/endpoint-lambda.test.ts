@@ -7,14 +7,15 @@ import { createHash } from 'node:crypto';
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CreateAliasCommand, GetAliasCommand, GetFunctionCommand, GetFunctionConfigurationCommand, InvokeCommand, ListVersionsByFunctionCommand,
-  PreconditionFailedException, PublishVersionCommand, UpdateAliasCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand,
+  PreconditionFailedException, PublishVersionCommand, ResourceConflictException, UpdateAliasCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFunction, payloadOf, rejectionOf, startTestEndpoint, taggedHandler, zipOf, type TestEndpoint } from './endpoint-helpers.ts';
+import { createFunction, functionReady, payloadOf, rejectionOf, startTestEndpoint, taggedHandler, zipOf, type TestEndpoint } from './endpoint-helpers.ts';
 
 let t: TestEndpoint;
 beforeAll(async () => {
-  t = await startTestEndpoint({ speed: 1 });
+  // Updates stay InProgress for 0.3 s: long enough to be seen, short for the waits.
+  t = await startTestEndpoint({ speed: 1, functionTransitionSeconds: 0.3 });
 });
 afterAll(async () => {
   await t.close();
@@ -38,6 +39,8 @@ describe('Lambda functions and versions', () => {
     const zip = taggedHandler('first');
     const created = await createFunction(t.lambda, 'orders-api', zip, { Description: 'orders', Environment: { Variables: { GP_COLOR: 'blue' } } });
     expect(created.$metadata.httpStatusCode).toBe(201);
+    // As on AWS: Pending while it is created (createFunction then waited until Active).
+    expect(created).toMatchObject({ State: 'Pending', StateReason: 'The function is being created.', StateReasonCode: 'Creating' });
     expect(created.FunctionArn).toBe('arn:aws:lambda:us-east-1:000000000000:function:orders-api');
     expect(created.Version).toBe('$LATEST');
     expect(created.CodeSha256).toBe(createHash('sha256').update(zip).digest('base64'));
@@ -61,6 +64,14 @@ describe('Lambda functions and versions', () => {
 
     const updated = await t.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'orders-api', ZipFile: taggedHandler('second') }));
     expect(updated.CodeSha256).not.toBe(v1.CodeSha256);
+    expect(updated).toMatchObject({ State: 'Active', LastUpdateStatus: 'InProgress', LastUpdateStatusReasonCode: 'Creating' });
+    // Publishing (or changing it again) before the update is over is a conflict, as on AWS.
+    const early = await rejectionOf(() => t.lambda.send(new PublishVersionCommand({ FunctionName: 'orders-api' })));
+    expect(early).toBeInstanceOf(ResourceConflictException);
+    expect(early.message).toBe('The operation cannot be performed at this time. An update is in progress for resource: arn:aws:lambda:us-east-1:000000000000:function:orders-api');
+    const again2 = await rejectionOf(() => t.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'orders-api', Description: 'too soon' })));
+    expect(again2).toBeInstanceOf(ResourceConflictException);
+    expect(await functionReady(t.lambda, 'orders-api')).toMatchObject({ State: 'Active', LastUpdateStatus: 'Successful' });
     const v2 = await t.lambda.send(new PublishVersionCommand({ FunctionName: 'orders-api', Description: 'second build' }));
     expect(v2).toMatchObject({ Version: '2', Description: 'second build', CodeSha256: updated.CodeSha256 });
 
@@ -73,6 +84,7 @@ describe('Lambda functions and versions', () => {
 
   it('keeps a published version frozen when $LATEST configuration changes', async () => {
     await t.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'orders-api', Environment: { Variables: { GP_COLOR: 'green' } }, Description: 'now green' }));
+    await functionReady(t.lambda, 'orders-api');
     const latest = await t.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'orders-api' }));
     const v2 = await t.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'orders-api:2' }));
     expect(latest.Environment?.Variables).toEqual({ GP_COLOR: 'green' });
@@ -81,6 +93,7 @@ describe('Lambda functions and versions', () => {
 
   it('counts a configuration-only change (even the description) as a change to publish', async () => {
     await t.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'orders-api', Description: 'described differently' }));
+    await functionReady(t.lambda, 'orders-api');
     const v3 = await t.lambda.send(new PublishVersionCommand({ FunctionName: 'orders-api', Description: 'third' }));
     expect(v3).toMatchObject({ Version: '3', Description: 'third' });
     const same = await t.lambda.send(new PublishVersionCommand({ FunctionName: 'orders-api', Description: 'another description' }));

@@ -12,6 +12,7 @@ import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectComm
 import { CreateScheduleCommand, DeleteScheduleCommand, GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { startLocalEngine, type LocalEngine } from '../../infra/local/engine.ts';
 import { loadTemplate, templateRules } from '../../infra/local/ways-in/rules.ts';
+import { functionReady } from '../support/function-ready.ts';
 
 let engine: LocalEngine;
 let s3: S3Client;
@@ -57,9 +58,11 @@ describe('S3', () => {
   it('is where UpdateFunctionCode reads S3Bucket/S3Key: the new code runs', async () => {
     const code = (v: string) => zipSync({ 'index.js': new TextEncoder().encode(`exports.handler = async () => '${v}';`) });
     await lambda.send(new CreateFunctionCommand({ FunctionName: 'wire-fn', Role: 'arn:aws:iam::000000000000:role/r', Runtime: 'nodejs22.x', Handler: 'index.handler', Code: { ZipFile: code('one') } }));
+    await functionReady(lambda, 'wire-fn', engine.clock);
     await s3.send(new PutObjectCommand({ Bucket: 'wire-bucket', Key: 'two.zip', Body: code('two') }));
     const updated = await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'wire-fn', S3Bucket: 'wire-bucket', S3Key: 'two.zip' }));
-    expect((await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'wire-fn' }))).LastUpdateStatus).toBe('Successful');
+    expect(updated.LastUpdateStatus).toBe('InProgress');
+    expect(await functionReady(lambda, 'wire-fn', engine.clock)).toMatchObject({ LastUpdateStatus: 'Successful' });
     const out = await lambda.send(new InvokeCommand({ FunctionName: 'wire-fn' }));
     expect(Buffer.from(out.Payload!).toString()).toBe('"two"');
     expect(updated.CodeSha256).toBeTruthy();
@@ -67,6 +70,16 @@ describe('S3', () => {
       name: 'InvalidParameterValueException',
       message: expect.stringContaining('NoSuchKey'),
     });
+  });
+
+  it('fails an update from an S3 object that is no zip after the call, with LastUpdateStatus Failed as Lambda reports it', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: 'wire-bucket', Key: 'broken.zip', Body: 'not a zip' }));
+    const updated = await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'wire-fn', S3Bucket: 'wire-bucket', S3Key: 'broken.zip' }));
+    expect(updated.LastUpdateStatus).toBe('InProgress');
+    engine.clock.advance(5);
+    const after = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'wire-fn' }));
+    expect(after).toMatchObject({ State: 'Active', LastUpdateStatus: 'Failed', LastUpdateStatusReasonCode: 'InvalidZipFileException' });
+    expect(after.LastUpdateStatusReason).toMatch(/Could not unzip/);
   });
 });
 

@@ -64,6 +64,8 @@ export interface EndpointOptions {
   resolveS3Code?: S3CodeResolver;
   /** Evaluate alarms on the clock and on DescribeAlarms (default true). */
   autoEvaluateAlarms?: boolean;
+  /** Seconds (engine clock) a new function stays Pending and an update InProgress (default 1). */
+  functionTransitionSeconds?: number;
 }
 
 export interface Endpoint {
@@ -124,6 +126,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
     onInvocation: (record) => cloudwatch.recordInvocation(record),
     ...(options.random ? { random: options.random } : {}),
     ...(options.resolveS3Code ? { resolveS3Code: options.resolveS3Code } : {}),
+    ...(options.functionTransitionSeconds === undefined ? {} : { transitionSeconds: options.functionTransitionSeconds }),
   });
   registry.register(lambda.service);
   registry.register(cloudwatch.service);

@@ -1,7 +1,8 @@
 /**
  * The loopback HTTP server: one `node:http` server, one port, every service. A request with
  * `x-amz-target` goes to the JSON service owning that prefix; any other to the REST route that
- * matches its method and path; `/__glidepath/…` are the engine's own admin routes.
+ * matches its method and path; a form-encoded POST (the query protocol) to the service whose API
+ * `Version` it names; `/__glidepath/…` are the engine's own admin routes.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -10,6 +11,8 @@ import { PassThrough } from 'node:stream';
 import type { EngineClock } from '../clock.ts';
 import { asServiceError, ServiceError } from './errors.ts';
 import { FaultInjector, type FaultProbe, type FaultSpec } from './faults.ts';
+import { parseQueryForm } from './query/form.ts';
+import { queryErrorXml, queryResponseXml } from './query/xml.ts';
 import { parseJsonBody, ServiceRegistry, type RequestContext, type RestResponse, type Service } from './services.ts';
 
 /** Lambda's direct-upload limit is 50 MB of zip, i.e. ~67 MB of base64 JSON. */
@@ -143,11 +146,12 @@ export async function startHttpEndpoint(port: number, options: HttpEndpointOptio
       sendRest(res, common, await admin(method, rawPath, body));
       return;
     }
+    if (!found && method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+      await answerQuery(res, common, requestId, body, ctx);
+      return;
+    }
     if (!found) {
-      const queryProtocol = String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-      const e = queryProtocol
-        ? new ServiceError('UnknownOperationException', 'The local engine speaks the JSON protocols (CloudWatch: awsJson1_0, as AWS SDK v3 sends it); this client sent the older query protocol.')
-        : new ServiceError('UnknownOperationException', `No local service serves ${method} ${rawPath}`, { status: 404 });
+      const e = new ServiceError('UnknownOperationException', `No local service serves ${method} ${rawPath}`, { status: 404 });
       send(res, e.status, { ...common, 'x-amzn-errortype': e.code, 'content-type': 'application/json' }, JSON.stringify({ message: e.message }));
       return;
     }
@@ -163,6 +167,35 @@ export async function startHttpEndpoint(port: number, options: HttpEndpointOptio
       const e = asServiceError(error, 'ServiceException');
       const errorBody = { ...found.service.errorBody?.(e), [e.messageKey]: e.message, ...e.body };
       send(res, e.status, { ...common, ...e.headers, 'x-amzn-errortype': e.code, 'content-type': 'application/json' }, JSON.stringify(errorBody));
+    }
+  }
+
+  /** The query protocol: `Action` and `Version` in a form body pick the service and operation; XML back. */
+  async function answerQuery(res: ServerResponse, common: Record<string, string>, requestId: string, body: Buffer, ctx: RequestContext): Promise<void> {
+    const version = new URLSearchParams(body.toString('utf8')).get('Version') ?? undefined;
+    const service = registry.byQueryVersion(version);
+    const xmlns = service?.query?.xmlns ?? 'https://local.glidepath/';
+    const replyError = (e: ServiceError) => send(res, e.status, { ...common, 'content-type': 'text/xml' }, queryErrorXml(xmlns, e, requestId));
+    if (!service?.query) {
+      replyError(new ServiceError('InvalidAction', `No local service speaks the query protocol for Version ${version ?? '(none)'}`, { queryCode: 'InvalidAction' }));
+      return;
+    }
+    try {
+      const request = parseQueryForm(body, service.query.shapes);
+      const fault = faults.take(service.name, request.action, probe(ctx.path, body));
+      if (fault) throw faultError(service, fault);
+      let output: unknown;
+      try {
+        output = await service.handle(request.action, request.input, ctx);
+      } catch (error) {
+        const e = asServiceError(error);
+        // The JSON side's "unknown operation" is the query protocol's InvalidAction.
+        throw e.code === 'UnknownOperationException' ? new ServiceError('InvalidAction', e.message, { queryCode: 'InvalidAction' }) : e;
+      }
+      const xml = queryResponseXml(request.action, xmlns, (output ?? {}) as Record<string, unknown>, requestId, { timestamps: service.query.timestamps });
+      send(res, 200, { ...common, 'content-type': 'text/xml' }, xml);
+    } catch (error) {
+      replyError(asServiceError(error));
     }
   }
 
@@ -190,6 +223,9 @@ export async function startHttpEndpoint(port: number, options: HttpEndpointOptio
   }
 
   const server = createServer((req, res) => {
+    // A request in flight is work: virtual time stands still until its answer has gone.
+    const release = options.clock.hold?.();
+    if (release) res.once('close', release);
     dispatch(req, res).catch((error: unknown) => {
       if (!res.headersSent) send(res, 500, { 'content-type': 'application/json' }, JSON.stringify({ message: String(error) }));
       else res.destroy();

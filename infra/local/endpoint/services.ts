@@ -14,6 +14,7 @@
 import type { IncomingHttpHeaders, RequestListener } from 'node:http';
 import type { EngineClock } from '../clock.ts';
 import { ServiceError } from './errors.ts';
+import type { QueryShapes } from './query/form.ts';
 
 export interface RequestContext {
   requestId: string;
@@ -40,8 +41,22 @@ export interface JsonService {
   /** Query-compatible services (CloudWatch) also send `x-amzn-query-error: <Code>;Sender`. */
   queryCompatible?: boolean;
   handle(operation: string, input: Record<string, unknown>, ctx: RequestContext): unknown;
+  /**
+   * The same operations over the query protocol too (form-encoded `Action=…&Version=…`, XML
+   * answers), as older clients of query-compatible services send them.
+   */
+  query?: QueryProtocol;
   /** The error a throttling fault raises (default `ThrottlingException`). */
   throttleError?(): ServiceError;
+}
+
+export interface QueryProtocol {
+  /** The API version the form's `Version` names, e.g. `2010-08-01`. */
+  version: string;
+  xmlns: string;
+  shapes: QueryShapes;
+  /** Output member names that hold timestamps (epoch seconds in the JSON output). */
+  timestamps: ReadonlySet<string>;
 }
 
 export interface RestResponse {
@@ -137,6 +152,7 @@ interface CompiledRoute {
 export class ServiceRegistry {
   readonly #byName = new Map<string, Service>();
   readonly #byTarget = new Map<string, TargetService>();
+  readonly #byQueryVersion = new Map<string, JsonService>();
   #routes: CompiledRoute[] = [];
 
   register(service: Service): () => void {
@@ -144,6 +160,7 @@ export class ServiceRegistry {
     if (service.kind !== 'rest') {
       if (this.#byTarget.has(service.targetPrefix)) throw new Error(`endpoint: x-amz-target prefix ${service.targetPrefix} is taken`);
       this.#byTarget.set(service.targetPrefix, service);
+      if (service.kind === 'json' && service.query) this.#byQueryVersion.set(service.query.version, service);
     } else {
       for (const route of service.routes) this.#routes.push(compile(service, route));
     }
@@ -155,8 +172,10 @@ export class ServiceRegistry {
     const service = this.#byName.get(name);
     if (!service) return;
     this.#byName.delete(name);
-    if (service.kind !== 'rest') this.#byTarget.delete(service.targetPrefix);
-    else this.#routes = this.#routes.filter((r) => r.service !== service);
+    if (service.kind !== 'rest') {
+      this.#byTarget.delete(service.targetPrefix);
+      if (service.kind === 'json' && service.query) this.#byQueryVersion.delete(service.query.version);
+    } else this.#routes = this.#routes.filter((r) => r.service !== service);
   }
 
   names(): string[] {
@@ -169,6 +188,12 @@ export class ServiceRegistry {
     if (dot < 0) return undefined;
     const service = this.#byTarget.get(target.slice(0, dot));
     return service && { service, operation: target.slice(dot + 1) };
+  }
+
+  /** A query-protocol request's `Version` → the service that speaks it. */
+  byQueryVersion(version: string | undefined): JsonService | undefined {
+    if (version !== undefined) return this.#byQueryVersion.get(version);
+    return this.#byQueryVersion.size === 1 ? [...this.#byQueryVersion.values()][0] : undefined;
   }
 
   /** Method + raw path → the REST route and its decoded labels. */

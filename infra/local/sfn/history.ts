@@ -1,7 +1,19 @@
 /**
- * Maps aws-local-stepfunctions' event log onto Step Functions' execution history events
- * (GetExecutionHistory), so tools that read history work against the local engine.
+ * Step Functions' execution history (GetExecutionHistory), written per execution from
+ * aws-local-stepfunctions' event log and from the engine's Task bindings (bindings.ts), with the
+ * event types and details of the API reference: `<Type>StateEntered/Exited` for every state kind,
+ * LambdaFunctionScheduled/Started/Succeeded/Failed/TimedOut for Tasks on a function ARN, and
+ * TaskScheduled/Started/Submitted/Succeeded/Failed/TimedOut for service integrations (Submitted:
+ * `.waitForTaskToken` once the function was invoked). No event of a type AWS lacks: a Choice that
+ * matches nothing fails the execution without a state event; retries and catches have none.
+ *
+ * One counter per execution enforces the hard quota (shared/core/history-events.ts): the 25,000th
+ * event must end the execution, or it is an ExecutionFailed (`States.Runtime`) and the execution ends.
+ *
+ * Memory: details hold the values the states saw and are turned into JSON text when first read.
  */
+import { MAX_HISTORY_EVENTS } from '../../../shared/core/history-events.ts';
+
 export interface HistoryEvent {
   id: number;
   previousEventId: number;
@@ -12,7 +24,6 @@ export interface HistoryEvent {
 
 interface EngineEvent {
   type: string;
-  timestamp: number;
   input?: unknown;
   output?: unknown;
   Error?: string;
@@ -20,61 +31,145 @@ interface EngineEvent {
   state?: { name: string; type: string; input: unknown; output?: unknown };
 }
 
-const json = (value: unknown) => JSON.stringify(value ?? null);
-const cause = (value: unknown) => (typeof value === 'string' ? value : json(value));
+/** What a Task binding reports: one of the Task's own events. */
+export interface TaskEvent {
+  state: string;
+  phase: 'scheduled' | 'started' | 'submitted' | 'succeeded' | 'failed' | 'timedOut';
+  /** `lambda` for a function ARN, else the integration's resource (`invoke`, `invoke.waitForTaskToken`). */
+  integration: 'function' | 'invoke' | 'invoke.waitForTaskToken';
+  resource: string;
+  region: string;
+  value?: unknown;
+  error?: string;
+  cause?: string;
+  timeoutSeconds?: number;
+}
 
-/**
- * A state event's details whose `key` holds `value` as JSON text, written when first read: most
- * histories are never read, and writing every state's input and output as it ran was a
- * noticeable part of a step. The text is the same as if written at once: aws-local-stepfunctions
- * does not change a state's input or output once it has logged them (each state works on a copy),
- * and the engine's Tasks get their input through a JSON round trip (infra/local/invoker.ts).
- */
-function stateDetails(name: string, key: 'input' | 'output', value: unknown): Record<string, unknown> {
+const json = (value: unknown) => JSON.stringify(value ?? null);
+const causeText = (value: unknown) => (typeof value === 'string' ? value : json(value));
+const FINAL = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);
+
+/** Details whose `key` is the JSON text of `value`, written when first read (most histories never are). */
+function lazy(fields: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
   let text: string | undefined;
-  return Object.defineProperty({ name } as Record<string, unknown>, key, {
+  const detailsKey = key === 'input' || key === 'parameters' ? 'inputDetails' : 'outputDetails';
+  return Object.defineProperty({ ...fields, ...(key === 'parameters' ? {} : { [detailsKey]: { truncated: false } }) }, key, {
     enumerable: true,
     get: () => (text ??= json(value)),
   });
 }
 
-/**
- * Step Functions names its state events `<Type>StateEntered` / `<Type>StateExited`. A failed
- * attempt is one `TaskFailed`; the retry or catch that follows has no event of its own on AWS
- * (the next attempt or state shows it), so the engine's StateRetried/StateCaught map to none.
- */
-export function toHistoryEvent(raw: unknown, previous: HistoryEvent[], at: number): HistoryEvent | undefined {
-  const event = raw as EngineEvent;
-  const base = { id: previous.length + 1, previousEventId: previous.length, timestamp: at };
-  const state = event.state;
-  switch (event.type) {
-    case 'ExecutionStarted':
-      return { ...base, type: 'ExecutionStarted', executionStartedEventDetails: { input: json(event.input) } };
-    case 'ExecutionSucceeded':
-      return { ...base, type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: json(event.output) } };
-    case 'ExecutionFailed':
-      return { ...base, type: 'ExecutionFailed', executionFailedEventDetails: { error: event.Error, cause: cause(event.Cause) } };
-    case 'ExecutionAborted':
-      return { ...base, type: 'ExecutionAborted', executionAbortedEventDetails: {} };
-    case 'ExecutionTimeout':
-      return { ...base, type: 'ExecutionTimedOut', executionTimedOutEventDetails: {} };
-    case 'StateEntered':
-      return { ...base, type: `${state!.type}StateEntered`, stateEnteredEventDetails: stateDetails(state!.name, 'input', state!.input) };
-    case 'StateExited':
-      return { ...base, type: `${state!.type}StateExited`, stateExitedEventDetails: stateDetails(state!.name, 'output', state!.output) };
-    case 'StateRetried':
-    case 'StateCaught':
-      return undefined;
-    case 'StateFailed':
-      if (state?.type === 'Task' && event.Error === 'States.Timeout') {
-        return { ...base, type: 'TaskTimedOut', taskTimedOutEventDetails: { resourceType: 'lambda', resource: state.name, error: event.Error, cause: cause(event.Cause) } };
+const CAP = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+export class ExecutionHistory {
+  readonly events: HistoryEvent[] = [];
+  /** Task events waiting for their state's Entered event (the library's log reaches us a little later). */
+  readonly #waiting = new Map<string, TaskEvent[]>();
+  readonly #entered = new Set<string>();
+  #full = false;
+
+  constructor(
+    readonly clock: { now(): number },
+    readonly context: { roleArn: string; stopped(): { error?: string; cause?: string } },
+    /** Called once when the quota is reached: the execution must end, failed. */
+    readonly onQuota: (error: string, cause: string) => void,
+  ) {}
+
+  /** An event of aws-local-stepfunctions' log. */
+  engineEvent(raw: unknown): void {
+    const e = raw as EngineEvent;
+    const state = e.state;
+    switch (e.type) {
+      case 'ExecutionStarted':
+        return this.#add('ExecutionStarted', { executionStartedEventDetails: lazy({ roleArn: this.context.roleArn }, 'input', e.input) });
+      case 'ExecutionSucceeded':
+        return this.#add('ExecutionSucceeded', { executionSucceededEventDetails: lazy({}, 'output', e.output) });
+      case 'ExecutionFailed':
+        return this.#add('ExecutionFailed', { executionFailedEventDetails: { error: e.Error, cause: causeText(e.Cause) } });
+      case 'ExecutionAborted': {
+        const { error, cause } = this.context.stopped();
+        return this.#add('ExecutionAborted', { executionAbortedEventDetails: { ...(error === undefined ? {} : { error }), ...(cause === undefined ? {} : { cause }) } });
       }
-      return {
-        ...base,
-        type: state?.type === 'Task' ? 'TaskFailed' : `${state?.type ?? 'State'}Failed`,
-        taskFailedEventDetails: { resourceType: 'lambda', resource: state?.name ?? '', error: event.Error, cause: cause(event.Cause) },
-      };
-    default:
-      return { ...base, type: event.type };
+      case 'ExecutionTimeout':
+        return this.#add('ExecutionTimedOut', { executionTimedOutEventDetails: { error: 'States.Timeout', cause: 'The execution timed out' } });
+      case 'StateEntered': {
+        this.#add(`${state!.type}StateEntered`, { stateEnteredEventDetails: lazy({ name: state!.name }, 'input', state!.input) });
+        this.#entered.add(state!.name);
+        for (const t of this.#waiting.get(state!.name) ?? []) this.#taskEvent(t);
+        this.#waiting.delete(state!.name);
+        return;
+      }
+      case 'StateExited':
+        this.#entered.delete(state!.name);
+        return this.#add(`${state!.type}StateExited`, { stateExitedEventDetails: lazy({ name: state!.name }, 'output', state!.output) });
+      default:
+        // StateFailed, StateRetried, StateCaught: no events of their own on AWS (a Task's failure
+        // is its LambdaFunctionFailed / TaskFailed, written by its binding).
+        return;
+    }
+  }
+
+  /** One of a Task's own events, from its binding. */
+  task(t: TaskEvent): void {
+    if (!this.#entered.has(t.state)) {
+      const queue = this.#waiting.get(t.state) ?? [];
+      queue.push(t);
+      this.#waiting.set(t.state, queue);
+      return;
+    }
+    this.#taskEvent(t);
+  }
+
+  #taskEvent(t: TaskEvent): void {
+    if (t.integration === 'function') {
+      const type = `LambdaFunction${CAP(t.phase === 'timedOut' ? 'timedOut' : t.phase)}`;
+      const key = `lambdaFunction${CAP(t.phase)}EventDetails`;
+      switch (t.phase) {
+        case 'scheduled':
+          return this.#add('LambdaFunctionScheduled', {
+            [key]: lazy({ resource: t.resource, ...(t.timeoutSeconds === undefined ? {} : { timeoutInSeconds: t.timeoutSeconds }) }, 'input', t.value),
+          });
+        case 'started':
+          return this.#add('LambdaFunctionStarted', {});
+        case 'succeeded':
+          return this.#add('LambdaFunctionSucceeded', { [key]: lazy({}, 'output', t.value) });
+        default:
+          return this.#add(type === 'LambdaFunctionTimedOut' ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed', { [key]: { error: t.error, cause: t.cause } });
+      }
+    }
+    const base = { resourceType: 'lambda', resource: t.integration };
+    const key = `task${CAP(t.phase)}EventDetails`;
+    switch (t.phase) {
+      case 'scheduled': {
+        const details = lazy({ ...base, region: t.region, ...(t.timeoutSeconds === undefined ? {} : { timeoutInSeconds: t.timeoutSeconds }) }, 'parameters', t.value);
+        return this.#add('TaskScheduled', { [key]: details });
+      }
+      case 'started':
+        return this.#add('TaskStarted', { [key]: base });
+      case 'submitted':
+        return this.#add('TaskSubmitted', { [key]: lazy(base, 'output', t.value) });
+      case 'succeeded':
+        return this.#add('TaskSucceeded', { [key]: lazy(base, 'output', t.value) });
+      case 'timedOut':
+        return this.#add('TaskTimedOut', { [key]: { ...base, error: t.error, cause: t.cause } });
+      default:
+        return this.#add('TaskFailed', { [key]: { ...base, error: t.error, cause: t.cause } });
+    }
+  }
+
+  #add(type: string, details: Record<string, unknown>): void {
+    if (this.#full) return;
+    const id = this.events.length + 1;
+    if (id === MAX_HISTORY_EVENTS && !FINAL.has(type)) {
+      // The quota: the last event it allows ends the execution.
+      this.#full = true;
+      const error = 'States.Runtime';
+      const cause = `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).`;
+      this.events.push({ id, previousEventId: id - 1, timestamp: this.clock.now(), type: 'ExecutionFailed', executionFailedEventDetails: { error, cause } });
+      this.onQuota(error, cause);
+      return;
+    }
+    this.events.push({ id, previousEventId: id - 1, timestamp: this.clock.now(), type, ...details });
+    if (FINAL.has(type)) this.#full = true;
   }
 }

@@ -6,9 +6,9 @@
 import '../polyfill.ts';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { randomUUID } from 'node:crypto';
-import { bindExecution, forLocalRun, TOKEN_PLACEHOLDER, type Definition, type EngineClock, type Invoker } from './bindings.ts';
+import { bindExecution, forLocalRun, TOKEN_PLACEHOLDER, waitStateNames, type Definition, type EngineClock, type Invoker } from './bindings.ts';
 import { TaskFailure, TaskTokens } from './tokens.ts';
-import { toHistoryEvent, type HistoryEvent } from './history.ts';
+import { ExecutionHistory, type HistoryEvent } from './history.ts';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -128,27 +128,40 @@ export class LocalStepFunctions {
 
     const { clock } = this.options;
     const startDate = clock.now();
+    const ended = new AbortController();
+    // `record` is read only once the run has events to write, after it is made below.
+    let record: ExecutionRecord;
+    const writer = new ExecutionHistory(
+      clock,
+      { roleArn: sm.roleArn, stopped: () => ({ ...(record.error === undefined ? {} : { error: record.error }), ...(record.cause === undefined ? {} : { cause: record.cause }) }) },
+      (error, cause) => this.#quotaReached(record, error, cause),
+    );
+
     const overrides = bindExecution(sm.parsed, {
       executionArn,
       invoke: this.options.invoke,
       tokens: this.tokens,
       clock,
       realMs: (seconds) => (clock.speed === Infinity ? 0 : (seconds * 1000) / clock.speed),
+      signal: ended.signal,
+      region: this.options.region,
+      emit: (event) => writer.task(event),
     });
+    const waits = waitStateNames(sm.parsed);
     const context = {
       Execution: { Id: executionArn, Name: name, StartTime: new Date(startDate).toISOString(), RoleArn: sm.roleArn },
       StateMachine: { Id: sm.arn, Name: sm.name },
       Task: { Token: TOKEN_PLACEHOLDER },
     };
     const run = sm.machine.run(parsedInput as never, { overrides: overrides as never, context: context as never });
-    const record: ExecutionRecord = {
+    record = {
       executionArn,
       stateMachineArn: sm.arn,
       name,
       status: 'RUNNING',
       startDate,
       input: rawInput,
-      history: [],
+      history: writer.events,
       abort: run.abort,
       done: Promise.resolve(),
     };
@@ -156,8 +169,10 @@ export class LocalStepFunctions {
 
     const history = (async () => {
       for await (const event of run.eventLogs) {
-        const mapped = toHistoryEvent(event, record.history, clock.now());
-        if (mapped) record.history.push(mapped);
+        // Wait states run as local Tasks (bindings.ts); their events are Wait events.
+        const state = (event as { state?: { name: string; type: string } }).state;
+        if (state && waits.has(state.name)) state.type = 'Wait';
+        writer.engineEvent(event);
       }
     })().catch(() => undefined);
 
@@ -179,7 +194,7 @@ export class LocalStepFunctions {
         this.#ended(record);
       },
     );
-    record.done = record.done.then(() => history);
+    record.done = record.done.then(() => history).finally(() => ended.abort());
     return record;
   }
 
@@ -208,6 +223,18 @@ export class LocalStepFunctions {
       this.#ended(record);
     }
     return record.stopDate ?? this.options.clock.now();
+  }
+
+  /** The history quota was reached: the execution fails, as Step Functions fails it. */
+  #quotaReached(record: ExecutionRecord, error: string, cause: string): void {
+    if (record.status !== 'RUNNING') return;
+    record.status = 'FAILED';
+    record.error = error;
+    record.cause = cause;
+    record.stopDate = this.options.clock.now();
+    this.tokens.expireExecution(record.executionArn, new TaskFailure(error, cause));
+    record.abort();
+    this.#ended(record);
   }
 
   #ended(record: ExecutionRecord): void {

@@ -73,7 +73,12 @@ async function dispatch(sfn: LocalStepFunctions, op: string, body: Body): Promis
     }
     case 'DescribeStateMachine': {
       const sm = sfn.describeStateMachine(arnOf(body, 'stateMachineArn', 'stateMachine'));
-      return { stateMachineArn: sm.arn, name: sm.name, status: 'ACTIVE', definition: sm.definition, roleArn: sm.roleArn, type: sm.type, creationDate: seconds(sm.creationDate) };
+      // As a machine created without logging or tracing answers: level OFF, X-Ray disabled.
+      return {
+        stateMachineArn: sm.arn, name: sm.name, status: 'ACTIVE', definition: sm.definition, roleArn: sm.roleArn, type: sm.type, creationDate: seconds(sm.creationDate),
+        loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+        tracingConfiguration: { enabled: false },
+      };
     }
     case 'ListStateMachines': {
       const { items, nextToken } = page(sfn.listStateMachines(), body);

@@ -14,6 +14,7 @@ import { jsonService, type JsonService } from '../endpoint/services.ts';
 import { validate } from '../endpoint/validation.ts';
 import { matchesPattern } from './pattern.ts';
 import type { Rule } from './rules.ts';
+import { listRules } from './list-rules.ts';
 
 export interface LocalEvent {
   version: '0';
@@ -129,8 +130,9 @@ export class LocalEventBridge {
       targetPrefix: 'AWSEvents',
       jsonVersion: '1.1',
       handle: async (operation, input) => {
+        if (operation === 'ListRules') return listRules(await this.options.rules(), input, this.options);
         if (operation !== 'PutEvents') {
-          throw new ServiceError('UnknownOperationException', `The local engine's EventBridge serves PutEvents only, not ${operation}`);
+          throw new ServiceError('UnknownOperationException', `The local engine's EventBridge serves PutEvents and ListRules, not ${operation}`);
         }
         validate([['entries', input.Entries, { required: true, type: 'list', minLength: 1, maxLength: 10 }]]);
         return this.putEvents(input.Entries as Record<string, unknown>[]);

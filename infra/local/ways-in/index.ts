@@ -31,6 +31,7 @@ import { loadTemplate, templateRules, type ParsedTemplate, type Rule } from './r
 import { LocalS3, S3_PATH_PREFIX } from './s3.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { ScheduledRuleRunner, scheduledRules } from './scheduled-rules.ts';
+import { LOCAL_STACK_NAME } from './list-rules.ts';
 
 export interface WaysInOptions {
   clock: EngineClock;
@@ -99,7 +100,7 @@ export class LocalWaysIn {
       return templateRules(this.template, {
         region,
         accountId,
-        stackName: 'glidepath-local',
+        stackName: LOCAL_STACK_NAME,
         parameters,
         functionArn: (id) => this.functionArn(a.stack, id),
         // Ref of the state machine is its ARN (the reconcile rule matches executions of this one).

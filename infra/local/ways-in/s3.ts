@@ -1,7 +1,8 @@
 /**
  * A minimal S3 for the local engine (restXml, path-style, as `@aws-sdk/client-s3` with
  * `forcePathStyle: true` and the AWS CLI with `--endpoint-url` send it): CreateBucket,
- * HeadBucket, PutBucketVersioning, PutObject, GetObject, HeadObject, DeleteObject. Objects live
+ * HeadBucket, PutBucketVersioning, PutObject, GetObject, HeadObject, DeleteObject, the listings
+ * of s3-list.ts; anything else is an XML `NotImplemented`, as every S3 error is XML. Objects live
  * in memory for the engine's life. It is where `UpdateFunctionCode` with S3Bucket/S3Key reads
  * deployment packages (`resolveCode`), as Lambda reads them from S3.
  *
@@ -11,6 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { EngineClock } from '../clock.ts';
 import { restService, type RestResponse, type RestService } from '../endpoint/services.ts';
+import { listBucketsXml, listObjectsXml, listVersionsXml, type ListedObject } from './s3-list.ts';
 
 interface StoredObject {
   body: Buffer;
@@ -115,6 +117,16 @@ export class LocalS3 {
     return latest;
   }
 
+  /** Every stored version of a bucket's objects (the newest of each key `isLatest`). */
+  listed(bucketName: string, latestOnly: boolean): ListedObject[] {
+    const out: ListedObject[] = [];
+    for (const [key, versions] of this.bucket(bucketName).objects) {
+      const chosen = latestOnly ? versions.slice(-1) : versions;
+      for (const v of chosen) out.push({ key, versionId: v.versionId, etag: v.etag, size: v.body.length, lastModified: v.lastModified, isLatest: v === versions.at(-1) });
+    }
+    return out;
+  }
+
   /** For the local Lambda's UpdateFunctionCode/CreateFunction with S3Bucket, S3Key, S3ObjectVersion. */
   readonly resolveCode = async (location: { bucket: string; key: string; objectVersion?: string }): Promise<Uint8Array> =>
     this.getObject(location.bucket, location.key, location.objectVersion).body;
@@ -158,6 +170,23 @@ export class LocalS3 {
               }
               this.createBucket(name);
               return { status: 200, headers: { location: `/${name}` } };
+            }),
+        },
+        {
+          method: 'GET',
+          path: S3_PATH_PREFIX,
+          operation: 'ListBuckets',
+          handle: () => reply(() => ({ status: 200, headers: { 'content-type': 'application/xml' }, body: listBucketsXml([...this.buckets.values()]) })),
+        },
+        {
+          method: 'GET',
+          path: `${S3_PATH_PREFIX}/{Bucket}`,
+          operation: 'ListObjects',
+          handle: (req) =>
+            reply(() => {
+              const name = req.params.Bucket!;
+              const xml = req.query.has('versions') ? listVersionsXml(name, this.listed(name, false), req.query) : listObjectsXml(name, this.listed(name, true), req.query);
+              return { status: 200, headers: { 'content-type': 'application/xml' }, body: xml };
             }),
         },
         { method: 'HEAD', path: `${S3_PATH_PREFIX}/{Bucket}`, operation: 'HeadBucket', handle: (req) => reply(() => (this.bucket(req.params.Bucket!), { status: 200, headers: { 'x-amz-bucket-region': this.region } })) },
@@ -213,6 +242,16 @@ export class LocalS3 {
               return { status: 204 };
             }),
         },
+        // Last: what no route above serves is an S3 error in S3's form, not the endpoint's JSON.
+        ...['GET', 'PUT', 'POST', 'DELETE', 'HEAD'].map((method) => ({
+          method,
+          path: `${S3_PATH_PREFIX}/{Path+}`,
+          operation: 'NotImplemented',
+          handle: () =>
+            reply(() => {
+              throw new S3Error('NotImplemented', `The local engine does not serve this S3 request (${method}).`, 501);
+            }),
+        })),
       ],
     });
   }

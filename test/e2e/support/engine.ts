@@ -26,8 +26,8 @@ export interface E2E {
 }
 
 export interface E2EOptions {
-  /** Simulated seconds per real second (default 10,000: a 5-minute bake lasts 30 ms). */
-  speed?: number;
+  /** Simulated seconds per real second (default 10,000: a 5-minute bake lasts 30 ms), or `max`: virtual time. */
+  speed?: number | 'max';
 }
 
 /**

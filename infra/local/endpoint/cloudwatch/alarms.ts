@@ -7,6 +7,7 @@
  */
 import type { Clock } from '../../../../shared/core/ports/clock.ts';
 import type { AlarmDefinition } from './alarm-input.ts';
+import { AlarmHistory } from './alarm-history.ts';
 import { cwError, seconds } from './errors.ts';
 import { evaluate, type AlarmState, type Datapoint } from './evaluate.ts';
 import { statistic, type MetricId, type MetricStore } from './metrics.ts';
@@ -46,6 +47,7 @@ export interface DescribeFilter {
 
 export class AlarmStore {
   readonly #alarms = new Map<string, AlarmRecord>();
+  readonly history: AlarmHistory;
   /** When false, alarms change only through SetAlarmState or `evaluateAll(true)`. */
   autoEvaluate = true;
   /** Told of every change of an alarm's state (not of a SetAlarmState to the state it is in). */
@@ -55,7 +57,9 @@ export class AlarmStore {
     readonly metrics: MetricStore,
     readonly clock: Clock,
     readonly arnPrefix: string,
-  ) {}
+  ) {
+    this.history = new AlarmHistory(clock);
+  }
 
   /** PutMetricAlarm: creates, or replaces the configuration and keeps the state. */
   put(definition: AlarmDefinition): AlarmRecord {
@@ -81,6 +85,14 @@ export class AlarmStore {
       }
     }
     this.#alarms.set(definition.name, record);
+    const verb = existing ? 'updated' : 'created';
+    this.history.add({
+      alarmName: record.name,
+      timestamp: now,
+      type: 'ConfigurationUpdate',
+      summary: `Alarm "${record.name}" ${verb}`,
+      data: JSON.stringify({ version: '1.0', type: existing ? 'Update' : 'Create', updatedAlarm: this.render(record) }),
+    });
     return record;
   }
 
@@ -217,6 +229,14 @@ export class AlarmStore {
     else alarm.stateReasonData = reasonData;
     alarm.stateUpdated = now;
     if (previous) {
+      const stateOf = (value: string, why: string, data: string | undefined) => ({ stateValue: value, stateReason: why, ...(data === undefined ? {} : { stateReasonData: JSON.parse(data) as unknown }) });
+      this.history.add({
+        alarmName: alarm.name,
+        timestamp: now,
+        type: 'StateUpdate',
+        summary: `Alarm updated from ${previous.value} to ${state}`,
+        data: JSON.stringify({ version: '1.0', oldState: stateOf(previous.value, previous.reason, previous.reasonData), newState: stateOf(state, reason, reasonData) }),
+      });
       try {
         this.onStateChange?.({ alarm, previous });
       } catch {

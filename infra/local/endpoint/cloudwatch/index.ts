@@ -1,7 +1,8 @@
 /**
- * The local CloudWatch: metrics and metric alarms over awsJson1_0 (query-compatible,
- * `x-amz-target: GraniteServiceVersion20100801.<Op>`), the AWS/Lambda metrics of every local
- * invocation, and alarm evaluation on the engine clock.
+ * The local CloudWatch: metrics, metric alarms and their history over awsJson1_0
+ * (query-compatible, `x-amz-target: GraniteServiceVersion20100801.<Op>`) and over the query
+ * protocol (form in, XML out) that older CLIs and SDKs send; the AWS/Lambda metrics of every
+ * local invocation, and alarm evaluation on the engine clock.
  */
 import type { EngineClock } from '../../clock.ts';
 import { ServiceError } from '../errors.ts';
@@ -13,6 +14,7 @@ import { AlarmStore } from './alarms.ts';
 import { cwError } from './errors.ts';
 import { getMetricData, getMetricStatistics, listMetrics, putMetricData } from './metric-api.ts';
 import { MetricStore, type Dimension } from './metrics.ts';
+import { CLOUDWATCH_QUERY_SHAPES, CLOUDWATCH_TIMESTAMPS, CLOUDWATCH_VERSION, CLOUDWATCH_XMLNS } from './query-shapes.ts';
 
 export interface LocalCloudWatchOptions {
   clock: EngineClock;
@@ -37,6 +39,7 @@ export class LocalCloudWatch {
     const operations: Record<string, (body: Body) => Body> = {
       PutMetricAlarm: (b) => putMetricAlarm(this.alarms, b),
       DescribeAlarms: (b) => describeAlarms(this.alarms, b),
+      DescribeAlarmHistory: (b) => this.alarms.history.describe(b),
       DeleteAlarms: (b) => deleteAlarms(this.alarms, b),
       SetAlarmState: (b) => setAlarmState(this.alarms, b),
       PutMetricData: (b) => putMetricData(this.metrics, clock, b),
@@ -49,6 +52,7 @@ export class LocalCloudWatch {
       targetPrefix: 'GraniteServiceVersion20100801',
       jsonVersion: '1.0',
       queryCompatible: true,
+      query: { version: CLOUDWATCH_VERSION, xmlns: CLOUDWATCH_XMLNS, shapes: CLOUDWATCH_QUERY_SHAPES, timestamps: CLOUDWATCH_TIMESTAMPS },
       handle: (operation, input) => {
         const op = operations[operation];
         if (!op) throw new ServiceError('UnknownOperationException', `The local engine does not serve CloudWatch ${operation}`, { queryCode: 'InvalidAction' });
@@ -83,7 +87,19 @@ export class LocalCloudWatch {
 
   /** Starts evaluating alarms as they fall due on the clock. */
   start(): void {
-    if (this.alarms.autoEvaluate) this.#tick();
+    if (!this.alarms.autoEvaluate) return;
+    if (this.options.clock.virtual) void this.#evaluateOnDeadlines();
+    else this.#tick();
+  }
+
+  /** Virtual time: each evaluation is a background deadline, woken as the clock passes it. */
+  async #evaluateOnDeadlines(): Promise<void> {
+    const { clock } = this.options;
+    while (!this.#closed) {
+      this.alarms.evaluateDue();
+      const next = this.alarms.nextDue();
+      await clock.sleep(next === undefined ? 60 : Math.max(0.001, (next - clock.now()) / 1000), { background: true });
+    }
   }
 
   close(): void {

@@ -8,6 +8,7 @@ import { ServiceError } from '../errors.ts';
 import { restService, type RestService } from '../services.ts';
 import { Invoker, type InvocationRecord, type InvokeOptions, type InvokeResult } from './invoke.ts';
 import { effectiveQualifier, parseFunctionName, type Account } from './names.ts';
+import { policyRoutes } from './policy.ts';
 import { lambdaRoutes } from './routes.ts';
 import { LambdaStore, type S3CodeResolver } from './store.ts';
 
@@ -22,6 +23,8 @@ export interface LocalLambdaOptions {
   resolveS3Code?: S3CodeResolver;
   /** Source of the weighted-alias draw (default Math.random). */
   random?: () => number;
+  /** Seconds (engine clock) a new function stays Pending and an update InProgress (default 1). */
+  transitionSeconds?: number;
 }
 
 /** A failed invocation, as the Lambda runtime reported it. */
@@ -50,7 +53,7 @@ export class LocalLambda {
   readonly service: RestService;
 
   constructor(readonly options: LocalLambdaOptions) {
-    this.store = new LambdaStore(options.account, options.clock, options.resolveS3Code);
+    this.store = new LambdaStore(options.account, options.clock, options.resolveS3Code, options.transitionSeconds);
     this.invoker = new Invoker({
       store: this.store,
       clock: options.clock,
@@ -62,7 +65,7 @@ export class LocalLambda {
     });
     this.service = restService({
       name: 'lambda',
-      routes: lambdaRoutes(this),
+      routes: [...lambdaRoutes(this), ...policyRoutes(this)],
       errorBody: (e) => ({ Type: e.status >= 500 ? 'Service' : 'User' }),
       throttleError: () =>
         new ServiceError('TooManyRequestsException', 'Rate Exceeded.', { status: 429, body: { Reason: 'CallerRateLimitExceeded' } }),

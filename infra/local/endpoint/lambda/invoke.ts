@@ -4,6 +4,7 @@
  * reports every invocation (for the AWS/Lambda metrics). RequestResponse answers with the payload;
  * Event answers 202 at once and runs in the background, retried twice on error as Lambda does.
  */
+import { checkInvocable } from './lifecycle.ts';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { EngineClock } from '../../clock.ts';
@@ -82,6 +83,7 @@ export class Invoker {
       ['invocationType', options.invocationType, { type: 'string', enum: ['Event', 'RequestResponse', 'DryRun'] }],
       ['logType', options.logType, { type: 'string', enum: ['None', 'Tail'] }],
     ]);
+    checkInvocable(this.options.store.lifecycleOf(fn));
     const type = options.invocationType ?? 'RequestResponse';
     const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
     if (payload.length > limit) {
@@ -142,8 +144,11 @@ export class Invoker {
   }
 
   async #run(fn: FunctionRecord, version: VersionRecord, resource: string | undefined, event: unknown, requestId: string): Promise<RunResult> {
-    const started = this.options.clock.now();
-    const result = await this.#execute(fn, version, resource, event, requestId);
+    const { clock } = this.options;
+    const started = clock.now();
+    // A running function is work: virtual time stands still while it runs.
+    const execute = () => this.#execute(fn, version, resource, event, requestId);
+    const result = await (clock.holding ? clock.holding(execute) : execute());
     this.options.onInvocation?.({
       functionName: fn.name,
       ...(resource === undefined ? {} : { resource }),

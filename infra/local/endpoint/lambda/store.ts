@@ -4,9 +4,10 @@
  * publishing and deleting them.
  */
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../../../../shared/core/ports/clock.ts';
+import type { EngineClock } from '../../clock.ts';
 import { validate } from '../validation.ts';
-import { locationCode, zipCode, type CodeRecord } from './code.ts';
+import { locationCode, sha256Base64, zipCode, type CodeRecord } from './code.ts';
+import { checkNotBusy, creating, DEFAULT_TRANSITION_SECONDS, renderLifecycle, settle, updating, type Lifecycle } from './lifecycle.ts';
 import { configFingerprint, configFromCreate, configFromUpdate, type FunctionConfig } from './config.ts';
 import {
   conflict, functionArn, functionNotFound, invalidParameter, isVersionNumber, LATEST, parseFunctionName, preconditionFailed,
@@ -43,7 +44,11 @@ export interface FunctionRecord {
   changes: number;
   /** Code and configuration of `$LATEST` when the last version was published from it. */
   publishedFrom?: string;
+  /** State and last update status of `$LATEST` (lifecycle.ts). */
+  lifecycle: Lifecycle;
 }
+
+type CodeFailure = Lifecycle['failure'];
 
 /** Fetches a deployment package from S3 (the engine's S3, when there is one). */
 export type S3CodeResolver = (location: { bucket: string; key: string; objectVersion?: string }) => Promise<Uint8Array>;
@@ -55,14 +60,31 @@ export class LambdaStore {
 
   constructor(
     readonly account: Account,
-    readonly clock: Clock,
+    readonly clock: EngineClock,
     readonly resolveS3?: S3CodeResolver,
+    /** Seconds (engine clock) a creation stays Pending and an update InProgress. */
+    readonly transitionSeconds = DEFAULT_TRANSITION_SECONDS,
   ) {}
 
   get(name: string): FunctionRecord {
     const fn = this.functions.get(name);
     if (!fn) throw functionNotFound(this.account, name);
+    this.lifecycleOf(fn);
     return fn;
+  }
+
+  /**
+   * The end of a transition is a deadline on the engine clock: virtual time jumps to it when
+   * nothing else runs (a client polling for Active from outside does not hold the clock).
+   */
+  transitionDeadline(): void {
+    void this.clock.sleep(this.transitionSeconds);
+  }
+
+  /** The function's lifecycle now, a transition whose time has come settled. */
+  lifecycleOf(fn: FunctionRecord): Lifecycle {
+    fn.lifecycle = settle(fn.lifecycle, this.clock.now());
+    return fn.lifecycle;
   }
 
   /** The version a qualifier names: `$LATEST`/none, a number, or an alias (its primary version). */
@@ -86,7 +108,7 @@ export class LambdaStore {
     ]);
     if (ref.qualifier !== undefined) throw invalidParameter('Unsupported function name: a qualifier cannot be part of the name of a new function.');
     const config = configFromCreate(body);
-    const code = await this.#code(body.Code as Body, config.packageType);
+    const { code, failure } = await this.#code(body.Code as Body, config.packageType);
     if (this.functions.has(ref.name)) throw conflict(`Function already exist: ${ref.name}`);
     const fn: FunctionRecord = {
       name: ref.name,
@@ -97,36 +119,45 @@ export class LambdaStore {
       aliases: new Map(),
       tags: Object.fromEntries(Object.entries((body.Tags as Body | undefined) ?? {}).map(([k, v]) => [k, String(v)])),
       changes: 0,
+      lifecycle: creating(this.clock.now(), this.transitionSeconds, failure),
     };
+    this.transitionDeadline();
     this.functions.set(ref.name, fn);
-    const version = body.Publish === true ? this.publish(fn, {}) : fn.latest;
+    const version = body.Publish === true ? this.publish(fn, {}, { during: true }) : fn.latest;
     return { fn, version };
   }
 
   async updateCode(fn: FunctionRecord, body: Body): Promise<VersionRecord> {
     this.#checkRevision(fn.latest, body.RevisionId);
-    const code = await this.#code(body, fn.latest.config.packageType);
+    const { code, failure } = await this.#code(body, fn.latest.config.packageType);
     validate([['architectures', body.Architectures, { type: 'list', minLength: 1, maxLength: 1 }]]);
     const arch = (body.Architectures as unknown[] | undefined)?.[0];
     validate([['architectures.1.member', arch, { type: 'string', enum: ['x86_64', 'arm64'] }]]);
     if (body.DryRun === true) return { ...fn.latest, code };
+    checkNotBusy(this.lifecycleOf(fn), functionArn(this.account, fn.name));
     const config = { ...fn.latest.config };
     if (typeof arch === 'string') config.architectures = [arch];
-    this.#replaceLatest(fn, config, code);
-    return body.Publish === true ? this.publish(fn, {}) : fn.latest;
+    this.#replaceLatest(fn, config, code, failure);
+    return body.Publish === true ? this.publish(fn, {}, { during: true }) : fn.latest;
   }
 
   updateConfiguration(fn: FunctionRecord, body: Body): VersionRecord {
     this.#checkRevision(fn.latest, body.RevisionId);
     const config = configFromUpdate(fn.latest.config, body);
+    checkNotBusy(this.lifecycleOf(fn), functionArn(this.account, fn.name));
     this.#replaceLatest(fn, config, fn.latest.code);
     return fn.latest;
   }
 
-  /** PublishVersion: a new version only if `$LATEST` changed since the last one, as the service does. */
-  publish(fn: FunctionRecord, body: Body): VersionRecord {
+  /**
+   * PublishVersion: a new version only if `$LATEST` changed since the last one, as the service
+   * does; refused while a creation or update is in progress, except as part of that very call
+   * (`Publish: true` on CreateFunction / UpdateFunctionCode).
+   */
+  publish(fn: FunctionRecord, body: Body, options: { during?: boolean } = {}): VersionRecord {
     validate([['description', body.Description, { type: 'string', minLength: 0, maxLength: 256 }]]);
     this.#checkRevision(fn.latest, body.RevisionId);
+    if (!options.during) checkNotBusy(this.lifecycleOf(fn), functionArn(this.account, fn.name));
     if (typeof body.CodeSha256 === 'string' && body.CodeSha256 !== fn.latest.code.sha256) {
       throw invalidParameter(
         `CodeSHA256 (${body.CodeSha256}) is different from current CodeSHA256 in $LATEST (${fn.latest.code.sha256}). Please try again with the CodeSHA256 in $LATEST.`,
@@ -190,8 +221,7 @@ export class LambdaStore {
       TracingConfig: { Mode: c.tracingMode },
       RevisionId: v.revisionId,
       ...(c.layers.length > 0 ? { Layers: c.layers.map((Arn) => ({ Arn, CodeSize: 0 })) } : {}),
-      State: 'Active',
-      LastUpdateStatus: 'Successful',
+      ...(v.version === LATEST ? renderLifecycle(this.lifecycleOf(fn)) : { State: 'Active', LastUpdateStatus: 'Successful' }),
       PackageType: c.packageType,
       Architectures: [...c.architectures],
       EphemeralStorage: { Size: c.ephemeralStorage },
@@ -200,7 +230,9 @@ export class LambdaStore {
     };
   }
 
-  #replaceLatest(fn: FunctionRecord, config: FunctionConfig, code: CodeRecord): void {
+  #replaceLatest(fn: FunctionRecord, config: FunctionConfig, code: CodeRecord, failure?: CodeFailure): void {
+    fn.lifecycle = updating(fn.lifecycle, this.clock.now(), this.transitionSeconds, failure);
+    this.transitionDeadline();
     fn.changes += 1;
     fn.latest = { version: LATEST, config, code, lastModified: this.clock.now(), revisionId: randomUUID(), sandbox: `latest-${fn.changes}` };
   }
@@ -209,7 +241,7 @@ export class LambdaStore {
     if (typeof revisionId === 'string' && revisionId !== '' && revisionId !== v.revisionId) throw preconditionFailed();
   }
 
-  async #code(source: Body, packageType: 'Zip' | 'Image'): Promise<CodeRecord> {
+  async #code(source: Body, packageType: 'Zip' | 'Image'): Promise<{ code: CodeRecord; failure?: CodeFailure }> {
     validate([
       ['zipFile', source.ZipFile, { type: 'string' }],
       ['s3Bucket', source.S3Bucket, { type: 'string', minLength: 3, maxLength: 63, pattern: '[0-9A-Za-z\\.\\-_]*(?<!\\.)' }],
@@ -225,20 +257,25 @@ export class LambdaStore {
     if (count > 1) throw invalidParameter('Please provide only one source for function code: ZipFile, S3Bucket and S3Key, or ImageUri.');
     if (packageType === 'Image' && !hasImage) throw invalidParameter('Please provide ImageUri when updating a function with packageType Image.');
     if (packageType === 'Zip' && hasImage) throw invalidParameter("Please don't provide ImageUri when updating a function with packageType Zip.");
-    if (hasZip) return zipCode(Buffer.from(source.ZipFile as string, 'base64'));
-    if (hasImage) return locationCode({ imageUri: source.ImageUri as string });
+    if (hasZip) return { code: zipCode(Buffer.from(source.ZipFile as string, 'base64')) };
+    if (hasImage) return { code: locationCode({ imageUri: source.ImageUri as string }) };
     if (typeof source.S3Bucket !== 'string' || typeof source.S3Key !== 'string') {
       throw invalidParameter('Please provide both S3Bucket and S3Key for function code in S3.');
     }
     const s3 = { bucket: source.S3Bucket, key: source.S3Key, ...(typeof source.S3ObjectVersion === 'string' ? { objectVersion: source.S3ObjectVersion } : {}) };
-    if (!this.resolveS3) return locationCode({ s3 });
+    if (!this.resolveS3) return { code: locationCode({ s3 }) };
     let zip: Uint8Array;
     try {
       zip = await this.resolveS3(s3);
     } catch (error) {
       throw invalidParameter(`Error occurred while GetObject. S3 Error Code: ${(error as Error).name}. S3 Error Message: ${(error as Error).message}`);
     }
-    return { ...zipCode(zip), s3 };
+    try {
+      return { code: { ...zipCode(zip), s3 } };
+    } catch (error) {
+      // Lambda opens an S3 package after the call returns: the creation or update fails then.
+      return { code: { sha256: sha256Base64(zip), size: zip.length, s3 }, failure: { code: 'InvalidZipFileException', reason: (error as Error).message } };
+    }
   }
 }
 

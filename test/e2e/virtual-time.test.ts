@@ -1,0 +1,56 @@
+/**
+ * Virtual time (`speed: 'max'`, as `--speed max` gives it): a rehearsal takes as long as its work.
+ * The clock jumps over bakes (Wait states) and token waits with timeouts whenever nothing runs,
+ * while every simulated timestamp stays where AWS would put it.
+ */
+import { describe, expect, it } from 'vitest';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { getDeployment } from '../../shared/aws/deployment-store.ts';
+import { newDeploymentId } from '../../cli/deployment-id.ts';
+import { createFunctionWithVersions } from '../../cli/demo/functions.ts';
+import { ordersSource, zipHandler } from '../../cli/demo/samples.ts';
+import { createApp, createFunction, deploy, zipFolder } from '../fixtures/hooks/deploy.ts';
+import { useEngine } from './support/engine.ts';
+
+const ctx = useEngine({ speed: 'max' });
+const ROLE = 'arn:aws:iam::000000000000:role/virtual-time';
+
+describe('virtual time', () => {
+  it('rehearses Linear10PercentEvery10Minutes (90 simulated minutes) in seconds, each step 10 minutes after the last', async () => {
+    const zips = ['v1', 'v2'].map((name) => zipHandler(ordersSource({ name, faulty: false })));
+    await createFunctionWithVersions(ctx.lambda, { name: 'vt-orders', role: ROLE }, zips, 'live');
+    const id = newDeploymentId();
+    const sim0 = ctx.engine.clock.now();
+    const t0 = performance.now();
+    const request = { functionName: 'vt-orders', alias: 'live', currentVersion: '1', targetVersion: '2', strategy: 'Linear10PercentEvery10Minutes' };
+    const out = await ctx.sfn.send(new StartExecutionCommand({ stateMachineArn: ctx.engine.stateMachineArn, name: id, input: JSON.stringify(request) }));
+    const execution = ctx.engine.sfn.describeExecution(out.executionArn!);
+    await execution.done;
+    const wallMs = performance.now() - t0;
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(ctx.engine.clock.now() - sim0).toBeGreaterThanOrEqual(90 * 60_000);
+    expect(wallMs).toBeLessThan(20_000);
+    const record = await getDeployment(ctx.store, id);
+    const shifts = record!.weights.filter((w) => w.weight > 0).map((w) => Date.parse(w.at));
+    expect(shifts).toHaveLength(10);
+    for (let i = 1; i < shifts.length; i++) {
+      // Each step one bake (600 s) after the last, plus the few simulated seconds of its checks.
+      expect((shifts[i]! - shifts[i - 1]!) / 1000).toBeGreaterThanOrEqual(600);
+      expect((shifts[i]! - shifts[i - 1]!) / 1000).toBeLessThan(620);
+    }
+  });
+
+  it('times out a hook that never reports after its hookTimeoutSeconds of simulated time, in real milliseconds', async () => {
+    await createApp(ctx.lambda, 'vt-app');
+    await createFunction(ctx.lambda, 'vt-silent-hook', zipFolder('scripted-hook'), { HOOK_BEHAVIOR: 'silent', AWS_ENDPOINT_URL_CODEDEPLOY: ctx.engine.url });
+    const sim0 = ctx.engine.clock.now();
+    const outcome = await deploy(ctx.sfn, ctx.engine.stateMachineArn, {
+      functionName: 'vt-app', alias: 'live', currentVersion: '1', targetVersion: '2', strategy: 'AllAtOnce',
+      hooks: { beforeAllowTraffic: 'vt-silent-hook' }, hookTimeoutSeconds: 3000,
+    });
+    expect(outcome.status).toBe('FAILED');
+    expect(JSON.stringify(outcome)).toContain('TIMEOUT');
+    expect(ctx.engine.clock.now() - sim0).toBeGreaterThanOrEqual(3000_000);
+    expect(outcome.ms).toBeLessThan(10_000);
+  });
+});
