@@ -66,7 +66,7 @@ export function createInvoker(options: InvokerOptions): Invoker {
       handler = import(pathToFileURL(fn.entry).href).then((mod: Record<string, unknown>) => {
         // Each engine gets its own handler (its own clients and ports), built on the engine's clock.
         if (typeof mod.createHandler === 'function') {
-          return runWithEnvironment(options.env, () => (mod.createHandler as (o: { clock: Clock }) => Handler)({ clock: options.clock }));
+          return runWithEnvironment(options.env, () => (mod.createHandler as (o: { clock: EngineClock }) => Handler)({ clock: options.clock }));
         }
         const exported = mod[fn.exportName];
         if (typeof exported !== 'function') throw new Error(`${fn.entry} does not export ${fn.exportName}`);

@@ -9,7 +9,7 @@ import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { startLocalEngine } from '../../infra/local/engine.ts';
 import type { DeploymentRequest } from '../../shared/core/model/request.ts';
-import { createFunctionWithVersions, createNodeFunction, publishCode } from '../../cli/demo/functions.ts';
+import { createFunctionWithVersions, createNodeFunction, publishCode } from '../../shared/aws/sample-app.ts';
 import { ordersSource, sampleSource, zipHandler } from '../../cli/demo/samples.ts';
 import { benchOn, deploy, type Bench, type Row } from './support.ts';
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { getDeployment } from '../../shared/aws/deployment-store.ts';
 import { newDeploymentId } from '../../cli/deployment-id.ts';
-import { createFunctionWithVersions } from '../../cli/demo/functions.ts';
+import { createFunctionWithVersions } from '../../shared/aws/sample-app.ts';
 import { ordersSource, zipHandler } from '../../cli/demo/samples.ts';
 import { createApp, createFunction, deploy, zipFolder } from '../fixtures/hooks/deploy.ts';
 import { useEngine } from './support/engine.ts';

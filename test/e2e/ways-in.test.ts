@@ -25,6 +25,7 @@ import { newDeploymentId } from '../../cli/deployment-id.ts';
 import { getDeployment, listDeployments } from '../../shared/aws/deployment-store.ts';
 import { keys, type DeploymentRecord } from '../../shared/core/model/record.ts';
 import { waitForCodeUpdate } from '../../shared/aws/function-code.ts';
+import { systemClock } from '../../shared/aws/system-clock.ts';
 
 const ROLE = 'arn:aws:iam::000000000000:role/ways-in-e2e';
 const SPEED = 600; // ten simulated minutes per real second
@@ -97,11 +98,11 @@ async function putGroup(group: Record<string, unknown>): Promise<void> {
 /** A function with version 1 (and more if asked) and alias live → 1. */
 async function createApp(name: string, versions = 1, extra: Record<string, unknown> = {}): Promise<void> {
   await lambda.send(new CreateFunctionCommand({ FunctionName: name, Role: ROLE, Runtime: 'nodejs22.x', Handler: 'index.handler', Code: { ZipFile: zip('v1') }, ...extra }));
-  await waitForCodeUpdate(lambda, name, { intervalSeconds: 0.1 });
+  await waitForCodeUpdate(lambda, name, systemClock, { intervalSeconds: 0.1 });
   await lambda.send(new PublishVersionCommand({ FunctionName: name }));
   for (let v = 2; v <= versions; v++) {
     await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Description: `build ${v}` }));
-    await waitForCodeUpdate(lambda, name, { intervalSeconds: 0.1 });
+    await waitForCodeUpdate(lambda, name, systemClock, { intervalSeconds: 0.1 });
     await lambda.send(new PublishVersionCommand({ FunctionName: name }));
   }
   await lambda.send(new CreateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '1' }));
@@ -172,7 +173,7 @@ describe('S3 and ECR pushes deploy their deployment groups', () => {
   it('an ECR push deploys the image by digest', async () => {
     const image = (d: string) => `000000000000.dkr.ecr.${engine.region}.amazonaws.com/ways-in/orders@sha256:${d.repeat(64)}`;
     await lambda.send(new CreateFunctionCommand({ FunctionName: 'ways-in-ecr', Role: ROLE, PackageType: 'Image', Code: { ImageUri: image('a') } }));
-    await waitForCodeUpdate(lambda, 'ways-in-ecr', { intervalSeconds: 0.1 });
+    await waitForCodeUpdate(lambda, 'ways-in-ecr', systemClock, { intervalSeconds: 0.1 });
     await lambda.send(new PublishVersionCommand({ FunctionName: 'ways-in-ecr' }));
     await lambda.send(new CreateAliasCommand({ FunctionName: 'ways-in-ecr', Name: 'live', FunctionVersion: '1' }));
     await putGroup({ name: 'ways-in-ecr', function: 'ways-in-ecr', alias: 'live', strategy: 'AllAtOnce', sources: { ecr: [{ repository: 'ways-in/orders', tagPattern: 'v*' }] } });

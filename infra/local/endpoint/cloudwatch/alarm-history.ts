@@ -4,7 +4,7 @@
  * form CloudWatch writes (`{"version":"1.0","oldState":…,"newState":…}`). CloudWatch keeps 30
  * days; the engine keeps the newest items up to a bound so a long rehearsal cannot grow it without end.
  */
-import type { Clock } from '../../../../shared/core/clock.ts';
+import type { Clock } from '../../../../shared/core/ports/clock.ts';
 import { cwError, readTimestamp, seconds, validateCw } from './errors.ts';
 
 export type HistoryItemType = 'ConfigurationUpdate' | 'StateUpdate' | 'Action';
