@@ -81,12 +81,15 @@ export function createInvoker(options: InvokerOptions): Invoker {
     const name = bareFunctionName(functionNameOrArn);
     const fn = options.controllers.get(name);
     if (fn) {
-      const handler = await load(fn);
       try {
         // A JSON round trip, as the Lambda service would do, so no handler shares objects with the engine.
         const event = JSON.parse(JSON.stringify(payload ?? null)) as unknown;
-        const run = () => runWithEnvironment(options.env, () => handler(event, lambdaContext(fn, options.region, options.accountId)));
-        // A running handler is work: virtual time stands still while it runs (not while it sleeps).
+        const run = async () => {
+          const handler = await load(fn);
+          return runWithEnvironment(options.env, () => handler(event, lambdaContext(fn, options.region, options.accountId)));
+        };
+        // A running handler is work — its cold start (loading its code) included: virtual time
+        // stands still while it runs (not while it sleeps).
         const result = await (options.clock.holding ? options.clock.holding(run) : run());
         return result === undefined ? null : JSON.parse(JSON.stringify(result));
       } catch (error) {

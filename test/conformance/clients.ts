@@ -117,7 +117,7 @@ export function modelErrors(model: any, operation: string): string[] {
 }
 
 /** The member names of an operation's output shape. */
-export function outputMembers(model: any, operation: string): string[] {
+function outputMembers(model: any, operation: string): string[] {
   const out = model.operations[operation]?.output?.shape;
   return out ? Object.keys(model.shapes[out].members) : [];
 }

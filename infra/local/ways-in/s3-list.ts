@@ -4,7 +4,7 @@
  * ListObjectVersions (`?versions`), with Prefix, Delimiter (CommonPrefixes), MaxKeys and the
  * markers/continuation tokens each one pages with.
  */
-import { S3Error } from './s3.ts';
+import { S3Error } from './s3-error.ts';
 
 const XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 const OWNER = '<Owner><ID>000000000000</ID><DisplayName>local</DisplayName></Owner>';

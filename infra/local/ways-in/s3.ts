@@ -13,6 +13,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { EngineClock } from '../clock.ts';
 import { restService, type RestResponse, type RestService } from '../endpoint/services.ts';
 import { listBucketsXml, listObjectsXml, listVersionsXml, type ListedObject } from './s3-list.ts';
+import { S3Error } from './s3-error.ts';
+export { S3Error };
 
 interface StoredObject {
   body: Buffer;
@@ -29,19 +31,6 @@ interface Bucket {
   createdAt: number;
   /** key → versions, newest last. */
   objects: Map<string, StoredObject[]>;
-}
-
-/** An S3 error in the service's own words (its code is the SDK's exception name). */
-export class S3Error extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status: number,
-    readonly extra: Record<string, string> = {},
-  ) {
-    super(message);
-    this.name = code;
-  }
 }
 
 /** The path prefix of the local S3 on the engine's endpoint. */

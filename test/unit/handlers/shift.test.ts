@@ -104,7 +104,7 @@ describe('Handler: shift', () => {
     // The record is not carried back: the condition says no signal the decision acts on is set.
     expect(update.ReturnValues).toBe('NONE');
     expect(decodeUpdate(update).condition).toBe(
-      '(attribute_exists(pk)) AND (stepIndex <> 0) AND (attribute_not_exists(signals.abort) AND attribute_not_exists(signals.promoteFull) AND attribute_not_exists(signals.promote) AND attribute_not_exists(signals.pause))',
+      'attribute_exists(pk) AND stepIndex <> 0 AND attribute_not_exists(signals.abort) AND attribute_not_exists(signals.promoteFull) AND attribute_not_exists(signals.promote) AND attribute_not_exists(signals.pause)',
     );
     // A retry after a lost UpdateItem answer: the step is already recorded, so the record is read, not appended to twice.
     mocks.ddb.on(UpdateCommand).rejects(awsError('ConditionalCheckFailedException'));
