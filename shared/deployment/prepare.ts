@@ -134,7 +134,7 @@ export async function prepare(input: PrepareInput, clients: Clients, env: Handle
   const created = await createDeployment(store, record);
   // After the record, so a watch never names a deployment that was refused (reconcile, on an alarm).
   await watchAlarms(store, record);
-  if (created === 'created') await announce(clients, env, notes, stateChangeOf(record));
+  if (created === 'created') await announce(clients, env, notes, stateChangeOf(record, { change: 'started', stepCount: record.plan.steps.length }));
 
   return {
     deploymentId,

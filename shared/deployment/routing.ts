@@ -52,9 +52,11 @@ export async function moveAlias(
   }
 }
 
+import { asksForSteps } from '../core/notifications/targets.ts';
+
 /** The facts a shift needs, carried in the state machine so a setWeight reads no record. */
 export function shiftTarget(record: DeploymentRecord): ShiftTarget {
-  const { alarms, alarmPolicy, windows } = record.request;
+  const { alarms, alarmPolicy, windows, notifications } = record.request;
   return {
     functionName: record.functionName,
     alias: record.alias,
@@ -63,5 +65,6 @@ export function shiftTarget(record: DeploymentRecord): ShiftTarget {
     ...(alarms?.length ? { alarms } : {}),
     ...(alarmPolicy ? { alarmPolicy } : {}),
     ...(windows?.length ? { windows: true as const } : {}),
+    ...(asksForSteps(notifications) ? { announceSteps: true as const } : {}),
   };
 }

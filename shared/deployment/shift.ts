@@ -25,6 +25,8 @@ import { aliasRef, moveAlias, routingFor } from './routing.ts';
 import { consumeSignal, unsignalled } from './signal-store.ts';
 import { silentNotes, storeOf, type HandlerEnv, type Notes } from './env.ts';
 import { holdForWindow } from './window-gate.ts';
+import { announce, stateChangeOf } from './announce.ts';
+import { asksForSteps } from '../core/notifications/targets.ts';
 
 export const SHIFTED = 'WeightShifted';
 export const PROMOTED = 'Promoted';
@@ -111,14 +113,27 @@ async function shiftCarried(input: ShiftInput & { target: ShiftTarget; revisionI
   // A retry after a lost UpdateItem answer finds the step recorded: the record is read instead of recorded twice.
   const notRecorded: Condition = { expression: '#si <> :index', names: { '#si': 'stepIndex' }, values: { ':index': input.cursor.index } };
   if (await updateDeploymentOnly(store, input.deploymentId, { ...step, condition: allOf(RECORD_EXISTS, notRecorded, unsignalled(DECISION_SIGNALS)) })) {
+    if (target.announceSteps) await announceStep(clients, env, notes, { deploymentId: input.deploymentId, ...target, weight, stepIndex: input.cursor.index, at });
     const { result } = decideHealth({ cursor: input.cursor, record: { weight, stepStartedAt: at, signals: {} }, alarms, policy, now: now() });
     return { ...result, revisionId: moved.state.revisionId };
   }
   const recorded = await updateDeployment(store, input.deploymentId, { ...step, condition: notRecorded });
+  if (recorded && target.announceSteps) await announceStep(clients, env, notes, { deploymentId: input.deploymentId, ...target, weight, stepIndex: input.cursor.index, at });
   const current = recorded ?? (await requireDeployment(store, input.deploymentId));
   const { result, consumed } = decideHealth({ cursor: input.cursor, record: current, alarms, policy, now: now() });
   if (consumed === 'promoteFull' && result.decision === 'promoteFull') await consumeSignal(store, current, 'promoteFull');
   return { ...result, revisionId: current.revisionId };
+}
+
+/** A `step` state change, for notifications (shared/core/notifications/events.ts); best effort, as every announcement. */
+function announceStep(
+  clients: Clients,
+  env: HandlerEnv,
+  notes: Notes,
+  step: { deploymentId: string; functionName: string; alias: string; currentVersion: string; targetVersion: string; weight: number; stepIndex: number; at: string },
+): Promise<boolean> {
+  const { deploymentId, functionName, alias, currentVersion, targetVersion, weight, stepIndex, at } = step;
+  return announce(clients, env, notes, { deploymentId, status: 'InProgress', functionName, alias, currentVersion, targetVersion, weight, at, change: 'step', stepIndex });
 }
 
 export async function shift(input: ShiftInput, clients: Clients, env: HandlerEnv, notes: Notes = silentNotes): Promise<HealthResult> {
@@ -150,6 +165,9 @@ export async function shift(input: ShiftInput, clients: Clients, env: HandlerEnv
       });
     }
     current = await recordShift(store, record, input, weight, moved.state.revisionId);
+    if (!input.promote && asksForSteps(record.request.notifications)) {
+      await announce(clients, env, notes, stateChangeOf(current, { change: 'step', stepIndex: input.cursor.index, stepCount: current.plan.steps.length }));
+    }
   }
 
   const { result, consumed } = decideHealth({ cursor: input.cursor, record: current, alarms: await alarmsRead, policy, now: now() });
