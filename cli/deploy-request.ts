@@ -73,7 +73,8 @@ export function buildDeployRequest(flags: DeployFlags, io: CliIO): BuiltRequest 
     Object.assign(request, versions());
   } else if (flags.template !== undefined) {
     if (flags.function === undefined) throw usageError('--function', "is required with --template (the function's logical id)");
-    const read = readSamTemplate(readFlagFile(io, '--template', flags.template), flags.function);
+    const read = readSamTemplate(readFlagFile(io, '--template', flags.template), flags.function, { strategyGiven: strategy !== undefined });
+    warnings.push(...read.warnings);
     request = { ...samRequestWithStrategy(read, strategy as never), ...versions() };
     if (flags.functionName !== undefined) request.functionName = flags.functionName;
     if (flags.alias !== undefined) request.alias = flags.alias;

@@ -68,7 +68,8 @@ export function planFromOptions(options: PlanOptions, io: CliIO): PlanPreview {
     request = { ...appSpec, ...flagFields(options, true), strategy: strategy ?? APPSPEC_DEFAULT_STRATEGY };
   } else if (options.template !== undefined) {
     if (options.function === undefined) throw usageError('--function', "is required with --template (the function's logical id)");
-    const read = readSamTemplate(readFlagFile(io, '--template', options.template), options.function);
+    const read = readSamTemplate(readFlagFile(io, '--template', options.template), options.function, { strategyGiven: strategy !== undefined });
+    warnings.push(...read.warnings);
     request = { ...samRequestWithStrategy(read, strategy), ...flagFields(options, false) };
   } else {
     if (strategy === undefined) throw usageError('strategy', 'is required: give --strategy, --appspec or --template');
