@@ -12,6 +12,7 @@ import type { DeploymentRequest } from '../shared/model/request.ts';
 import { APPSPEC_DEFAULT_STRATEGY, parseStrategyFlag } from './commands/plan.ts';
 import { usageError, type CliIO } from './context.ts';
 import { readFlagFile } from './options.ts';
+import { serverlessSource } from './serverless-source.ts';
 
 export interface DeployFlags {
   strategy?: string;
@@ -22,6 +23,7 @@ export interface DeployFlags {
   target?: string;
   appspec?: string;
   template?: string;
+  serverless?: string;
   request?: string;
   beforeHook?: string;
   afterHook?: string;
@@ -52,7 +54,7 @@ export interface BuiltRequest {
 }
 
 export function buildDeployRequest(flags: DeployFlags, io: CliIO): BuiltRequest {
-  const sources = (['appspec', 'template', 'request'] as const).filter((k) => flags[k] !== undefined);
+  const sources = (['appspec', 'template', 'serverless', 'request'] as const).filter((k) => flags[k] !== undefined);
   if (sources.length > 1) throw usageError(`--${sources[1]}`, `cannot be combined with --${sources[0]}: give one source`);
   const strategy = flags.strategy === undefined ? undefined : parseStrategyFlag(flags.strategy);
   const warnings: string[] = [];
@@ -76,6 +78,12 @@ export function buildDeployRequest(flags: DeployFlags, io: CliIO): BuiltRequest 
     const read = readSamTemplate(readFlagFile(io, '--template', flags.template), flags.function, { strategyGiven: strategy !== undefined });
     warnings.push(...read.warnings);
     request = { ...samRequestWithStrategy(read, strategy as never), ...versions() };
+    if (flags.functionName !== undefined) request.functionName = flags.functionName;
+    if (flags.alias !== undefined) request.alias = flags.alias;
+  } else if (flags.serverless !== undefined) {
+    const read = serverlessSource(io, flags.serverless, flags.function, strategy);
+    warnings.push(...read.warnings);
+    request = { ...read.request, ...versions() };
     if (flags.functionName !== undefined) request.functionName = flags.functionName;
     if (flags.alias !== undefined) request.alias = flags.alias;
   } else if (flags.request !== undefined) {

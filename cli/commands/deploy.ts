@@ -78,6 +78,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--target <version>', 'published version to move to')
     .option('--appspec <file>', 'a CodeDeploy AppSpec (YAML or JSON)')
     .option('--template <file>', 'a SAM template; use with --function <LogicalId>')
+    .option('--serverless <file>', "a serverless.yml with serverless-plugin-canary-deployments' deploymentSettings; use with --function <key>")
     .option('--request <file>', 'a deployment request file (JSON or YAML: functionName, alias, targetVersion, strategy, …)')
     .option('--before-hook <function>', 'BeforeAllowTraffic hook function')
     .option('--after-hook <function>', 'AfterAllowTraffic hook function')

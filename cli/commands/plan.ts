@@ -14,6 +14,7 @@ import type { PlanPreview } from '../../shared/model/plan.ts';
 import { ruleViolation } from '../../shared/describe.ts';
 import { reportError, usageError, useColour, type CliContext, type CliIO } from '../context.ts';
 import { readFlagFile } from '../options.ts';
+import { serverlessSource } from '../serverless-source.ts';
 import { COLOUR, PLAIN, renderPlanTable } from '../plan-table.ts';
 
 export interface PlanOptions {
@@ -24,6 +25,7 @@ export interface PlanOptions {
   target?: string;
   appspec?: string;
   template?: string;
+  serverless?: string;
   json?: boolean;
 }
 
@@ -54,9 +56,8 @@ function flagFields(options: PlanOptions, withFunction: boolean): Record<string,
 
 /** Turns the flags (and the file they name) into a plan; throws a ValidationError on bad input. */
 export function planFromOptions(options: PlanOptions, io: CliIO): PlanPreview {
-  if (options.appspec !== undefined && options.template !== undefined) {
-    throw usageError('--template', 'cannot be combined with --appspec: give one source');
-  }
+  const given = (['appspec', 'template', 'serverless'] as const).filter((k) => options[k] !== undefined);
+  if (given.length > 1) throw usageError(`--${given[1]}`, `cannot be combined with --${given[0]}: give one source`);
   const strategy = options.strategy === undefined ? undefined : parseStrategyFlag(options.strategy);
   let request: Record<string, unknown>;
   const warnings: string[] = [];
@@ -66,6 +67,10 @@ export function planFromOptions(options: PlanOptions, io: CliIO): PlanPreview {
       warnings.push(`the AppSpec names no deployment configuration and --strategy was not given: planned ${APPSPEC_DEFAULT_STRATEGY}`);
     }
     request = { ...appSpec, ...flagFields(options, true), strategy: strategy ?? APPSPEC_DEFAULT_STRATEGY };
+  } else if (options.serverless !== undefined) {
+    const read = serverlessSource(io, options.serverless, options.function, strategy);
+    warnings.push(...read.warnings);
+    request = { ...read.request, ...flagFields(options, false) };
   } else if (options.template !== undefined) {
     if (options.function === undefined) throw usageError('--function', "is required with --template (the function's logical id)");
     const read = readSamTemplate(readFlagFile(io, '--template', options.template), options.function, { strategyGiven: strategy !== undefined });
@@ -91,6 +96,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--target <version>', 'version to shift to')
     .option('--appspec <file>', 'a CodeDeploy AppSpec (YAML or JSON)')
     .option('--template <file>', 'a SAM template; use with --function <LogicalId>')
+    .option('--serverless <file>', "a serverless.yml with serverless-plugin-canary-deployments' deploymentSettings; use with --function <key>")
     .option('--json', 'print the plan as JSON')
     .addHelpText(
       'after',
