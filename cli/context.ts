@@ -2,7 +2,7 @@
  * What every command gets: where to write, the environment, and how failures become exit codes
  * and messages. Commands never call process.exit; they set `ctx.exitCode` or throw.
  */
-import { GlidepathError, ValidationError } from '../shared/errors.ts';
+import { GlidepathError, ValidationError } from '../shared/core/errors.ts';
 
 export const EXIT = {
   ok: 0,

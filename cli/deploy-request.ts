@@ -1,14 +1,14 @@
 /**
- * `glidepath deploy`'s flags → the deployment request (DESIGN §3), through the same readers and
+ * `glidepath deploy`'s flags → the deployment request, through the same readers and
  * validation as `glidepath plan`. Sources, one of: flags (`--strategy --function --alias --target`),
  * `--appspec <file>`, `--template <file> --function <LogicalId>`, `--request <file>` (the request
  * itself, JSON or YAML). Flags given next to a file override what the file says.
  */
 import { parse as parseYaml } from 'yaml';
-import { parseRequest } from '../shared/validate.ts';
-import { readAppSpec } from '../shared/readers/appspec.ts';
-import { readSamTemplate, samRequestWithStrategy } from '../shared/readers/sam.ts';
-import type { DeploymentRequest } from '../shared/model/request.ts';
+import { parseRequest } from '../shared/core/validate.ts';
+import { readAppSpec } from '../shared/core/readers/appspec.ts';
+import { readSamTemplate, samRequestWithStrategy } from '../shared/core/readers/sam.ts';
+import type { DeploymentRequest } from '../shared/core/model/request.ts';
 import { APPSPEC_DEFAULT_STRATEGY, parseStrategyFlag } from './commands/plan.ts';
 import { usageError, type CliIO } from './context.ts';
 import { readFlagFile } from './options.ts';

@@ -3,8 +3,8 @@
  * `EXIT` of context.ts; the rest say *why* a command did not succeed, so a pipeline can tell a
  * rolled-back deployment from a typo or an unreachable engine.
  */
-import { GlidepathError, ValidationError } from '../shared/errors.ts';
-import type { DeploymentStatus } from '../shared/model/record.ts';
+import { GlidepathError, ValidationError } from '../shared/core/errors.ts';
+import type { DeploymentStatus } from '../shared/core/model/record.ts';
 import { EXIT, reportError, type CliIO } from './context.ts';
 
 export const EXIT_CODES = {

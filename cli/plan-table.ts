@@ -2,7 +2,7 @@
  * The human view of a plan: each step with the weight it leaves and the time from the start at
  * which it happens, then the total duration.
  */
-import type { PlanPreview, PlanStep } from '../shared/model/plan.ts';
+import type { PlanPreview, PlanStep } from '../shared/core/model/plan.ts';
 
 export interface TableStyle {
   bold(text: string): string;

@@ -6,9 +6,9 @@
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, type DescribeExecutionCommandOutput, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { getDeployment } from '../shared/aws/deployment-store.ts';
-import { DeploymentNotFoundError } from '../shared/errors.ts';
-import type { PlanStep } from '../shared/model/plan.ts';
-import type { DeploymentEvent, DeploymentRecord, DeploymentStatus, WeightPoint } from '../shared/model/record.ts';
+import { DeploymentNotFoundError } from '../shared/core/errors.ts';
+import type { PlanStep } from '../shared/core/model/plan.ts';
+import type { DeploymentEvent, DeploymentRecord, DeploymentStatus, WeightPoint } from '../shared/core/model/record.ts';
 import { executionArnFor, requireTable, type Target } from './target.ts';
 
 export type HookStatus = 'Running' | 'Succeeded' | 'Failed';

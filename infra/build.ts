@@ -100,7 +100,7 @@ export interface BundleResult {
   /** Size of the deployment package (the bundle alone, zipped as Lambda receives it). */
   zipBytes: number;
   buildMs: number;
-  /** `node -e "import(bundle)"`, node's start included (DESIGN §9), with `--cold-load`. */
+  /** `node -e "import(bundle)"`, node's start included, with `--cold-load`. */
   coldLoadMs?: number;
 }
 
@@ -178,7 +178,7 @@ function timeNode(script: string): number {
   return best;
 }
 
-/** What DESIGN §9 measures: `node -e "import(bundle)"` in a fresh process, node's own start included (best of 3). */
+/** What the benchmark measures: `node -e "import(bundle)"` in a fresh process, node's own start included (best of 3). */
 export function measureImport(file: string): number {
   const url = pathToFileURL(file).href;
   return timeNode(`import(${JSON.stringify(url)}).then((m) => { if (typeof m.handler !== 'function') process.exit(3); })`);

@@ -1,11 +1,11 @@
 /**
- * Operator actions (DESIGN §6.4): `abort`, `promote [--full]`, `pause`, `resume`, `approve`.
+ * Operator actions: `abort`, `promote [--full]`, `pause`, `resume`, `approve`.
  * Each goes through the controller's control core (cli/control-client.ts): the signal is
  * written to the deployment record and, when a step is waiting, its task token is answered.
  */
 import type { Command } from 'commander';
-import type { ControlAction } from '../../shared/model/record.ts';
-import type { ControlResult } from '../../shared/deployment/control.ts';
+import type { ControlAction } from '../../shared/core/model/record.ts';
+import type { ControlResult } from '../../shared/tasks/control.ts';
 import type { CliContext, CliIO } from '../context.ts';
 import { sendControl } from '../control-client.ts';
 import { EXIT_CODES, exitCodeForStatus, failWith } from '../exit-codes.ts';

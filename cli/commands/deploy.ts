@@ -8,8 +8,8 @@
  */
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Command } from 'commander';
-import { planDeployment } from '../../shared/planner.ts';
-import type { DeploymentRequest } from '../../shared/model/request.ts';
+import { planDeployment } from '../../shared/core/planner.ts';
+import type { DeploymentRequest } from '../../shared/core/model/request.ts';
 import type { CliContext, CliIO } from '../context.ts';
 import { buildDeployRequest, type DeployFlags } from '../deploy-request.ts';
 import { newDeploymentId } from '../deployment-id.ts';

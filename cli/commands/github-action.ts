@@ -6,7 +6,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { GlidepathError } from '../../shared/errors.ts';
+import { GlidepathError } from '../../shared/core/errors.ts';
 import type { CliContext, CliIO } from '../context.ts';
 import { failWith } from '../exit-codes.ts';
 import { readActionInputs } from '../github/inputs.ts';

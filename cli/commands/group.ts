@@ -1,6 +1,6 @@
 /**
  * `glidepath group put --file group.yaml | get <name> | list | delete <name>`: deployment groups
- * (DESIGN §1), the stored templates of a deployment request that S3 and ECR pushes deploy.
+ * — the stored templates of a deployment request that S3 and ECR pushes deploy.
  * A group file is YAML or JSON, validated like a request: the first field that breaks a rule is
  * named with the rule (exit code 2).
  */
@@ -8,9 +8,9 @@ import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { deleteGroup, getGroupItem, listGroupItems, putGroup } from '../../shared/aws/group-store.ts';
 import type { Store } from '../../shared/aws/deployment-store.ts';
-import { parseGroup } from '../../shared/groups.ts';
-import type { DeploymentGroup, GroupItem } from '../../shared/model/group.ts';
-import { describeWindow } from '../../shared/windows.ts';
+import { parseGroup } from '../../shared/core/groups.ts';
+import type { DeploymentGroup, GroupItem } from '../../shared/core/model/group.ts';
+import { describeWindow } from '../../shared/core/windows.ts';
 import { usageError, type CliContext, type CliIO } from '../context.ts';
 import { CliFailure, EXIT_CODES, explainUnreachable, failWith } from '../exit-codes.ts';
 import { addOutputOption, outputMode, readFlagFile, wantsJson, type CommonFlags } from '../options.ts';
@@ -89,7 +89,7 @@ export function register(program: Command, ctx: CliContext): void {
     run(options, async () => {
       const mode = outputMode(options);
       const parsed = parseGroup(readGroupFile(io, options.file!));
-      const { item, replaced } = await withStore(options, io, (store) => putGroup(store, parsed));
+      const { item, replaced } = await withStore(options, io, (store) => putGroup(store, parsed, new Date().toISOString()));
       if (mode === 'json') io.stdout.write(`${JSON.stringify({ ...item.group, createdAt: item.createdAt, updatedAt: item.updatedAt, replaced }, null, 2)}\n`);
       else io.stdout.write(`${replaced ? 'replaced' : 'created'} ${describeGroup(item.group)}`);
     }),

@@ -1,5 +1,5 @@
 /**
- * `glidepath local up [--port N] [--speed X]`: runs the local engine (DESIGN §8) until SIGINT or
+ * `glidepath local up [--port N] [--speed X]`: runs the local engine until SIGINT or
  * SIGTERM. Prints, one per line, the `export` lines a shell (or any AWS SDK / the AWS CLI) needs
  * to reach it, and leaves a state file (.glidepath/local.json) so `--local` commands find it.
  */

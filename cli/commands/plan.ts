@@ -6,12 +6,12 @@
  *   glidepath plan --template <template.yaml> --function <LogicalId> [--strategy …]
  */
 import type { Command } from 'commander';
-import { parsePlanningRequest } from '../../shared/validate.ts';
-import { planPreview } from '../../shared/planner.ts';
-import { readAppSpec } from '../../shared/readers/appspec.ts';
-import { readSamTemplate, samRequestWithStrategy } from '../../shared/readers/sam.ts';
-import type { PlanPreview } from '../../shared/model/plan.ts';
-import { ruleViolation } from '../../shared/describe.ts';
+import { parsePlanningRequest } from '../../shared/core/validate.ts';
+import { planPreview } from '../../shared/core/planner.ts';
+import { readAppSpec } from '../../shared/core/readers/appspec.ts';
+import { readSamTemplate, samRequestWithStrategy } from '../../shared/core/readers/sam.ts';
+import type { PlanPreview } from '../../shared/core/model/plan.ts';
+import { ruleViolation } from '../../shared/core/describe.ts';
 import { reportError, usageError, useColour, type CliContext, type CliIO } from '../context.ts';
 import { readFlagFile } from '../options.ts';
 import { serverlessSource } from '../serverless-source.ts';

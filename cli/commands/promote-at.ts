@@ -13,10 +13,10 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Command } from 'commander';
 import { requireDeployment } from '../../shared/aws/deployment-store.ts';
-import { isActive } from '../../shared/aws/deployment-store.ts';
+import { isActive } from '../../shared/core/model/record.ts';
 import { schedulePromotion, type CreatedSchedule } from '../../shared/aws/schedules.ts';
-import { GlidepathError } from '../../shared/errors.ts';
-import type { ControlAction } from '../../shared/model/record.ts';
+import { GlidepathError } from '../../shared/core/errors.ts';
+import type { ControlAction } from '../../shared/core/model/record.ts';
 import { usageError, type CliIO } from '../context.ts';
 import { CliFailure, EXIT_CODES, explainUnreachable, failWith } from '../exit-codes.ts';
 import { outputMode, wantsJson, type CommonFlags } from '../options.ts';

@@ -5,8 +5,8 @@
 import { ListExecutionsCommand, type ExecutionStatus } from '@aws-sdk/client-sfn';
 import type { Command } from 'commander';
 import { getDeployment, listDeployments } from '../../shared/aws/deployment-store.ts';
-import { deploymentIdFromExecution } from '../../shared/model/machine.ts';
-import type { DeploymentRecord, DeploymentStatus } from '../../shared/model/record.ts';
+import { deploymentIdFromExecution } from '../../shared/core/model/machine.ts';
+import type { DeploymentRecord, DeploymentStatus } from '../../shared/core/model/record.ts';
 import { usageError, type CliContext, type CliIO } from '../context.ts';
 import { EXIT_CODES, exitCodeForStatus, explainUnreachable, failWith } from '../exit-codes.ts';
 import { followUntilDone } from '../follow.ts';

@@ -10,7 +10,7 @@
  */
 import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { GetAliasCommand } from '@aws-sdk/client-lambda';
-import type { DeploymentRequest } from '../../shared/model/request.ts';
+import type { DeploymentRequest } from '../../shared/core/model/request.ts';
 import type { CliIO } from '../context.ts';
 import { EXIT_CODES } from '../exit-codes.ts';
 import { startDeployment, describeStart } from '../commands/deploy.ts';

@@ -2,8 +2,8 @@
  * The job summary the GitHub Action writes to `$GITHUB_STEP_SUMMARY` (Markdown): the result, the
  * plan and the timeline of one deployment, or why it was rejected.
  */
-import { planDeployment } from '../../shared/planner.ts';
-import type { DeploymentRequest } from '../../shared/model/request.ts';
+import { planDeployment } from '../../shared/core/planner.ts';
+import type { DeploymentRequest } from '../../shared/core/model/request.ts';
 import { PLAIN, renderPlanTable } from '../plan-table.ts';
 import type { DeploymentSnapshot } from '../snapshot.ts';
 import { elapsedSince, weightAt } from '../view/ci-log.ts';

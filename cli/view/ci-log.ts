@@ -3,7 +3,7 @@
  * the time since the deployment started and the weight on the target version at that moment, and
  * a summary block at the end. Plain text only: a CI log shows escape codes as garbage.
  */
-import type { DeploymentEvent, WeightPoint } from '../../shared/model/record.ts';
+import type { DeploymentEvent, WeightPoint } from '../../shared/core/model/record.ts';
 import { formatDuration } from '../plan-table.ts';
 import type { DeploymentSnapshot, HookResult } from '../snapshot.ts';
 import { outcomeLine, plainLine } from './render.ts';

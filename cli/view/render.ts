@@ -2,8 +2,8 @@
  * Deployment snapshots as text: the full view (a terminal's live view and `status`), one plain
  * line per change (logs and CI), and rows for `list`.
  */
-import type { PlanStep } from '../../shared/model/plan.ts';
-import type { DeploymentEvent } from '../../shared/model/record.ts';
+import type { PlanStep } from '../../shared/core/model/plan.ts';
+import type { DeploymentEvent } from '../../shared/core/model/record.ts';
 import { formatDuration } from '../plan-table.ts';
 import type { AlarmView, DeploymentSnapshot, HookResult } from '../snapshot.ts';
 import type { Style } from './style.ts';

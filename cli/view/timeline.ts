@@ -10,7 +10,7 @@
  *         0s                    2m30s                 5m1s
  *         1 2                                          3 4
  */
-import type { DeploymentEvent, WeightPoint } from '../../shared/model/record.ts';
+import type { DeploymentEvent, WeightPoint } from '../../shared/core/model/record.ts';
 import { formatDuration } from '../plan-table.ts';
 import type { HookResult } from '../snapshot.ts';
 import type { Style } from './style.ts';

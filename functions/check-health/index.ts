@@ -1,23 +1,20 @@
-/**
- * CheckHealth handler: one health check of a bake, timed pause or final bake. Output: HealthResult.
- * Thin: parse the Task input (shared/deployment/schemas.ts), call the core, return its result.
- */
-import { makeCloudWatch, makeDocumentClient, type Clients } from '../../shared/aws/clients.ts';
-import { checkHealthInputSchema } from '../../shared/deployment/schemas.ts';
-import { checkHealth } from '../../shared/deployment/check-health.ts';
-import { controllerHandlerWith, type HandlerOptions } from '../_lib/controller-handler.ts';
+/** CheckHealth: one check of a bake, a timed pause or the final bake (shared/tasks/check-health.ts). Output: HealthResult. */
+import { checkHealthInputSchema, parseTaskInput } from '../../shared/core/deployment/schemas.ts';
+import { checkHealth, type CheckHealthPorts } from '../../shared/tasks/check-health.ts';
+import { createTaskHandler, type HandlerOptions, type OwnPorts } from '../_lib/handler.ts';
+import { alarmReader, recordReader, recordWriter } from '../_lib/ports.ts';
 
-export function createHandler(clients?: Partial<Clients>, options: Omit<HandlerOptions, 'clients'> = {}) {
-  return controllerHandlerWith(
+export function createHandler(options: HandlerOptions<OwnPorts<CheckHealthPorts>> = {}) {
+  return createTaskHandler(
     {
-      task: 'CheckHealth',
-      clients: { cloudwatch: makeCloudWatch, ddb: makeDocumentClient },
-      schema: checkHealthInputSchema,
+      name: 'CheckHealth',
+      parse: (event) => parseTaskInput(checkHealthInputSchema, event, 'CheckHealth'),
       deploymentId: (input) => input.deploymentId,
-      run: (input, clients, env, notes) => checkHealth(input, clients, env, notes),
+      ports: (build) => ({ store: { ...recordReader(build), ...recordWriter(build) }, alarms: alarmReader(build) }),
+      run: (input, ports) => checkHealth(input, ports),
       outcome: (result) => result.decision,
     },
-    { ...options, ...(clients ? { clients } : {}) },
+    options,
   );
 }
 

@@ -1,35 +1,32 @@
 /**
- * codedeploy-bridge: the PreTraffic hook of a SAM DeploymentPreference (`Type: AllAtOnce`). Thin:
- * the core (shared/bridge/start-walk.ts) reads the CodeDeploy deployment and starts the Glidepath
- * walk, whose finish answers CodeDeploy.
+ * codedeploy-bridge: the PreTraffic hook of a SAM DeploymentPreference (`Type: AllAtOnce`). The
+ * task (shared/tasks/codedeploy-bridge.ts) reads the CodeDeploy deployment and starts the
+ * Glidepath walk, whose finish answers CodeDeploy.
  */
-import { now } from '../../shared/clock.ts';
-import { startBridgeWalk, type BridgeOutcome } from '../../shared/bridge/start-walk.ts';
-import { eventHandler, requiredEnv, type EventHandlerOptions } from '../_lib/event-handler.ts';
+import { startBridgeWalk, type BridgePorts } from '../../shared/tasks/codedeploy-bridge.ts';
+import { createTaskHandler, type HandlerOptions } from '../_lib/handler.ts';
+import { codeDeployDeployments, deploymentStarter, functionTags, lifecycleReporter } from '../_lib/ports.ts';
 
 /** When neither the tag nor DEFAULT_STRATEGY says: CodeDeploy's own safest short canary. */
 export const FALLBACK_STRATEGY = 'Canary10Percent5Minutes';
 
-export type BridgeOptions = EventHandlerOptions;
-
-export function createHandler(options: BridgeOptions = {}) {
-  return eventHandler<BridgeOutcome>(
-    'codedeploy-bridge',
-    async (event, { env, clients, context, logger, log, count }) => {
-      const stateMachineArn = requiredEnv(env, 'STATE_MACHINE_ARN');
-      const outcome = await startBridgeWalk(event, {
-        codedeploy: clients.codedeploy,
-        lambda: clients.lambda,
-        sfn: clients.sfn,
-        stateMachineArn,
-        defaultStrategy: env.DEFAULT_STRATEGY || FALLBACK_STRATEGY,
-        selfArn: context.invokedFunctionArn ?? `arn:aws:lambda:${env.AWS_REGION ?? 'us-east-1'}:000000000000:function:glidepath-codedeploy-bridge`,
-        now,
-        log,
-      });
-      if (outcome.deploymentId) logger.appendKeys({ deploymentId: outcome.deploymentId });
-      count(outcome.status === 'Started' ? 'BridgeStarted' : 'BridgeRefused');
-      return outcome;
+export function createHandler(options: HandlerOptions<Omit<BridgePorts, 'clock' | 'log'>> = {}) {
+  return createTaskHandler(
+    {
+      name: 'Bridge',
+      parse: (event) => event,
+      ports: (build) => ({
+        codeDeploy: codeDeployDeployments(build),
+        lifecycle: lifecycleReporter(build),
+        functions: functionTags(build),
+        starter: deploymentStarter(build),
+      }),
+      run: async (event, ports, { env, context, logger }) => {
+        const outcome = await startBridgeWalk(event, { defaultStrategy: env.DEFAULT_STRATEGY || FALLBACK_STRATEGY, selfArn: context.invokedFunctionArn }, ports);
+        if (outcome.deploymentId) logger.appendKeys({ deploymentId: outcome.deploymentId });
+        return outcome;
+      },
+      outcome: (outcome) => (outcome.status === 'Started' ? 'Started' : 'Refused'),
     },
     options,
   );

@@ -1,23 +1,23 @@
 /**
- * Control handler: operator actions (CLI) and wait registrations (state machine .waitForTaskToken). Output: ControlResult.
- * Thin: parse the Task input (shared/deployment/schemas.ts), call the core, return its result.
+ * Control: an operator action (abort, promote, promote-full, pause, resume, approve), or a waiting
+ * step registering its task token (shared/tasks/control.ts). Output: ControlResult.
  */
-import { makeDocumentClient, makeSfn, makeEventBridge, type Clients } from '../../shared/aws/clients.ts';
-import { controlInputSchema } from '../../shared/deployment/schemas.ts';
-import { control } from '../../shared/deployment/control.ts';
-import { controllerHandlerWith, type HandlerOptions } from '../_lib/controller-handler.ts';
+import { controlInputSchema, parseTaskInput } from '../../shared/core/deployment/schemas.ts';
+import { control, type ControlPorts } from '../../shared/tasks/control.ts';
+import { createTaskHandler, type HandlerOptions, type OwnPorts } from '../_lib/handler.ts';
+import { alarmReader, eventBus, recordReader, recordWriter, taskTokens } from '../_lib/ports.ts';
 
-export function createHandler(clients?: Partial<Clients>, options: Omit<HandlerOptions, 'clients'> = {}) {
-  return controllerHandlerWith(
+export function createHandler(options: HandlerOptions<OwnPorts<ControlPorts>> = {}) {
+  return createTaskHandler(
     {
-      task: 'Control',
-      clients: { ddb: makeDocumentClient, sfn: makeSfn, events: makeEventBridge },
-      schema: controlInputSchema,
+      name: 'Control',
+      parse: (event) => parseTaskInput(controlInputSchema, event, 'Control'),
       deploymentId: (input) => input.deploymentId,
-      run: (input, clients, env, notes) => control(input, clients, env, notes),
+      ports: (build) => ({ store: { ...recordReader(build), ...recordWriter(build) }, tokens: taskTokens(build), events: eventBus(build), alarms: alarmReader(build) }),
+      run: (input, ports) => control(input, ports),
       outcome: (result) => result.released ?? (result.registered ? 'registered' : (result.action ?? 'done')),
     },
-    { ...options, ...(clients ? { clients } : {}) },
+    options,
   );
 }
 

@@ -1,24 +1,25 @@
-/**
- * Finish handler: final status, lock released, event published, CodeDeploy told in bridge mode. Output: FinishResult.
- * Thin: parse the Task input (shared/deployment/schemas.ts), call the core, return its result.
- */
-import { makeDocumentClient, makeEventBridge, makeCodeDeploy, type Clients } from '../../shared/aws/clients.ts';
-import { finishInputSchema } from '../../shared/deployment/schemas.ts';
-import { finish } from '../../shared/deployment/finish.ts';
-import { deploymentIdFromExecution } from '../../shared/model/machine.ts';
-import { controllerHandlerWith, type HandlerOptions } from '../_lib/controller-handler.ts';
+/** Finish (Complete, ReportFailure, Reject): final status, lock released, state change, CodeDeploy told (shared/tasks/finish.ts). Output: FinishResult. */
+import { finishInputSchema, parseTaskInput } from '../../shared/core/deployment/schemas.ts';
+import { deploymentIdFromExecution } from '../../shared/core/model/machine.ts';
+import { finish, type FinishPorts } from '../../shared/tasks/finish.ts';
+import { createTaskHandler, type HandlerOptions, type OwnPorts } from '../_lib/handler.ts';
+import { alarmWatches, eventBus, lifecycleReporter, lockReleaser, recordReader, recordWriter, rejectionWriter } from '../_lib/ports.ts';
 
-export function createHandler(clients?: Partial<Clients>, options: Omit<HandlerOptions, 'clients'> = {}) {
-  return controllerHandlerWith(
+export function createHandler(options: HandlerOptions<OwnPorts<FinishPorts>> = {}) {
+  return createTaskHandler(
     {
-      task: 'Finish',
-      clients: { ddb: makeDocumentClient, events: makeEventBridge, codedeploy: makeCodeDeploy },
-      schema: finishInputSchema,
+      name: 'Finish',
+      parse: (event) => parseTaskInput(finishInputSchema, event, 'Finish'),
       deploymentId: (input) => input.deploymentId ?? deploymentIdFromExecution(input.execution.Name),
-      run: (input, clients, env, notes) => finish(input, clients, env, notes),
+      ports: (build) => ({
+        store: { ...recordReader(build), ...recordWriter(build), ...lockReleaser(build), ...alarmWatches(build), ...rejectionWriter(build) },
+        events: eventBus(build),
+        lifecycle: lifecycleReporter(build),
+      }),
+      run: (input, ports) => finish(input, ports),
       outcome: (result) => result.status,
     },
-    { ...options, ...(clients ? { clients } : {}) },
+    options,
   );
 }
 

@@ -1,40 +1,36 @@
 /**
- * Notify handler: a Glidepath state change (EventBridge, `source: glidepath`) told to the
- * deployment's receivers and the stack's (Slack, Teams, JSON webhooks, SNS). Output: NotifyResult.
- * Thin: the stack-wide receivers from the environment, the ports built once, one call to the task.
+ * Notify: a Glidepath state change (EventBridge, `source: glidepath`) told to the deployment's
+ * receivers and the stack's (Slack, Teams, JSON webhooks, SNS) — shared/tasks/notify.ts.
+ * The stack-wide receivers come from the environment template.yaml sets. Output: NotifyResult.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { getDeployment } from '../../shared/aws/deployment-store.ts';
 import { fetchPoster } from '../../shared/aws/http-poster.ts';
 import { snsPublisher } from '../../shared/aws/sns-publisher.ts';
 import { stackNotifications } from '../../shared/core/notifications/targets.ts';
 import { notify, type NotifyPorts } from '../../shared/tasks/notify.ts';
-import { eventHandler, requiredEnv, type EventHandlerOptions } from '../_lib/event-handler.ts';
+import { createTaskHandler, type HandlerOptions, type OwnPorts } from '../_lib/handler.ts';
+import { recordReader } from '../_lib/ports.ts';
 
-export function createHandler(options: EventHandlerOptions & { ports?: Partial<NotifyPorts> } = {}) {
-  const http = options.ports?.http ?? fetchPoster();
-  const sns = options.ports?.sns ?? snsPublisher();
-  return eventHandler(
-    'notify',
-    async (event, call) => {
-      const stack = stackNotifications({
-        topicArn: call.env.NOTIFICATION_TOPIC_ARN,
-        webhookUrl: call.env.NOTIFICATION_WEBHOOK_URL,
-        webhookType: call.env.NOTIFICATION_WEBHOOK_TYPE,
-        events: call.env.NOTIFICATION_EVENTS,
-      });
-      for (const problem of stack.problems) call.log.warn(problem);
-      const tableName = requiredEnv(call.env, 'TABLE_NAME');
-      const result = await notify(event, stack.notifications, {
-        records: { get: (id) => getDeployment({ ddb: call.clients.ddb, tableName }, id) },
-        http,
-        sns,
-        sleep: (ms) => sleep(ms),
-        log: call.log,
-        ...options.ports,
-      });
-      for (const d of result.deliveries) call.count(d.delivered ? 'NotificationDelivered' : 'NotificationFailed');
-      return result;
+export function createHandler(options: HandlerOptions<OwnPorts<NotifyPorts>> = {}) {
+  return createTaskHandler(
+    {
+      name: 'Notify',
+      // The task reads the event itself: what is not a state change is logged and skipped, never retried.
+      parse: (event) => event,
+      ports: (build) => ({ records: recordReader(build), http: fetchPoster(), sns: snsPublisher(), sleep: (ms: number) => sleep(ms) }),
+      run: async (event, ports, call) => {
+        const stack = stackNotifications({
+          topicArn: call.env.NOTIFICATION_TOPIC_ARN,
+          webhookUrl: call.env.NOTIFICATION_WEBHOOK_URL,
+          webhookType: call.env.NOTIFICATION_WEBHOOK_TYPE,
+          events: call.env.NOTIFICATION_EVENTS,
+        });
+        for (const problem of stack.problems) ports.log.warn(problem);
+        const result = await notify(event, stack.notifications, ports);
+        for (const d of result.deliveries) call.count(d.delivered ? 'NotificationDelivered' : 'NotificationFailed');
+        return result;
+      },
+      outcome: (result) => (result.deliveries.every((d) => d.delivered) ? 'delivered' : 'undelivered'),
     },
     options,
   );

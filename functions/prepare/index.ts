@@ -1,24 +1,27 @@
-/**
- * Prepare handler: preflight, lock and record of a new deployment (DESIGN §5). Output: MachineState.
- * Thin: parse the Task input (shared/deployment/schemas.ts), call the core, return its result.
- */
-import { makeLambda, makeCloudWatch, makeDocumentClient, makeEventBridge, type Clients } from '../../shared/aws/clients.ts';
-import { prepareInputSchema } from '../../shared/deployment/schemas.ts';
-import { prepare } from '../../shared/deployment/prepare.ts';
-import { deploymentIdFromExecution } from '../../shared/model/machine.ts';
-import { controllerHandlerWith, type HandlerOptions } from '../_lib/controller-handler.ts';
+/** Prepare: preflight, lock and record of a new deployment (shared/tasks/prepare.ts). Output: MachineState. */
+import { parseTaskInput, prepareInputSchema } from '../../shared/core/deployment/schemas.ts';
+import { deploymentIdFromExecution } from '../../shared/core/model/machine.ts';
+import { prepare, type PreparePorts } from '../../shared/tasks/prepare.ts';
+import { createTaskHandler, type HandlerOptions, type OwnPorts } from '../_lib/handler.ts';
+import { alarmReader, alarmWatches, aliasReader, deploymentCreator, eventBus, functionConfigurations, recordReader } from '../_lib/ports.ts';
 
-export function createHandler(clients?: Partial<Clients>, options: Omit<HandlerOptions, 'clients'> = {}) {
-  return controllerHandlerWith(
+export function createHandler(options: HandlerOptions<OwnPorts<PreparePorts>> = {}) {
+  return createTaskHandler(
     {
-      task: 'Prepare',
-      clients: { lambda: makeLambda, cloudwatch: makeCloudWatch, ddb: makeDocumentClient, events: makeEventBridge },
-      schema: prepareInputSchema,
+      name: 'Prepare',
+      parse: (event) => parseTaskInput(prepareInputSchema, event, 'Prepare'),
       deploymentId: (input) => deploymentIdFromExecution(input.execution.Name),
-      run: (input, clients, env, notes) => prepare(input, clients, env, notes),
+      ports: (build) => ({
+        store: { ...recordReader(build), ...deploymentCreator(build), ...alarmWatches(build) },
+        aliases: aliasReader(build),
+        functions: functionConfigurations(build),
+        alarms: alarmReader(build),
+        events: eventBus(build),
+      }),
+      run: (input, ports) => prepare(input, ports),
       outcome: () => 'accepted',
     },
-    { ...options, ...(clients ? { clients } : {}) },
+    options,
   );
 }
 

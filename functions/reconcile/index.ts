@@ -1,26 +1,31 @@
 /**
- * Reconcile handler: EventBridge events the state machine cannot act on itself — an execution that
- * ended without its Finish (stopped, timed out, failed), an alarm that fired while a deployment
- * waits on a token. Output: ReconcileResult.
- * Thin: parse the event (shared/deployment/reconcile-events.ts), call the core, return its result.
+ * Reconcile: EventBridge events the state machine cannot act on itself — an execution that ended
+ * without its Finish, an alarm that fired while a deployment waits (shared/tasks/reconcile.ts).
  */
-import { makeLambda, makeDocumentClient, makeSfn, makeEventBridge, makeCodeDeploy, type Clients } from '../../shared/aws/clients.ts';
-import { deploymentIdFromExecution } from '../../shared/model/machine.ts';
-import { isExecutionStatusChange, reconcileEventSchema } from '../../shared/deployment/reconcile-events.ts';
-import { reconcile } from '../../shared/deployment/reconcile.ts';
-import { controllerHandlerWith, type HandlerOptions } from '../_lib/controller-handler.ts';
+import { isExecutionStatusChange, reconcileEventSchema } from '../../shared/core/deployment/reconcile-events.ts';
+import { parseTaskInput } from '../../shared/core/deployment/schemas.ts';
+import { deploymentIdFromExecution } from '../../shared/core/model/machine.ts';
+import { reconcile, type ReconcilePorts } from '../../shared/tasks/reconcile.ts';
+import { createTaskHandler, type HandlerOptions, type OwnPorts } from '../_lib/handler.ts';
+import { alarmWatchers, alarmWatches, aliasRouter, eventBus, lifecycleReporter, lockReleaser, recordReader, recordWriter, taskTokens } from '../_lib/ports.ts';
 
-export function createHandler(clients?: Partial<Clients>, options: Omit<HandlerOptions, 'clients'> = {}) {
-  return controllerHandlerWith(
+export function createHandler(options: HandlerOptions<OwnPorts<ReconcilePorts>> = {}) {
+  return createTaskHandler(
     {
-      task: 'Reconcile',
-      clients: { lambda: makeLambda, ddb: makeDocumentClient, sfn: makeSfn, events: makeEventBridge, codedeploy: makeCodeDeploy },
-      schema: reconcileEventSchema,
+      name: 'Reconcile',
+      parse: (event) => parseTaskInput(reconcileEventSchema, event, 'Reconcile'),
       deploymentId: (event) => (isExecutionStatusChange(event) ? deploymentIdFromExecution(event.detail.name) : undefined),
-      run: (event, clients, env, notes) => reconcile(event, clients, env, notes),
+      ports: (build) => ({
+        store: { ...recordReader(build), ...recordWriter(build), ...lockReleaser(build), ...alarmWatches(build), ...alarmWatchers(build) },
+        aliases: aliasRouter(build),
+        tokens: taskTokens(build),
+        events: eventBus(build),
+        lifecycle: lifecycleReporter(build),
+      }),
+      run: (event, ports) => reconcile(event, ports),
       outcome: (result) => result.outcome,
     },
-    { ...options, ...(clients ? { clients } : {}) },
+    options,
   );
 }
 

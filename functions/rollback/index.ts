@@ -1,23 +1,20 @@
-/**
- * Rollback handler: alias back on the current version with no weights, unless someone else changed it. Output: RollbackResult.
- * Thin: parse the Task input (shared/deployment/schemas.ts), call the core, return its result.
- */
-import { makeLambda, makeDocumentClient, type Clients } from '../../shared/aws/clients.ts';
-import { rollbackInputSchema } from '../../shared/deployment/schemas.ts';
-import { rollback } from '../../shared/deployment/rollback.ts';
-import { controllerHandlerWith, type HandlerOptions } from '../_lib/controller-handler.ts';
+/** Rollback: the alias back on the current version, unless someone else changed it (shared/tasks/rollback.ts). Output: RollbackResult. */
+import { parseTaskInput, rollbackInputSchema } from '../../shared/core/deployment/schemas.ts';
+import { rollback, type RollbackPorts } from '../../shared/tasks/rollback.ts';
+import { createTaskHandler, type HandlerOptions, type OwnPorts } from '../_lib/handler.ts';
+import { aliasRouter, recordReader, recordWriter } from '../_lib/ports.ts';
 
-export function createHandler(clients?: Partial<Clients>, options: Omit<HandlerOptions, 'clients'> = {}) {
-  return controllerHandlerWith(
+export function createHandler(options: HandlerOptions<OwnPorts<RollbackPorts>> = {}) {
+  return createTaskHandler(
     {
-      task: 'Rollback',
-      clients: { lambda: makeLambda, ddb: makeDocumentClient },
-      schema: rollbackInputSchema,
+      name: 'Rollback',
+      parse: (event) => parseTaskInput(rollbackInputSchema, event, 'Rollback'),
       deploymentId: (input) => input.deploymentId,
-      run: (input, clients, env, notes) => rollback(input, clients, env, notes),
+      ports: (build) => ({ store: { ...recordReader(build), ...recordWriter(build) }, aliases: aliasRouter(build) }),
+      run: (input, ports) => rollback(input, ports),
       outcome: (result) => (result.rolledBack ? 'rolledBack' : 'leftAlone'),
     },
-    { ...options, ...(clients ? { clients } : {}) },
+    options,
   );
 }
 

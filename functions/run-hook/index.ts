@@ -1,25 +1,29 @@
 /**
  * run-hook: the BeforeAllowTraffic / AfterAllowTraffic / Step Tasks (`lambda:invoke.waitForTaskToken`).
- * Registers a single-use execution id for the Task's token and invokes the hook synchronously; the
- * hook's report (hook-status) or hookTimeoutSeconds ends the Task. The token never leaves Glidepath.
- * Thin: parse the Task input, call the core (shared/hooks/run-hook.ts), return its result.
+ * Registers a single-use execution id for the Task's token and invokes the hook; the hook's report
+ * (hook-status) or hookTimeoutSeconds ends the Task. The token never leaves Glidepath
+ * (shared/tasks/run-hook.ts).
  */
-import type { Clients } from '../../shared/aws/clients.ts';
-import { runHookDeps } from '../../shared/aws/hook-deps.ts';
-import { runHookInputSchema } from '../../shared/hooks/payload.ts';
-import { runHook } from '../../shared/hooks/run-hook.ts';
-import { controllerHandler, type HandlerOptions } from '../_lib/controller-handler.ts';
+import { runHookInputSchema } from '../../shared/core/hooks/payload.ts';
+import { parseTaskInput } from '../../shared/core/deployment/schemas.ts';
+import { runHook, type RunHookPorts } from '../../shared/tasks/run-hook.ts';
+import { createTaskHandler, type HandlerOptions } from '../_lib/handler.ts';
+import { hookExecutionStore, hookInvoker, recordReader } from '../_lib/ports.ts';
 
-export function createHandler(clients?: Partial<Clients>, options: Omit<HandlerOptions, 'clients'> = {}) {
-  return controllerHandler(
+export function createHandler(options: HandlerOptions<Omit<RunHookPorts, 'clock'>> = {}) {
+  return createTaskHandler(
     {
-      task: 'RunHook',
-      schema: runHookInputSchema,
+      name: 'RunHook',
+      parse: (event) => parseTaskInput(runHookInputSchema, event, 'RunHook'),
       deploymentId: (input) => input.deploymentId,
-      run: (input, clients, env) => runHook(input, runHookDeps(clients, env.tableName)),
+      ports: (build) => {
+        const deployments = recordReader(build);
+        return { store: hookExecutionStore(build), getDeployment: (id: string) => deployments.get(id), invoke: hookInvoker(build) };
+      },
+      run: (input, ports) => runHook(input, ports),
       outcome: (result) => result.state,
     },
-    { ...options, ...(clients ? { clients } : {}) },
+    options,
   );
 }
 

@@ -1,23 +1,20 @@
-/**
- * Shift handler: SetWeight and Promote: UpdateAlias with the recorded RevisionId, then the post-shift health check. Output: HealthResult.
- * Thin: parse the Task input (shared/deployment/schemas.ts), call the core, return its result.
- */
-import { makeLambda, makeCloudWatch, makeDocumentClient, makeEventBridge, type Clients } from '../../shared/aws/clients.ts';
-import { shiftInputSchema } from '../../shared/deployment/schemas.ts';
-import { shift } from '../../shared/deployment/shift.ts';
-import { controllerHandlerWith, type HandlerOptions } from '../_lib/controller-handler.ts';
+/** Shift: SetWeight and Promote (shared/tasks/shift.ts). Output: HealthResult. */
+import { shiftInputSchema, parseTaskInput } from '../../shared/core/deployment/schemas.ts';
+import { shift, type ShiftPorts } from '../../shared/tasks/shift.ts';
+import { createTaskHandler, type HandlerOptions, type OwnPorts } from '../_lib/handler.ts';
+import { alarmReader, aliasRouter, eventBus, recordReader, recordWriter } from '../_lib/ports.ts';
 
-export function createHandler(clients?: Partial<Clients>, options: Omit<HandlerOptions, 'clients'> = {}) {
-  return controllerHandlerWith(
+export function createHandler(options: HandlerOptions<OwnPorts<ShiftPorts>> = {}) {
+  return createTaskHandler(
     {
-      task: 'Shift',
-      clients: { lambda: makeLambda, cloudwatch: makeCloudWatch, ddb: makeDocumentClient, events: makeEventBridge },
-      schema: shiftInputSchema,
+      name: 'Shift',
+      parse: (event) => parseTaskInput(shiftInputSchema, event, 'Shift'),
       deploymentId: (input) => input.deploymentId,
-      run: (input, clients, env, notes) => shift(input, clients, env, notes),
+      ports: (build) => ({ store: { ...recordReader(build), ...recordWriter(build) }, aliases: aliasRouter(build), alarms: alarmReader(build), events: eventBus(build) }),
+      run: (input, ports) => shift(input, ports),
       outcome: (result) => result.decision,
     },
-    { ...options, ...(clients ? { clients } : {}) },
+    options,
   );
 }
 

@@ -1,29 +1,24 @@
 /**
  * trigger: the target of the EventBridge rules for S3 `Object Created` and ECR `ECR Image Action`
- * (PUSH, SUCCESS). Thin: the core (shared/triggers/deploy-push.ts) finds the deployment groups
- * the push deploys, updates the code, publishes a version and starts the deployments.
+ * (PUSH, SUCCESS). The task (shared/tasks/deploy-push.ts) finds the deployment groups the push
+ * deploys, updates the code, publishes a version and starts the deployments.
  */
-import { now } from '../../shared/clock.ts';
-import { deployPush, type PushOutcome } from '../../shared/triggers/deploy-push.ts';
-import { eventHandler, requiredEnv, type EventHandlerOptions } from '../_lib/event-handler.ts';
+import { deployPush, type TriggerPorts } from '../../shared/tasks/deploy-push.ts';
+import { createTaskHandler, type HandlerOptions } from '../_lib/handler.ts';
+import { deploymentStarter, functionPublisher, groupStore, triggerClaims } from '../_lib/ports.ts';
 
-export type TriggerOptions = EventHandlerOptions;
-
-export function createHandler(options: TriggerOptions = {}) {
-  return eventHandler<PushOutcome>(
-    'trigger',
-    async (event, { env, clients, log, count }) => {
-      const outcome = await deployPush(event, {
-        lambda: clients.lambda,
-        sfn: clients.sfn,
-        store: { ddb: clients.ddb, tableName: requiredEnv(env, 'TABLE_NAME') },
-        stateMachineArn: requiredEnv(env, 'STATE_MACHINE_ARN'),
-        now,
-        log,
-      });
-      if (outcome.ignored) count('PushIgnored');
-      for (const d of outcome.deployments) count(`Push${d.status.charAt(0).toUpperCase()}${d.status.slice(1)}`);
-      return outcome;
+export function createHandler(options: HandlerOptions<Omit<TriggerPorts, 'clock' | 'log'>> = {}) {
+  return createTaskHandler(
+    {
+      name: 'Trigger',
+      parse: (event) => event,
+      ports: (build) => ({ groups: groupStore(build), claims: triggerClaims(build), publisher: functionPublisher(build), starter: deploymentStarter(build) }),
+      run: async (event, ports, { count }) => {
+        const outcome = await deployPush(event, ports);
+        if (outcome.ignored) count('PushIgnored');
+        for (const d of outcome.deployments) count(`Push${d.status.charAt(0).toUpperCase()}${d.status.slice(1)}`);
+        return outcome;
+      },
     },
     options,
   );

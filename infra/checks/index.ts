@@ -39,7 +39,7 @@ export const CALLS_NOT_MADE: Record<string, Record<string, string>> = {
     'dynamodb:PutItem': 'DynamoHookStore.create (shared/aws/hook-store.ts): only run-hook registers hook executions',
   },
   ReconcileFunction: {
-    'states:SendTaskSuccess': "release() (shared/deployment/control.ts) answers operators' releases with success; reconcile only fails waits (failWaitingStep)",
+    'states:SendTaskSuccess': "release() (shared/tasks/control.ts) answers operators' releases with success; reconcile only fails waits (failWaitingStep)",
   },
 };
 

@@ -6,7 +6,7 @@
  * Sleeps are kept in simulated time: a pending `sleep` wakes when the clock reaches its deadline,
  * whether by real time passing, by a speed change or by `advance`.
  */
-import { setClock, type Clock } from '../../shared/clock.ts';
+import type { Clock } from '../../shared/core/ports/clock.ts';
 
 /** The longest delay setTimeout honours (about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -86,14 +86,6 @@ export class SimulatedClock implements EngineClock {
   /** Real milliseconds until `simSeconds` of simulated time pass at the current speed. */
   realMs(simSeconds: number): number {
     return this.#speed === Infinity ? 0 : Math.max(0, (simSeconds * 1000) / this.#speed);
-  }
-
-  /** Makes this the clock of `shared/clock.ts`; returns a function that puts the previous one back. */
-  install(): () => void {
-    const previous = setClock(this);
-    return () => {
-      setClock(previous);
-    };
   }
 
   #schedule(sleeper: Sleeper): void {

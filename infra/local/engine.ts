@@ -1,13 +1,12 @@
 /**
- * The embedded local engine (DESIGN §8): one loopback endpoint speaking Lambda, CloudWatch,
+ * The embedded local engine: one loopback endpoint speaking Lambda, CloudWatch,
  * CodeDeploy, Step Functions (and DynamoDB, proxied to dynalite), a compressed clock, and the
  * Glidepath state machine created from the same ASL file and template that SAM deploys, with
  * each Task bound to its real handler.
  */
-import '../local/polyfill.ts';
+import './polyfill.ts';
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { setClock, type Clock } from '../../shared/clock.ts';
 import { LocalStepFunctions } from './sfn/runtime.ts';
 import { handleSfnOperation } from './sfn/wire.ts';
 import { createTable, startDynalite } from './dynamo.ts';
@@ -31,7 +30,7 @@ export interface LocalEngineOptions {
   region?: string;
   /** Powertools log level for the controller handlers (default ERROR: the engine stays quiet). */
   logLevel?: string;
-  /** template.yaml parameters for the local EventBridge rules, e.g. `{TriggerBucketNames: 'a,b'}` (issue 7). */
+  /** template.yaml parameters for the local EventBridge rules, e.g. `{TriggerBucketNames: 'a,b'}`. */
   parameters?: Record<string, string>;
 }
 
@@ -47,7 +46,7 @@ export interface LocalEngine {
   stack: StackModel;
   /** The environment a client needs to reach this engine (what `glidepath local up` prints). */
   env: Record<string, string>;
-  /** S3, EventBridge, Scheduler and CodeDeploy of the ways in (issue 7, infra/local/ways-in/). */
+  /** S3, EventBridge, Scheduler and CodeDeploy of the ways in (infra/local/ways-in/). */
   waysIn: LocalWaysIn;
   close(): Promise<void>;
 }
@@ -57,7 +56,6 @@ const SERVICES = ['LAMBDA', 'CLOUDWATCH', 'CODEDEPLOY', 'SFN', 'DYNAMODB', 'EVEN
 export async function startLocalEngine(options: LocalEngineOptions = {}): Promise<LocalEngine> {
   const region = options.region ?? 'us-east-1';
   const clock = new SimulatedClock({ speed: options.speed ?? 1 });
-  const previousClock: Clock = setClock(clock);
   const stack = readStack();
 
   const dynamo = await startDynalite();
@@ -74,7 +72,8 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     AWS_SECRET_ACCESS_KEY: 'glidepath-local',
     GLIDEPATH_TABLE_NAME: LOCAL_TABLE_NAME,
   };
-  // The controller handlers run in this process and read the same environment as on AWS.
+  // The controller handlers run in this process, each invocation with this as its environment
+  // (as on AWS, where each function has its own): the engine's own process.env is left alone.
   const controllerEnv: Record<string, string> = {
     ...env,
     TABLE_NAME: LOCAL_TABLE_NAME,
@@ -86,16 +85,16 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     HOOK_STATUS_ENDPOINT: url,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
-  Object.assign(process.env, controllerEnv);
 
   // DynamoDB shares the one port: the endpoint hands DynamoDB_20120810.* to dynalite (in process).
   endpoint.proxyJsonTarget('DynamoDB_20120810', dynamo.url, { inProcess: dynamo.handle });
-  await createTable(new DynamoDBClient({ endpoint: dynamo.url, region }), LOCAL_TABLE_NAME, stack.tableProperties);
+  const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! };
+  await createTable(new DynamoDBClient({ endpoint: dynamo.url, region, credentials }), LOCAL_TABLE_NAME, stack.tableProperties);
 
   const controllers: ControllerFunctions = new Map(
     [...stack.functions.values()].map((fn) => [fn.localName, fn]),
   );
-  const invoke = createInvoker({ controllers, region, accountId: LOCAL_ACCOUNT });
+  const invoke = createInvoker({ controllers, region, accountId: LOCAL_ACCOUNT, env: controllerEnv, clock, clientEnv: env });
   // As on AWS, Step Functions and CloudWatch tell EventBridge of status and state changes, and
   // template.yaml's rules deliver them (to reconcile). Not while the engine shuts down.
   let closing = false;
@@ -121,7 +120,8 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
   }
   const sm = sfn.createStateMachine({ name: LOCAL_STATE_MACHINE_NAME, definition });
   env.GLIDEPATH_STATE_MACHINE_ARN = sm.arn;
-  process.env.GLIDEPATH_STATE_MACHINE_ARN = sm.arn;
+  // What the trigger and the bridge read on AWS (template.yaml gives them STATE_MACHINE_ARN).
+  controllerEnv.STATE_MACHINE_ARN = sm.arn;
   waysIn.attach({
     url,
     registerService: (service) => endpoint.registerService(service),
@@ -152,7 +152,6 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
       waysIn.close();
       await endpoint.close();
       await dynamo.close();
-      setClock(previousClock);
     },
   };
 }

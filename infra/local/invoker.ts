@@ -6,9 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { bareFunctionName } from '../../shared/model/record.ts';
+import { bareFunctionName } from '../../shared/core/model/record.ts';
+import type { Clock } from '../../shared/core/ports/clock.ts';
 import type { Invoker } from './sfn/bindings.ts';
 import type { StackFunction } from './stack.ts';
+import { runWithEnvironment } from './endpoint/lambda/env.ts';
 
 export type ControllerFunctions = Map<string, StackFunction>;
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
@@ -39,7 +41,19 @@ function lambdaContext(fn: StackFunction, region: string, accountId: string) {
   };
 }
 
-export function createInvoker(options: { controllers: ControllerFunctions; region: string; accountId: string }): Invoker {
+export interface InvokerOptions {
+  controllers: ControllerFunctions;
+  region: string;
+  accountId: string;
+  /** The environment each controller invocation runs with (its `process.env` for that invocation). */
+  env: Record<string, string>;
+  /** The engine's clock, handed to each controller through its composition root. */
+  clock: Clock;
+  /** Endpoint, region and credentials of the engine, for the Lambda client that invokes other functions. */
+  clientEnv: Record<string, string>;
+}
+
+export function createInvoker(options: InvokerOptions): Invoker {
   const handlers = new Map<string, Promise<Handler>>();
   let lambda: LambdaClient | undefined;
 
@@ -47,6 +61,10 @@ export function createInvoker(options: { controllers: ControllerFunctions; regio
     let handler = handlers.get(fn.localName);
     if (!handler) {
       handler = import(pathToFileURL(fn.entry).href).then((mod: Record<string, unknown>) => {
+        // Each engine gets its own handler (its own clients and ports), built on the engine's clock.
+        if (typeof mod.createHandler === 'function') {
+          return runWithEnvironment(options.env, () => (mod.createHandler as (o: { clock: Clock }) => Handler)({ clock: options.clock }));
+        }
         const exported = mod[fn.exportName];
         if (typeof exported !== 'function') throw new Error(`${fn.entry} does not export ${fn.exportName}`);
         return exported as Handler;
@@ -63,14 +81,20 @@ export function createInvoker(options: { controllers: ControllerFunctions; regio
       const handler = await load(fn);
       try {
         // A JSON round trip, as the Lambda service would do, so no handler shares objects with the engine.
-        const result = await handler(JSON.parse(JSON.stringify(payload ?? null)), lambdaContext(fn, options.region, options.accountId));
+        const event = JSON.parse(JSON.stringify(payload ?? null));
+        const result = await runWithEnvironment(options.env, () => handler(event, lambdaContext(fn, options.region, options.accountId)));
         return result === undefined ? null : JSON.parse(JSON.stringify(result));
       } catch (error) {
         const e = error as Error;
         throw new LambdaTaskError(e.name || 'Error', e.message);
       }
     }
-    lambda ??= new LambdaClient({});
+    const env = options.clientEnv;
+    lambda ??= new LambdaClient({
+      region: options.region,
+      endpoint: env.AWS_ENDPOINT_URL_LAMBDA ?? env.AWS_ENDPOINT_URL,
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'local', secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'local' },
+    });
     const response = await lambda.send(
       new InvokeCommand({ FunctionName: functionNameOrArn, Payload: Buffer.from(JSON.stringify(payload ?? null)) }),
     );

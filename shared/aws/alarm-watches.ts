@@ -1,14 +1,12 @@
 /**
- * Alarm watches (shared/model/record.ts): which active deployments watch an alarm, so that an
+ * Alarm watches (shared/core/model/record.ts): which active deployments watch an alarm, so that an
  * alarm's state-change event finds them without a scan. Written (Prepare) and deleted (Finish)
  * in BatchWriteItem calls of up to 25 items — a request may name up to 1,000 alarms — with
  * DynamoDB's unprocessed items sent again; both are idempotent.
  */
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { sleep } from '../clock.ts';
-import { GlidepathError } from '../errors.ts';
-import { healthPolicy } from '../health.ts';
-import { TABLE_KEYS, keys, type AlarmWatchItem, type DeploymentRecord } from '../model/record.ts';
+import { GlidepathError } from '../core/errors.ts';
+import { TABLE_KEYS, keys, type AlarmWatchItem, type DeploymentRecord } from '../core/model/record.ts';
 import type { Store } from './deployment-store.ts';
 import { toGlidepathError } from './sdk-errors.ts';
 
@@ -19,13 +17,9 @@ const UNPROCESSED_ATTEMPTS = 6;
 
 type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
 
-type Watcher = Pick<DeploymentRecord, 'id' | 'functionName' | 'alias' | 'createdAt'> & { request: Pick<DeploymentRecord['request'], 'alarms' | 'alarmPolicy'> };
+type Watcher = Pick<DeploymentRecord, 'id' | 'functionName' | 'alias' | 'createdAt'>;
 
-/** The alarms a deployment watches: its request's, unless its alarm policy is off. */
-export function watchedAlarms(record: { request: Pick<DeploymentRecord['request'], 'alarms' | 'alarmPolicy'> }): string[] {
-  if (!healthPolicy(record.request).enabled) return [];
-  return [...new Set(record.request.alarms ?? [])];
-}
+const pause = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 
 async function batchWrite(store: Store, requests: WriteRequest[], what: string): Promise<void> {
   for (let start = 0; start < requests.length; start += BATCH) {
@@ -34,7 +28,7 @@ async function batchWrite(store: Store, requests: WriteRequest[], what: string):
       if (attempt === UNPROCESSED_ATTEMPTS) {
         throw new GlidepathError('THROTTLED', `dynamodb:BatchWriteItem ${what}: ${pending.length} item(s) still unprocessed after ${UNPROCESSED_ATTEMPTS} attempts`);
       }
-      if (attempt > 0) await sleep(0.05 * 2 ** (attempt - 1));
+      if (attempt > 0) await pause(0.05 * 2 ** (attempt - 1));
       let out;
       try {
         out = await store.ddb.send(new BatchWriteCommand({ RequestItems: { [store.tableName]: pending } }));
@@ -46,9 +40,9 @@ async function batchWrite(store: Store, requests: WriteRequest[], what: string):
   }
 }
 
-/** Writes one watch per alarm the deployment watches (again, harmlessly, for a retried Prepare). */
-export async function watchAlarms(store: Store, record: Watcher): Promise<void> {
-  const items = watchedAlarms(record).map(
+/** Writes one watch per alarm in `alarmNames` (again, harmlessly, for a retried Prepare). */
+export async function watchAlarms(store: Store, record: Watcher, alarmNames: readonly string[]): Promise<void> {
+  const items = alarmNames.map(
     (alarmName): AlarmWatchItem => ({
       ...keys.alarmWatch(alarmName, record.id),
       alarmName,
@@ -61,10 +55,10 @@ export async function watchAlarms(store: Store, record: Watcher): Promise<void> 
   await batchWrite(store, items.map((item) => ({ PutRequest: { Item: { ...item } } })), `alarm watches of ${record.id}`);
 }
 
-/** Deletes the deployment's watches of `alarmNames` (default: every alarm it watches). */
-export async function unwatchAlarms(store: Store, record: Pick<Watcher, 'id' | 'request'>, alarmNames = watchedAlarms(record)): Promise<void> {
-  const requests = alarmNames.map((alarmName) => ({ DeleteRequest: { Key: keys.alarmWatch(alarmName, record.id) } }));
-  await batchWrite(store, requests, `alarm watches of ${record.id}`);
+/** Deletes the deployment's watches of `alarmNames`. */
+export async function unwatchAlarms(store: Store, deploymentId: string, alarmNames: readonly string[]): Promise<void> {
+  const requests = alarmNames.map((alarmName) => ({ DeleteRequest: { Key: keys.alarmWatch(alarmName, deploymentId) } }));
+  await batchWrite(store, requests, `alarm watches of ${deploymentId}`);
 }
 
 /** The ids of the deployments that watch `alarmName` (every page). */

@@ -5,22 +5,9 @@
  */
 import { DescribeAlarmsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { toGlidepathError } from './sdk-errors.ts';
+import type { AlarmReader, AlarmReading, AlarmState } from '../core/ports/alarm-reader.ts';
 
 export const ALARM_NAMES_PER_CALL = 100;
-
-export interface AlarmState {
-  name: string;
-  /** OK | ALARM | INSUFFICIENT_DATA */
-  state: string;
-  reason?: string;
-}
-
-export interface AlarmReading {
-  /** In the order the names were given; unknown names are left out. */
-  alarms: AlarmState[];
-  /** Names CloudWatch does not know. */
-  missing: string[];
-}
 
 /** Reads the state of every named alarm. Throws a GlidepathError (THROTTLED / INTERNAL_ERROR) when CloudWatch cannot be read. */
 export async function readAlarms(cloudwatch: CloudWatchClient, names: readonly string[]): Promise<AlarmReading> {
@@ -58,4 +45,9 @@ export async function readAlarms(cloudwatch: CloudWatchClient, names: readonly s
     alarms: unique.flatMap((name) => found.get(name) ?? []),
     missing: unique.filter((name) => !found.has(name)),
   };
+}
+
+/** The AlarmReader port on CloudWatch DescribeAlarms. */
+export function cloudWatchAlarmReader(cloudwatch: CloudWatchClient): AlarmReader {
+  return { read: (names) => readAlarms(cloudwatch, names) };
 }

@@ -11,18 +11,9 @@ import {
   type RevisionLocation,
 } from '@aws-sdk/client-codedeploy';
 import { ListTagsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { GlidepathError } from '../errors.ts';
+import { GlidepathError } from '../core/errors.ts';
 import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
-
-export interface CodeDeployDeployment {
-  deploymentId: string;
-  applicationName?: string;
-  deploymentGroupName?: string;
-  status?: string;
-  /** Epoch ms. */
-  createTime?: number;
-  appSpec: string;
-}
+import type { CodeDeployDeployment, CodeDeployReader, GroupAlarms } from '../core/ports/codedeploy-reader.ts';
 
 function contentOf(revision: RevisionLocation | undefined): string | undefined {
   return revision?.appSpecContent?.content ?? revision?.string?.content ?? undefined;
@@ -62,11 +53,6 @@ export async function readCodeDeployDeployment(codedeploy: CodeDeployClient, dep
   };
 }
 
-export interface GroupAlarms {
-  names: string[];
-  ignorePollAlarmFailure: boolean;
-}
-
 /** The deployment group's alarm configuration, when it is enabled and names alarms. */
 export async function readDeploymentGroupAlarms(codedeploy: CodeDeployClient, applicationName: string, deploymentGroupName: string): Promise<GroupAlarms | undefined> {
   try {
@@ -89,4 +75,12 @@ export async function readFunctionTag(lambda: LambdaClient, functionArn: string,
     if (isErrorNamed(error, 'ResourceNotFoundException')) return undefined;
     throw toGlidepathError(error, `lambda:ListTags ${functionArn}`);
   }
+}
+
+/** The CodeDeployReader port on CodeDeploy GetDeployment / GetApplicationRevision / GetDeploymentGroup. */
+export function codeDeployReader(codedeploy: CodeDeployClient): CodeDeployReader {
+  return {
+    deployment: (id) => readCodeDeployDeployment(codedeploy, id),
+    groupAlarms: (app, group) => readDeploymentGroupAlarms(codedeploy, app, group),
+  };
 }

@@ -1,14 +1,10 @@
 /**
- * The CodeDeploy bridge (DESIGN §6.3): Glidepath runs as CodeDeploy's PreTraffic hook and reports
+ * The CodeDeploy bridge: Glidepath runs as CodeDeploy's PreTraffic hook and reports
  * the outcome of its walk with PutLifecycleEventHookExecutionStatus.
  */
 import { PutLifecycleEventHookExecutionStatusCommand, type CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
-
-export interface LifecycleHookRef {
-  deploymentId: string;
-  lifecycleEventHookExecutionId: string;
-}
+import type { LifecycleHookRef, LifecycleReporter } from '../core/ports/lifecycle-reporter.ts';
 
 /**
  * Reports Succeeded or Failed. `alreadyCompleted`: CodeDeploy had its answer already (a retried
@@ -32,4 +28,9 @@ export async function reportLifecycleStatus(
     if (isErrorNamed(error, 'LifecycleEventAlreadyCompletedException')) return 'alreadyCompleted';
     throw toGlidepathError(error, `codedeploy:PutLifecycleEventHookExecutionStatus ${ref.deploymentId}`);
   }
+}
+
+/** The LifecycleReporter port on CodeDeploy PutLifecycleEventHookExecutionStatus. */
+export function codeDeployLifecycleReporter(codedeploy: CodeDeployClient): LifecycleReporter {
+  return { report: (ref, status) => reportLifecycleStatus(codedeploy, ref, status) };
 }

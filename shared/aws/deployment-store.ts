@@ -1,33 +1,19 @@
 /**
- * The deployment table (shared/model/record.ts): the record and the per-alias lock, written
+ * The deployment table (shared/core/model/record.ts): the record and the per-alias lock, written
  * together in one transaction so a deployment exists exactly when it holds its lock; reads,
  * conditional updates, the list of an alias's deployments (index gsi1), and the lock's release.
  */
 import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DeploymentInProgressError, DeploymentNotFoundError, GlidepathError } from '../errors.ts';
-import { TABLE_KEYS, bareFunctionName, keys, type DeploymentRecord, type DeploymentStatus, type LockItem } from '../model/record.ts';
+import { DeploymentInProgressError, DeploymentNotFoundError, GlidepathError } from '../core/errors.ts';
+import { TABLE_KEYS, bareFunctionName, isActive, keys, type DeploymentRecord, type LockItem } from '../core/model/record.ts';
 import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
 import { buildUpdate, type Condition, type RecordUpdate } from './update-expression.ts';
 import { getItem, queryIndexPage, type Store } from './table.ts';
 
 export type { Store } from './table.ts';
 
-export const ACTIVE_STATUSES: readonly DeploymentStatus[] = ['Created', 'InProgress', 'Paused'];
-export const TERMINAL_STATUSES: readonly DeploymentStatus[] = ['Succeeded', 'Failed', 'Stopped'];
-
-export function isActive(status: DeploymentStatus): boolean {
-  return ACTIVE_STATUSES.includes(status);
-}
-
-/** The record exists and its deployment has not ended. */
-export const ACTIVE: Condition = {
-  expression: 'attribute_exists(#pk) AND #status IN (:created, :inProgress, :paused)',
-  names: { '#pk': TABLE_KEYS.pk, '#status': 'status' },
-  values: { ':created': 'Created', ':inProgress': 'InProgress', ':paused': 'Paused' },
-};
-
 /** Both conditions (placeholders must not clash). */
-export function and(a: Condition, b: Condition): Condition {
+function and(a: Condition, b: Condition): Condition {
   return {
     expression: `(${a.expression}) AND (${b.expression})`,
     names: { ...a.names, ...b.names },
@@ -35,21 +21,8 @@ export function and(a: Condition, b: Condition): Condition {
   };
 }
 
-/**
- * All of `conditions`, each itself only comparisons and functions joined by AND (no OR, no NOT),
- * as one flat AND chain: what and() means, without parentheses, which dynalite (the local
- * engine's DynamoDB) parses many times more slowly as they nest.
- */
-export function allOf(...conditions: Condition[]): Condition {
-  return {
-    expression: conditions.map((c) => c.expression).join(' AND '),
-    names: Object.assign({}, ...conditions.map((c) => c.names)),
-    values: Object.assign({}, ...conditions.map((c) => c.values)),
-  };
-}
-
 /** The record exists (every update of it is conditional on this, see updateDeployment). */
-export const RECORD_EXISTS: Condition = { expression: 'attribute_exists(#pk)', names: { '#pk': TABLE_KEYS.pk } };
+const RECORD_EXISTS: Condition = { expression: 'attribute_exists(#pk)', names: { '#pk': TABLE_KEYS.pk } };
 
 function target(functionName: string, alias: string): string {
   return `${bareFunctionName(functionName)}:${alias}`;

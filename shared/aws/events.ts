@@ -1,26 +1,14 @@
 /**
- * Deployment state changes as EventBridge events (DESIGN §5): source `glidepath`, detail-type
+ * Deployment state changes as EventBridge events: source `glidepath`, detail-type
  * `Glidepath Deployment State Change`, on the bus named by EVENT_BUS_NAME (default `default`).
  */
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { GlidepathError } from '../errors.ts';
+import { GlidepathError } from '../core/errors.ts';
 import { toGlidepathError } from './sdk-errors.ts';
+import type { DeploymentStateChange, EventBus } from '../core/ports/event-bus.ts';
 
 export const EVENT_SOURCE = 'glidepath';
 export const EVENT_DETAIL_TYPE = 'Glidepath Deployment State Change';
-
-export interface DeploymentStateChange {
-  deploymentId: string;
-  status: string;
-  functionName: string;
-  alias: string;
-  currentVersion?: string;
-  targetVersion?: string;
-  weight?: number;
-  error?: { code: string; message: string };
-  at: string;
-  [key: string]: unknown;
-}
 
 /** Publishes one state change; throws a GlidepathError if EventBridge refuses it. */
 export async function publishStateChange(events: EventBridgeClient, eventBusName: string, detail: DeploymentStateChange): Promise<void> {
@@ -49,4 +37,9 @@ export async function publishStateChange(events: EventBridgeClient, eventBusName
       `events:PutEvents on ${eventBusName} refused the event: ${entry?.ErrorCode ?? 'unknown'} ${entry?.ErrorMessage ?? ''}`.trim(),
     );
   }
+}
+
+/** The EventBus port on EventBridge PutEvents, on the bus `eventBusName`. */
+export function eventBridgeBus(events: EventBridgeClient, eventBusName: string): EventBus {
+  return { publish: (detail) => publishStateChange(events, eventBusName, detail) };
 }

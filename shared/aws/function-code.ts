@@ -10,17 +10,10 @@ import {
   UpdateFunctionCodeCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { now, sleep } from '../clock.ts';
-import { GlidepathError, InvalidLambdaFunctionError } from '../errors.ts';
+import type { Clock } from '../core/ports/clock.ts';
+import type { CodeLocation, FunctionPublisher, UpdatedCode } from '../core/ports/function-publisher.ts';
+import { GlidepathError, InvalidLambdaFunctionError } from '../core/errors.ts';
 import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
-
-export type CodeLocation = { S3Bucket: string; S3Key: string; S3ObjectVersion?: string } | { ImageUri: string };
-
-export interface UpdatedCode {
-  codeSha256: string;
-  revisionId?: string;
-  lastUpdateStatus?: string;
-}
 
 export interface WaitOptions {
   /** Give up after this long (default 300 s, on the shared clock). */
@@ -51,8 +44,8 @@ export async function updateFunctionCode(lambda: LambdaClient, functionName: str
 }
 
 /** Polls GetFunctionConfiguration until LastUpdateStatus is Successful; Failed or the timeout is an error. */
-export async function waitForCodeUpdate(lambda: LambdaClient, functionName: string, options: WaitOptions = {}): Promise<{ codeSha256?: string }> {
-  const deadline = now() + (options.timeoutSeconds ?? 300) * 1000;
+export async function waitForCodeUpdate(lambda: LambdaClient, functionName: string, clock: Clock, options: WaitOptions = {}): Promise<{ codeSha256?: string }> {
+  const deadline = clock.now() + (options.timeoutSeconds ?? 300) * 1000;
   let interval = options.intervalSeconds ?? 1;
   for (;;) {
     let out;
@@ -67,10 +60,10 @@ export async function waitForCodeUpdate(lambda: LambdaClient, functionName: stri
       const reason = [out.LastUpdateStatusReasonCode, out.LastUpdateStatusReason].filter(Boolean).join(': ');
       throw new GlidepathError('INVALID_LAMBDA_CONFIGURATION', `the code update of ${functionName} failed${reason ? ` (${reason})` : ''}`);
     }
-    if (now() >= deadline) {
+    if (clock.now() >= deadline) {
       throw new GlidepathError('TIMEOUT', `the code update of ${functionName} was still ${status} after ${options.timeoutSeconds ?? 300}s`);
     }
-    await sleep(interval);
+    await clock.sleep(interval);
     interval = Math.min(5, interval * 2);
   }
 }
@@ -86,4 +79,13 @@ export async function publishVersion(lambda: LambdaClient, functionName: string,
   } catch (error) {
     throw notFound(error, functionName) ?? toGlidepathError(error, `lambda:PublishVersion ${functionName}`);
   }
+}
+
+/** The FunctionPublisher port on Lambda, waiting on `clock`. */
+export function lambdaFunctionPublisher(lambda: LambdaClient, clock: Clock): FunctionPublisher {
+  return {
+    updateCode: (functionName, code) => updateFunctionCode(lambda, functionName, code),
+    waitForUpdate: (functionName, options) => waitForCodeUpdate(lambda, functionName, clock, options),
+    publishVersion: (functionName, codeSha256, description) => publishVersion(lambda, functionName, codeSha256, description),
+  };
 }

@@ -1,13 +1,13 @@
 /**
- * Deployment groups in the table (shared/model/record.ts): one item per group, `GROUP#<name>` /
+ * Deployment groups in the table (shared/core/model/record.ts): one item per group, `GROUP#<name>` /
  * `GROUP`, listed through index gsi1 under `GROUPS` sorted by name.
  */
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { nowIso } from '../clock.ts';
-import { keys } from '../model/record.ts';
-import { GROUPS_INDEX_KEY, type DeploymentGroup, type GroupItem } from '../model/group.ts';
+import { keys } from '../core/model/record.ts';
+import { GROUPS_INDEX_KEY, type DeploymentGroup, type GroupItem } from '../core/model/group.ts';
 import { toGlidepathError } from './sdk-errors.ts';
 import { getItem, queryIndexAll, type Store } from './table.ts';
+import type { GroupStore } from '../core/ports/group-store.ts';
 
 export async function getGroupItem(store: Store, name: string): Promise<GroupItem | undefined> {
   return getItem<GroupItem>(store, keys.group(name), `group ${name}`);
@@ -18,9 +18,8 @@ export async function getGroup(store: Store, name: string): Promise<DeploymentGr
 }
 
 /** Creates or replaces a group (already validated); keeps its creation time. Returns whether it existed. */
-export async function putGroup(store: Store, group: DeploymentGroup): Promise<{ item: GroupItem; replaced: boolean }> {
+export async function putGroup(store: Store, group: DeploymentGroup, at: string): Promise<{ item: GroupItem; replaced: boolean }> {
   const existing = await getGroupItem(store, group.name);
-  const at = nowIso();
   const item: GroupItem = {
     ...keys.group(group.name),
     gsi1pk: GROUPS_INDEX_KEY,
@@ -54,4 +53,9 @@ export async function listGroupItems(store: Store): Promise<GroupItem[]> {
 
 export async function listGroups(store: Store): Promise<DeploymentGroup[]> {
   return (await listGroupItems(store)).map((item) => item.group);
+}
+
+/** The GroupStore port on the table. */
+export function dynamoGroupStore(store: Store): GroupStore {
+  return { list: () => listGroups(store) };
 }

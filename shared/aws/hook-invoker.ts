@@ -1,7 +1,7 @@
 /** Invokes a hook function synchronously (RequestResponse) and says what came of it. */
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { fromInvokeError, fromInvokeResponse } from '../hooks/invoke-result.ts';
-import type { HookInvoker } from '../hooks/types.ts';
+import { fromInvokeError, fromInvokeResponse } from '../core/hooks/invoke-result.ts';
+import type { HookInvoker } from '../core/hooks/types.ts';
 
 export function lambdaHookInvoker(lambda: LambdaClient): HookInvoker {
   return async (functionName, payload) => {

@@ -1,11 +1,11 @@
 /**
- * The table's `HOOK#<executionId>` items (shared/model/record.ts) behind HookExecutionStore:
+ * The table's `HOOK#<executionId>` items (shared/core/model/record.ts) behind HookExecutionStore:
  * a hook execution is written once (ids are single-use) and completed by one conditional update,
  * so two concurrent reports cannot both win.
  */
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { keys } from '../model/record.ts';
-import type { CompleteOutcome, HookExecution, HookExecutionStore, ReportedStatus } from '../hooks/types.ts';
+import { keys } from '../core/model/record.ts';
+import type { CompleteOutcome, HookExecution, HookExecutionStore, ReportedStatus } from '../core/hooks/types.ts';
 import { isErrorNamed } from './sdk-errors.ts';
 
 type ConditionalUpdate = Omit<UpdateCommandInput, 'TableName' | 'Key'> & { ConditionExpression: string };

@@ -5,10 +5,7 @@
 import { GetMetricDataCommand, type CloudWatchClient, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient, PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
 import { GetProvisionedConcurrencyConfigCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import type { GetMetricData } from '../hooks/templates/metric-gate.ts';
-import type { ReportHookStatus } from '../hooks/templates/runner.ts';
-import type { InvokeVersion } from '../hooks/templates/smoke-invoke.ts';
-import type { ProvisionedStatus } from '../hooks/templates/warm-up.ts';
+import type { GetMetricData, InvokeVersion, ProvisionedStatus, ReportHookStatus } from '../core/ports/hook-template.ts';
 
 /** Invokes one version synchronously (Qualifier = the version, never the alias). */
 export function lambdaVersionInvoker(lambda: LambdaClient): InvokeVersion {

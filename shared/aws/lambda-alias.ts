@@ -5,42 +5,10 @@
  * from someone else's change.
  */
 import { GetAliasCommand, UpdateAliasCommand, type AliasConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
-import { ConcurrentModificationError, GlidepathError, InvalidLambdaConfigurationError, InvalidLambdaFunctionError } from '../errors.ts';
+import { ConcurrentModificationError, GlidepathError, InvalidLambdaConfigurationError, InvalidLambdaFunctionError } from '../core/errors.ts';
+import { describeAliasRouting } from '../core/routing.ts';
+import type { AliasRef, AliasRouter, AliasRouting, AliasState, ConcurrentChange } from '../core/ports/alias-router.ts';
 import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
-
-export interface AliasRef {
-  functionName: string;
-  alias: string;
-}
-
-export interface AliasState {
-  functionVersion: string;
-  /** Version → fraction of traffic (0–1), as RoutingConfig.AdditionalVersionWeights holds it. */
-  weights: Record<string, number>;
-  revisionId: string;
-}
-
-/** What an UpdateAlias should leave: the version and the weights (no RevisionId). */
-export type AliasRouting = Omit<AliasState, 'revisionId'>;
-
-const WEIGHT_TOLERANCE = 1e-9;
-
-export function describeAliasRouting(state: AliasRouting): string {
-  const extra = Object.entries(state.weights)
-    .filter(([, w]) => w > 0)
-    .map(([version, w]) => `${Math.round(w * 10000) / 100}% on version ${version}`);
-  return extra.length === 0 ? `version ${state.functionVersion} with no weights` : `version ${state.functionVersion} with ${extra.join(', ')}`;
-}
-
-/** True when two routings send the same traffic to the same versions (a zero weight counts as absent). */
-export function sameRouting(a: AliasRouting, b: AliasRouting): boolean {
-  if (a.functionVersion !== b.functionVersion) return false;
-  const versions = new Set([...Object.keys(a.weights), ...Object.keys(b.weights)]);
-  for (const version of versions) {
-    if (Math.abs((a.weights[version] ?? 0) - (b.weights[version] ?? 0)) > WEIGHT_TOLERANCE) return false;
-  }
-  return true;
-}
 
 function aliasName(ref: AliasRef): string {
   return `alias ${ref.alias} of ${ref.functionName}`;
@@ -75,13 +43,6 @@ export async function getAlias(lambda: LambdaClient, ref: AliasRef): Promise<Ali
   } catch (error) {
     throw mapLambdaError(error, ref, 'GetAlias');
   }
-}
-
-export interface ConcurrentChange {
-  /** The RevisionId Glidepath wrote with. */
-  expectedRevisionId: string;
-  /** The alias as it is now, when it could be read. */
-  observed?: AliasState;
 }
 
 /**
@@ -119,10 +80,12 @@ export async function updateAlias(lambda: LambdaClient, ref: AliasRef, routing: 
   }
 }
 
-/** The ConcurrentChange a ConcurrentModificationError from updateAlias carries, if any. */
-export function concurrentChangeOf(error: unknown): ConcurrentChange | undefined {
-  if (error instanceof ConcurrentModificationError && error.details && 'expectedRevisionId' in error.details) {
-    return error.details as unknown as ConcurrentChange;
-  }
-  return undefined;
+/** Reading an alias (GetAlias) alone. */
+export function lambdaAliasReader(lambda: LambdaClient): Pick<AliasRouter, 'read'> {
+  return { read: (ref) => getAlias(lambda, ref) };
+}
+
+/** The AliasRouter port on Lambda's GetAlias and UpdateAlias. */
+export function lambdaAliasRouter(lambda: LambdaClient): AliasRouter {
+  return { read: (ref) => getAlias(lambda, ref), update: (ref, routing, revisionId) => updateAlias(lambda, ref, routing, revisionId) };
 }

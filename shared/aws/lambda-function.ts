@@ -5,16 +5,8 @@
  */
 import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
-
-export interface FunctionConfig {
-  functionName: string;
-  functionArn?: string;
-  /** `$LATEST` or a published version number. */
-  version: string;
-  role?: string;
-  deadLetterTargetArn?: string;
-  state?: string;
-}
+import type { FunctionConfig, FunctionReader } from '../core/ports/function-reader.ts';
+import { readFunctionTag } from './codedeploy-deployment.ts';
 
 /** GetFunctionConfiguration of `functionName` (name or ARN), optionally at `qualifier`. */
 export async function readFunctionConfiguration(
@@ -39,4 +31,14 @@ export async function readFunctionConfiguration(
     const target = qualifier === undefined ? functionName : `${functionName}:${qualifier}`;
     throw toGlidepathError(error, `lambda:GetFunctionConfiguration ${target}`);
   }
+}
+
+/** Function configurations (GetFunctionConfiguration). */
+export function lambdaFunctionConfigurations(lambda: LambdaClient): Pick<FunctionReader, 'configuration'> {
+  return { configuration: (functionName, qualifier) => readFunctionConfiguration(lambda, functionName, qualifier) };
+}
+
+/** Function tags (ListTags). */
+export function lambdaFunctionTags(lambda: LambdaClient): Pick<FunctionReader, 'tag'> {
+  return { tag: (functionArn, key) => readFunctionTag(lambda, functionArn, key) };
 }

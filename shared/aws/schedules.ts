@@ -1,5 +1,5 @@
 /**
- * Scheduled promotions (DESIGN §6.2): a one-time EventBridge Scheduler schedule whose target is
+ * Scheduled promotions: a one-time EventBridge Scheduler schedule whose target is
  * the control function with `{deploymentId, action: 'promote'}` (or `promote-full`), run as the
  * stack's scheduler role, deleted by Scheduler once it has fired.
  */
@@ -11,8 +11,8 @@ import {
   GetScheduleCommand,
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import { GlidepathError } from '../errors.ts';
-import type { ControlRequest } from '../model/machine.ts';
+import { GlidepathError } from '../core/errors.ts';
+import type { ControlRequest } from '../core/model/machine.ts';
 import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
 
 export interface PromotionSchedule {

@@ -3,7 +3,7 @@
  * INTERNAL_ERROR (with backoff) and rolls back on anything else, so the split matters:
  * throttling and server-side failures are worth a retry, a caller mistake is not.
  */
-import { GlidepathError, ThrottledError, isGlidepathError } from '../errors.ts';
+import { GlidepathError, ThrottledError, isGlidepathError } from '../core/errors.ts';
 
 interface SdkErrorLike {
   name?: string;

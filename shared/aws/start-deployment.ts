@@ -1,19 +1,13 @@
 /**
- * Starting a deployment is starting an execution of the state machine with the request as input
- * (DESIGN §5); the deployment id is `gp-` + the execution name.
+ * Starting a deployment is starting an execution of the state machine with the request as input;
+ * the deployment id is `gp-` + the execution name.
  */
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { deploymentIdFromExecution } from '../model/machine.ts';
-import type { DeploymentRequest } from '../model/request.ts';
-import { GlidepathError } from '../errors.ts';
+import { deploymentIdFromExecution } from '../core/model/machine.ts';
+import type { DeploymentRequest } from '../core/model/request.ts';
+import { GlidepathError } from '../core/errors.ts';
 import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
-
-export interface StartedDeployment {
-  deploymentId: string;
-  executionArn: string;
-  /** An execution of that name had been started already with another input. */
-  existed?: true;
-}
+import type { DeploymentStarter, StartedDeployment } from '../core/ports/deployment-starter.ts';
 
 export function executionArnOf(stateMachineArn: string, name: string): string {
   return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
@@ -29,4 +23,9 @@ export async function startDeployment(sfn: SFNClient, stateMachineArn: string, n
     if (isErrorNamed(error, 'ExecutionAlreadyExists')) return { deploymentId, executionArn: executionArnOf(stateMachineArn, name), existed: true };
     throw toGlidepathError(error, `states:StartExecution ${name}`);
   }
+}
+
+/** The DeploymentStarter port on Step Functions StartExecution of `stateMachineArn`. */
+export function sfnDeploymentStarter(sfn: SFNClient, stateMachineArn: string): DeploymentStarter {
+  return { start: (name, request) => startDeployment(sfn, stateMachineArn, name, request) };
 }

@@ -1,11 +1,11 @@
 /**
- * The reads every store of the single table makes (shared/model/record.ts): one item by its keys,
+ * The reads every store of the single table makes (shared/core/model/record.ts): one item by its keys,
  * read consistently, and the items under one key of index gsi1, a page at a time or all of them.
  * A failed call becomes a GlidepathError naming the operation and what was read.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { TABLE_KEYS } from '../model/record.ts';
+import { TABLE_KEYS } from '../core/model/record.ts';
 import { toGlidepathError } from './sdk-errors.ts';
 
 export interface Store {

@@ -5,6 +5,7 @@
  */
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
+import type { TaskTokens } from '../core/ports/task-tokens.ts';
 
 const GONE = ['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken'];
 
@@ -30,4 +31,9 @@ export async function sendTaskFailure(sfn: SFNClient, taskToken: string, error: 
     if (isErrorNamed(err, ...GONE)) return 'gone';
     throw toGlidepathError(err, 'states:SendTaskFailure');
   }
+}
+
+/** The TaskTokens port on Step Functions SendTaskSuccess / SendTaskFailure. */
+export function sfnTaskTokens(sfn: SFNClient): TaskTokens {
+  return { succeed: (token, output) => sendTaskSuccess(sfn, token, output), fail: (token, error, cause) => sendTaskFailure(sfn, token, error, cause) };
 }

@@ -1,50 +1,18 @@
 /**
- * Trigger idempotency (shared/model/record.ts `TRIGGER#<key>`): before a push deploys a group, the
+ * Trigger idempotency (shared/core/model/record.ts `TRIGGER#<key>`): before a push deploys a group, the
  * trigger claims `<artifact identity>#<group>` with a conditional write. The same object (bucket,
  * key, version id or ETag) or image (digest) twice finds the claim and starts nothing. A claim
  * whose holder died (its lease ran out before the deployment started) or that failed may be taken
  * again, keeping its execution name, so a retried event still starts one deployment.
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { keys } from '../model/record.ts';
+import { keys } from '../core/model/record.ts';
 import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
 import { getItem, type Store } from './table.ts';
-
-export type TriggerStatus = 'claimed' | 'started' | 'failed';
-
-export interface TriggerItem {
-  pk: string;
-  sk: 'TRIGGER';
-  key: string;
-  group: string;
-  artifact: string;
-  executionName: string;
-  status: TriggerStatus;
-  claimedAt: string;
-  /** Epoch ms: a `claimed` item older than this may be taken over. */
-  leaseUntil: number;
-  /** Epoch seconds: DynamoDB TTL. */
-  ttl: number;
-  executionArn?: string;
-  deploymentId?: string;
-  version?: string;
-  error?: string;
-}
+import type { Claim, ClaimInput, TriggerClaims, TriggerItem, TriggerOutcome } from '../core/ports/trigger-claims.ts';
 
 /** How long a claim is kept once its deployment started: 90 days, then a repeat of the artifact deploys again. */
 export const TRIGGER_TTL_SECONDS = 90 * 24 * 3600;
-
-export type Claim = { claimed: TriggerItem } | { duplicate: TriggerItem };
-
-export interface ClaimInput {
-  key: string;
-  group: string;
-  artifact: string;
-  /** Used when the key was never claimed. */
-  executionName: string;
-  now: number;
-  leaseSeconds: number;
-}
 
 function read(store: Store, key: string): Promise<TriggerItem | undefined> {
   return getItem<TriggerItem>(store, keys.trigger(key), `trigger ${key}`);
@@ -87,7 +55,7 @@ export async function claimTrigger(store: Store, input: ClaimInput): Promise<Cla
 export async function settleTrigger(
   store: Store,
   key: string,
-  outcome: { status: 'started'; executionArn: string; deploymentId: string; version: string } | { status: 'failed'; error: string },
+  outcome: TriggerOutcome,
 ): Promise<void> {
   const fields: Record<string, unknown> = { ...outcome };
   const names: Record<string, string> = {};
@@ -110,4 +78,9 @@ export async function settleTrigger(
   } catch (error) {
     throw toGlidepathError(error, `dynamodb:UpdateItem trigger ${key}`);
   }
+}
+
+/** The TriggerClaims port on the table. */
+export function dynamoTriggerClaims(store: Store): TriggerClaims {
+  return { claim: (input) => claimTrigger(store, input), settle: (key, outcome) => settleTrigger(store, key, outcome) };
 }

@@ -10,8 +10,8 @@ import { notificationEventOf, stateChangeSchema, type StateChange } from '../cor
 import { messageOf, slackPayload, snsMessage, teamsPayload, webhookPayload, type Message } from '../core/notifications/message.ts';
 import { receiverOf, targetsFor } from '../core/notifications/targets.ts';
 import type { HttpPoster, NotificationRecords, SnsPublisher } from '../core/ports/notifications.ts';
-import { notificationSchema, type Notification, type NotificationEvent } from '../model/request.ts';
-import type { Log } from '../log.ts';
+import { notificationSchema, type Notification, type NotificationEvent } from '../core/model/request.ts';
+import type { Log } from '../core/ports/log.ts';
 
 export interface NotifyPorts {
   records: NotificationRecords;

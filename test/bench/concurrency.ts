@@ -1,5 +1,5 @@
 /**
- * 1,000 concurrent deployments on 1,000 functions and aliases (DESIGN §9), in a child process of
+ * 1,000 concurrent deployments on 1,000 functions and aliases, in a child process of
  * its own so that its peak RSS is its own.
  */
 import { spawn } from 'node:child_process';
@@ -32,6 +32,7 @@ export async function concurrencyChild(): Promise<void> {
   const n = Number(process.env.GLIDEPATH_BENCH_CONCURRENCY ?? 1000);
   const speed = 60;
   const engine = await startLocalEngine({ speed, logLevel: 'ERROR' });
+  Object.assign(process.env, engine.env);
   const b = benchOn(engine);
   const t0 = performance.now();
   const names = Array.from({ length: n }, (_, i) => `bench-c-${String(i).padStart(4, '0')}`);

@@ -1,14 +1,14 @@
 /**
- * The AWS cost model per configuration (DESIGN §9): each CodeDeploy configuration is deployed on
+ * The AWS cost model per configuration: each CodeDeploy configuration is deployed on
  * the local engine; its state transitions and Lambda invocations are counted in the execution
  * history and priced at AWS's list prices.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { yamlParse } from 'yaml-cfn';
-import type { DeploymentRequest } from '../../shared/model/request.ts';
-import { planDeployment } from '../../shared/planner.ts';
-import { parseRequest } from '../../shared/validate.ts';
+import type { DeploymentRequest } from '../../shared/core/model/request.ts';
+import { planDeployment } from '../../shared/core/planner.ts';
+import { parseRequest } from '../../shared/core/validate.ts';
 import { createFunction, deploy, markdownTable, metricAlarm, ROOT, type Bench, type Row } from './support.ts';
 
 /** Step Functions Standard, us-east-1: $0.025 per 1,000 state transitions. */

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the figures of DESIGN §9 that the local engine can measure, in one table next
+ * `npm run bench`: the figures Glidepath holds itself to that the local engine can measure, in one table next
  * to their goals, then the AWS cost model per configuration. Not a test: nothing here asserts;
  * it measures and prints (and `--json <file>` writes the numbers).
  *
@@ -16,7 +16,7 @@ import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { startLocalEngine } from '../../infra/local/engine.ts';
 import { BUNDLE_FILE, listHandlers, measureColdLoad } from '../../infra/build.ts';
-import type { DeploymentRequest } from '../../shared/model/request.ts';
+import type { DeploymentRequest } from '../../shared/core/model/request.ts';
 import { newDeploymentId } from '../../cli/deployment-id.ts';
 import { concurrency, concurrencyChild } from './concurrency.ts';
 import { costModel, renderCostTable, type CostResult } from './cost.ts';
@@ -201,7 +201,7 @@ async function alarmRollback(b: Bench): Promise<void> {
 
 function printTable(): void {
   const body = rows.map((r) => [r.figure, r.measured, r.goal, r.met === undefined ? '' : r.met ? 'met' : 'NOT MET']);
-  process.stdout.write(`\n${markdownTable(['figure (DESIGN §9)', 'measured', 'goal', ''], body)}\n`);
+  process.stdout.write(`\n${markdownTable(['figure', 'measured', 'goal', ''], body)}\n`);
   if (costTable.length > 0) process.stdout.write(`\n${renderCostTable(costTable)}`);
 }
 
@@ -218,6 +218,7 @@ async function main(): Promise<void> {
     coldLoad();
   }
   const engine = await startLocalEngine({ speed: 1, logLevel: 'ERROR' });
+  Object.assign(process.env, engine.env);
   countRequestsOn(engine.port);
   const b: Bench = benchOn(engine);
   try {

@@ -10,7 +10,7 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { LocalEngine } from '../../infra/local/engine.ts';
 import { getDeployment } from '../../shared/aws/deployment-store.ts';
 import type { Clients } from '../../shared/aws/clients.ts';
-import type { DeploymentRequest } from '../../shared/model/request.ts';
+import type { DeploymentRequest } from '../../shared/core/model/request.ts';
 import { buildClients } from '../../cli/target.ts';
 import { newDeploymentId } from '../../cli/deployment-id.ts';
 import { createFunctionWithVersions } from '../../cli/demo/functions.ts';
@@ -18,7 +18,7 @@ import { ordersSource, zipHandler } from '../../cli/demo/samples.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 
-/** One line of the table: a DESIGN §9 figure, what was measured, its goal, and whether it is met. */
+/** One line of the table: a figure, what was measured, its goal, and whether it is met. */
 export interface Row {
   figure: string;
   measured: string;

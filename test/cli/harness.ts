@@ -177,7 +177,7 @@ export function json<T = Record<string, any>>(result: RunResult): T {
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getDeployment } from '../../shared/aws/deployment-store.ts';
-import type { DeploymentRecord } from '../../shared/model/record.ts';
+import type { DeploymentRecord } from '../../shared/core/model/record.ts';
 
 /** Reads a deployment record straight from the engine's table (to wait for a state in a test). */
 export function recordReader(env: Record<string, string>): (id: string) => Promise<DeploymentRecord | undefined> {

@@ -1,5 +1,5 @@
 /**
- * Alarms end to end (DESIGN §4, §5): an alarm already in ALARM refuses the deployment before the
+ * Alarms end to end: an alarm already in ALARM refuses the deployment before the
  * first shift; an alarm that fires during a bake — set with SetAlarmState, or a real metric alarm
  * on the alias's Errors tripped by invoking the faulty target version through the alias — rolls
  * the alias back to the current version with ALARM_ACTIVE.
@@ -10,7 +10,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { PutMetricAlarmCommand, SetAlarmStateCommand, type PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
-import { GlidepathError } from '../../shared/errors.ts';
+import { GlidepathError } from '../../shared/core/errors.ts';
 import { createApp, readAlias, uniqueName, type App } from './support/app.ts';
 import { atWeight, control, deploy, requestFor, startDeployment, waitForEnd, waitForRecord } from './support/deploy.ts';
 import { useEngine } from './support/engine.ts';

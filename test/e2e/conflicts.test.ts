@@ -1,5 +1,5 @@
 /**
- * Other writers and a busy Lambda (DESIGN §5): a second deployment on an alias that already has
+ * Other writers and a busy Lambda: a second deployment on an alias that already has
  * one (DEPLOYMENT_IN_PROGRESS naming the active id, the first unaffected); a manual UpdateAlias
  * during a bake (CONCURRENT_MODIFICATION, the alias left exactly as the other writer set it);
  * Lambda throttling UpdateAlias (TooManyRequestsException injected at the endpoint) answered by

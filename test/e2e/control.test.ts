@@ -1,5 +1,5 @@
 /**
- * Operator control end to end (DESIGN §6.4): an explicit step list whose pause is released by
+ * Operator control end to end: an explicit step list whose pause is released by
  * resume and whose approval is released by approve; abort during a bake and at an approval;
  * promote (ends the bake in progress: one step per press); promote-full (straight to 100%);
  * pause and resume of a bake. Actions go through the CLI's own `sendControl` (the control core
@@ -7,7 +7,7 @@
  * every wait polls the record, so no action can race the clock.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { GlidepathError } from '../../shared/errors.ts';
+import { GlidepathError } from '../../shared/core/errors.ts';
 import { createApp } from './support/app.ts';
 import { atWeight, control, requestFor, startDeployment, waitForEnd, waitForRecord } from './support/deploy.ts';
 import { useEngine } from './support/engine.ts';

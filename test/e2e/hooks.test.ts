@@ -1,5 +1,5 @@
 /**
- * Hooks end to end on the local engine (issue 6): the real state machine, the real run-hook and
+ * Hooks end to end on the local engine: the real state machine, the real run-hook and
  * hook-status handlers, hook functions deployed as zips through the local Lambda endpoint, and
  * reports sent by the AWS SDK's CodeDeployClient to the engine's CodeDeploy endpoint.
  *
@@ -38,6 +38,7 @@ const NOWHERE = 'http://127.0.0.1:9';
 
 beforeAll(async () => {
   engine = await startLocalEngine({ speed: 1 });
+  Object.assign(process.env, engine.env);
   const config = { endpoint: engine.url, region: engine.region, credentials: { accessKeyId: 'glidepath-local', secretAccessKey: 'glidepath-local' } };
   lambda = new LambdaClient(config);
   sfn = new SFNClient(config);

@@ -18,7 +18,7 @@ import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { deploymentsWatching } from '../../shared/aws/alarm-watches.ts';
 import { getLock } from '../../shared/aws/deployment-store.ts';
-import type { DeploymentRecord } from '../../shared/model/record.ts';
+import type { DeploymentRecord } from '../../shared/core/model/record.ts';
 import { createApp, readAlias } from './support/app.ts';
 import { atWeight, control, deploy, readRecord, requestFor, startDeployment, waitForEnd, waitForRecord, type Started } from './support/deploy.ts';
 import { useEngine, type E2E } from './support/engine.ts';

@@ -1,6 +1,6 @@
 /**
  * Bad input end to end: the execution starts (as the CLI would start it), Prepare refuses it
- * before anything changes, and the execution fails with the code of DESIGN §5 and a cause that
+ * before anything changes, and the execution fails with its error code and a cause that
  * names the field and the rule. The alias is untouched (same RevisionId), no lock is left, and a
  * Failed record says why.
  */

@@ -1,5 +1,5 @@
 /**
- * The ways in, end to end on the local engine (issue 7): deployment groups put with the CLI;
+ * The ways in, end to end on the local engine: deployment groups put with the CLI;
  * S3 and ECR pushes put as EventBridge events with the SDK, routed by template.yaml's rules to the
  * real trigger handler; windows; `glidepath promote --at` through the engine's EventBridge
  * Scheduler; the CodeDeploy bridge run by the engine's CodeDeploy as a PreTraffic hook.
@@ -23,7 +23,7 @@ import { main } from '../../cli/main.ts';
 import type { CliIO } from '../../cli/context.ts';
 import { newDeploymentId } from '../../cli/deployment-id.ts';
 import { getDeployment, listDeployments } from '../../shared/aws/deployment-store.ts';
-import { keys, type DeploymentRecord } from '../../shared/model/record.ts';
+import { keys, type DeploymentRecord } from '../../shared/core/model/record.ts';
 
 const ROLE = 'arn:aws:iam::000000000000:role/ways-in-e2e';
 const SPEED = 600; // ten simulated minutes per real second
@@ -43,6 +43,7 @@ let logs: string[] = [];
 beforeAll(async () => {
   // `photos` is in the S3 rule but no group names it: the trigger sees its events and ignores them.
   engine = await startLocalEngine({ speed: SPEED, logLevel: 'WARN', parameters: { TriggerBucketNames: 'ways-in-artifacts,photos' } });
+  Object.assign(process.env, engine.env);
   const config = { endpoint: engine.url, region: engine.region, credentials: { accessKeyId: 'glidepath-local', secretAccessKey: 'glidepath-local' } };
   lambda = new LambdaClient(config);
   events = new EventBridgeClient(config);

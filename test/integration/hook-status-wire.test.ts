@@ -14,11 +14,11 @@ import {
   LifecycleEventAlreadyCompletedException,
   PutLifecycleEventHookExecutionStatusCommand,
 } from '@aws-sdk/client-codedeploy';
-import { handleHookStatusRequest } from '../../shared/hooks/status.ts';
-import { MemoryHookStore } from '../../shared/hooks/memory-store.ts';
-import { newExecutionId } from '../../shared/hooks/execution-id.ts';
-import { keys } from '../../shared/model/record.ts';
-import type { TaskCallbacks } from '../../shared/hooks/types.ts';
+import { handleHookStatusRequest } from '../../shared/tasks/hook-status.ts';
+import { MemoryHookStore } from '../support/memory-hook-store.ts';
+import { newExecutionId } from '../../shared/core/hooks/execution-id.ts';
+import { keys } from '../../shared/core/model/record.ts';
+import type { TaskCallbacks } from '../../shared/core/hooks/types.ts';
 
 const store = new MemoryHookStore();
 const delivered: { token: string; kind: string }[] = [];

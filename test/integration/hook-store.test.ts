@@ -4,9 +4,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTable, startDynalite, type LocalDynamo } from '../../infra/local/dynamo.ts';
 import { DynamoHookStore } from '../../shared/aws/hook-store.ts';
-import { newExecutionId } from '../../shared/hooks/execution-id.ts';
-import { keys } from '../../shared/model/record.ts';
-import type { HookExecution } from '../../shared/hooks/types.ts';
+import { newExecutionId } from '../../shared/core/hooks/execution-id.ts';
+import { keys } from '../../shared/core/model/record.ts';
+import type { HookExecution } from '../../shared/core/hooks/types.ts';
 
 let dynamo: LocalDynamo;
 let raw: DynamoDBClient;

@@ -22,6 +22,7 @@ let lambda: LambdaClient;
 
 beforeAll(async () => {
   engine = await startLocalEngine({ speed: Infinity });
+  Object.assign(process.env, engine.env);
   const config = { endpoint: engine.url, region: engine.region, credentials: { accessKeyId: 'glidepath-local', secretAccessKey: 'glidepath-local' }, maxAttempts: 1 };
   s3 = new S3Client({ ...config, endpoint: engine.env.AWS_ENDPOINT_URL_S3!, forcePathStyle: true });
   events = new EventBridgeClient(config);

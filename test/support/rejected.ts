@@ -1,6 +1,6 @@
 /** The one way the unit tests catch a rejection of their input: it must be a ValidationError. */
 import { expect } from 'vitest';
-import { ValidationError } from '../../shared/errors.ts';
+import { ValidationError } from '../../shared/core/errors.ts';
 
 /** Runs `run`, expecting it to throw a ValidationError; returns it for assertions on its field and message. */
 export function rejected(run: () => unknown): ValidationError {

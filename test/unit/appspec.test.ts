@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readAppSpec } from '../../shared/readers/appspec.ts';
+import { readAppSpec } from '../../shared/core/readers/appspec.ts';
 import { rejected as rejectedBy } from '../support/rejected.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/appspec/${name}`, import.meta.url), 'utf8');

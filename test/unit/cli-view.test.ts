@@ -8,7 +8,7 @@ import { displayFor, liveView, LiveDisplay, PlainDisplay } from '../../cli/view/
 import { plainLine, renderSnapshot, weightBar } from '../../cli/view/render.ts';
 import { COLOUR_STYLE, PLAIN_STYLE, stripAnsi, styleFor } from '../../cli/view/style.ts';
 import { renderTimeline } from '../../cli/view/timeline.ts';
-import { DeploymentNotFoundError, ValidationError } from '../../shared/errors.ts';
+import { DeploymentNotFoundError, ValidationError } from '../../shared/core/errors.ts';
 
 const T0 = Date.parse('2025-03-01T10:00:00.000Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();

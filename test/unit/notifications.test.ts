@@ -4,9 +4,9 @@ import { notificationEventOf, type StateChange } from '../../shared/core/notific
 import { executionConsoleUrl, notificationLine, snsMessage, messageOf } from '../../shared/core/notifications/message.ts';
 import { asksForSteps, stackNotifications, targetsFor } from '../../shared/core/notifications/targets.ts';
 import { notify, type NotifyPorts } from '../../shared/tasks/notify.ts';
-import { parseRequest } from '../../shared/validate.ts';
-import { ValidationError } from '../../shared/errors.ts';
-import type { Notification } from '../../shared/model/request.ts';
+import { parseRequest } from '../../shared/core/validate.ts';
+import { ValidationError } from '../../shared/core/errors.ts';
+import type { Notification } from '../../shared/core/model/request.ts';
 
 const ARN = 'arn:aws:states:eu-west-1:123456789012:execution:glidepath-deployment:gp-01';
 const change = (over: Partial<StateChange> = {}): StateChange => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { machinePlan, planDeployment, planPreview } from '../../shared/planner.ts';
-import { parseRequest } from '../../shared/validate.ts';
+import { machinePlan, planDeployment, planPreview } from '../../shared/core/planner.ts';
+import { parseRequest } from '../../shared/core/validate.ts';
 
 const base = { functionName: 'orders', alias: 'live', currentVersion: '7', targetVersion: '8' };
 

@@ -1,7 +1,7 @@
 /** The SAM reader on the cases the AWS SAM translator resolves or validates (fixture: sam/translator-cases.yaml). */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readSamTemplate, samRequestWithStrategy } from '../../shared/readers/sam.ts';
+import { readSamTemplate, samRequestWithStrategy } from '../../shared/core/readers/sam.ts';
 import { rejected } from '../support/rejected.ts';
 
 const template = readFileSync(new URL('../fixtures/sam/translator-cases.yaml', import.meta.url), 'utf8');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readSamTemplate, samRequestWithStrategy } from '../../shared/readers/sam.ts';
+import { readSamTemplate, samRequestWithStrategy } from '../../shared/core/readers/sam.ts';
 import { rejected } from '../support/rejected.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/sam/${name}`, import.meta.url), 'utf8');

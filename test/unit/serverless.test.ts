@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readServerless } from '../../shared/core/readers/serverless.ts';
-import { parseRequest } from '../../shared/validate.ts';
+import { parseRequest } from '../../shared/core/validate.ts';
 import { rejected } from '../support/rejected.ts';
 
 const source = readFileSync(new URL('../fixtures/serverless/serverless.yml', import.meta.url), 'utf8');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { now, nowIso } from '../../shared/clock.ts';
+import { now, nowIso } from '../../shared/core/clock.ts';
 import { SimulatedClock } from '../../infra/local/clock.ts';
 
 const START = Date.parse('2026-03-01T12:00:00Z');
@@ -82,7 +82,7 @@ describe('Class: SimulatedClock', () => {
   });
 
   describe('Method: install', () => {
-    it('becomes the clock of shared/clock.ts until uninstalled', () => {
+    it('becomes the clock of shared/core/clock.ts until uninstalled', () => {
       const clock = new SimulatedClock({ start: START, speed: Infinity });
       const uninstall = clock.install();
       try {

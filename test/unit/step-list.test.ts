@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseRequest } from '../../shared/validate.ts';
-import { planDeployment } from '../../shared/planner.ts';
+import { parseRequest } from '../../shared/core/validate.ts';
+import { planDeployment } from '../../shared/core/planner.ts';
 import { rejected } from '../support/rejected.ts';
 
 const base = { functionName: 'orders', alias: 'live', currentVersion: '7', targetVersion: '8' };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compileStrategy } from '../../shared/strategies/index.ts';
-import { CODEDEPLOY_CONFIG_NAMES } from '../../shared/strategies/codedeploy.ts';
+import { compileStrategy } from '../../shared/core/strategies/index.ts';
+import { CODEDEPLOY_CONFIG_NAMES } from '../../shared/core/strategies/codedeploy.ts';
 import { rejected } from '../support/rejected.ts';
-import type { PlanStep } from '../../shared/model/plan.ts';
+import type { PlanStep } from '../../shared/core/model/plan.ts';
 
 /** Linear steps written out the long way: weight, bake, weight, bake, …, 100. */
 function linear(weights: number[], bake: number): PlanStep[] {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseRequest } from '../../shared/validate.ts';
-import { planDeployment } from '../../shared/planner.ts';
+import { parseRequest } from '../../shared/core/validate.ts';
+import { planDeployment } from '../../shared/core/planner.ts';
 import { rejected } from '../support/rejected.ts';
-import { CODEDEPLOY_CONFIG_NAMES } from '../../shared/strategies/codedeploy.ts';
-import type { PlanStep } from '../../shared/model/plan.ts';
+import { CODEDEPLOY_CONFIG_NAMES } from '../../shared/core/strategies/codedeploy.ts';
+import type { PlanStep } from '../../shared/core/model/plan.ts';
 
 const base = { functionName: 'orders', alias: 'live', currentVersion: '7', targetVersion: '8' };
 

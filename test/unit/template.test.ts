@@ -1,5 +1,5 @@
 /**
- * Offline checks of template.yaml (issue 3 item 5): the real template passes every check, and a
+ * Offline checks of template.yaml: the real template passes every check, and a
  * deliberately broken copy fails each one, so no check passes by construction.
  */
 import { spawnSync } from 'node:child_process';
@@ -18,7 +18,7 @@ import { callsInCode, compareGrants, handlerCalls } from '../../infra/checks/sdk
 import { runSamEsbuild, samEsbuildArgs } from '../../infra/checks/sam-esbuild.ts';
 import { checkResourceSpec, Spec } from '../../infra/checks/spec.ts';
 import { effectiveFunctionProperties, isDict, loadTemplate, walk, type Dict, type Template } from '../../infra/checks/template.ts';
-import { TABLE_KEYS } from '../../shared/model/record.ts';
+import { TABLE_KEYS } from '../../shared/core/model/record.ts';
 
 let spec: Spec;
 let template: Template;
@@ -131,7 +131,7 @@ describe('template.yaml', () => {
     expect(await checkGrantsMatchCode(template, PROJECT_ROOT)).toEqual([]);
   });
 
-  it('lays the table out as shared/model/record.ts says', () => {
+  it('lays the table out as shared/core/model/record.ts says', () => {
     const table = props(template, 'DeploymentsTable');
     expect(table.BillingMode).toBe('PAY_PER_REQUEST');
     expect(table.KeySchema).toEqual([

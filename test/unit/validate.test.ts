@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { formatZodError, parsePlanningRequest, parseRequest, parseWith } from '../../shared/validate.ts';
+import { formatZodError, parsePlanningRequest, parseRequest, parseWith } from '../../shared/core/validate.ts';
 import { rejected } from '../support/rejected.ts';
-import { describeValue } from '../../shared/describe.ts';
+import { describeValue } from '../../shared/core/describe.ts';
 
 const base = { functionName: 'orders', alias: 'live', currentVersion: '7', targetVersion: '8', strategy: 'AllAtOnce' };
 

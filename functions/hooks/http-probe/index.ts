@@ -1,30 +1,33 @@
 /**
  * Hook template http-probe: calls a URL N times and checks status, body and latency
- * (shared/hooks/templates/http-probe.ts lists the settings). Works under Glidepath and CodeDeploy.
+ * (shared/tasks/hook-templates/http-probe.ts lists the settings). Works under Glidepath and CodeDeploy.
  */
-import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { ReportHookStatus } from '../../../shared/core/ports/hook-template.ts';
 import { codeDeployReporter } from '../../../shared/aws/hook-templates.ts';
-import { httpProbe, readProbeConfig, type ProbePorts } from '../../../shared/hooks/templates/http-probe.ts';
-import { runTemplate, type ReportHookStatus, type TemplateOutcome } from '../../../shared/hooks/templates/runner.ts';
+import { httpProbe, readProbeConfig } from '../../../shared/tasks/hook-templates/http-probe.ts';
+import { createTaskHandler, type HandlerOptions } from '../../_lib/handler.ts';
+import { runHookTemplate } from '../../_lib/hook-template.ts';
 
-const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'glidepath-hook' });
-
-export interface HttpProbeHookPorts extends ProbePorts {
+export interface HttpProbeHookPorts {
+  fetch: typeof globalThis.fetch;
   report: ReportHookStatus;
 }
 
-let ports: HttpProbeHookPorts | undefined;
-const defaults = (): HttpProbeHookPorts =>
-  (ports ??= { fetch: globalThis.fetch, timer: () => performance.now(), sleep: (ms) => sleep(ms), report: codeDeployReporter() });
-
-export async function httpProbeHook(event: unknown, injected?: HttpProbeHookPorts, env = process.env): Promise<TemplateOutcome> {
-  const p = injected ?? defaults();
-  const outcome = await runTemplate('http-probe', event, env, p.report, (target) => httpProbe(target, readProbeConfig(env), p));
-  (outcome.status === 'Succeeded' ? logger.info : logger.warn).call(logger, outcome.summary, { outcome });
-  return outcome;
+export function createHandler(options: HandlerOptions<HttpProbeHookPorts> = {}) {
+  return createTaskHandler(
+    {
+      name: 'HttpProbe',
+      service: 'glidepath-hook',
+      parse: (event) => event,
+      ports: (build) => ({ fetch: globalThis.fetch, report: codeDeployReporter(build.env) }),
+      run: (event, ports, { env, logger }) =>
+        runHookTemplate('http-probe', event, env, ports.report, logger, (target) =>
+          httpProbe(target, readProbeConfig(env), { fetch: ports.fetch, timer: () => performance.now(), sleep: (ms) => ports.clock.sleep(ms / 1000) }),
+        ),
+      outcome: (outcome) => outcome.status,
+    },
+    options,
+  );
 }
 
-export const handler = middy(async (event: unknown) => httpProbeHook(event)).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = createHandler();

@@ -1,32 +1,38 @@
 /**
  * Hook template metric-gate: the target version's error rate, p99 duration and invocation count
- * from CloudWatch (shared/hooks/templates/metric-gate.ts lists the settings). Works under Glidepath and CodeDeploy.
+ * from CloudWatch (shared/tasks/hook-templates/metric-gate.ts lists the settings). Works under Glidepath and CodeDeploy.
  */
-import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { now } from '../../../shared/clock.ts';
+import type { GetMetricData, ReportHookStatus } from '../../../shared/core/ports/hook-template.ts';
 import { cloudWatchMetricData, codeDeployReporter } from '../../../shared/aws/hook-templates.ts';
-import { metricGate, readMetricGateConfig, type MetricGatePorts } from '../../../shared/hooks/templates/metric-gate.ts';
-import { runTemplate, type ReportHookStatus, type TemplateOutcome } from '../../../shared/hooks/templates/runner.ts';
+import { metricGate, readMetricGateConfig } from '../../../shared/tasks/hook-templates/metric-gate.ts';
+import { createTaskHandler, type HandlerOptions } from '../../_lib/handler.ts';
+import { runHookTemplate } from '../../_lib/hook-template.ts';
+import { cloudWatchClient } from '../../_lib/ports.ts';
 
-const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'glidepath-hook' });
-
-export interface MetricGateHookPorts extends MetricGatePorts {
+export interface MetricGateHookPorts {
+  getMetricData: GetMetricData;
   report: ReportHookStatus;
 }
 
-let ports: MetricGateHookPorts | undefined;
-const defaults = (): MetricGateHookPorts =>
-  (ports ??= { getMetricData: cloudWatchMetricData(new CloudWatchClient({})), now, sleep: (ms) => sleep(ms), report: codeDeployReporter() });
-
-export async function metricGateHook(event: unknown, injected?: MetricGateHookPorts, env = process.env): Promise<TemplateOutcome> {
-  const p = injected ?? defaults();
-  const outcome = await runTemplate('metric-gate', event, env, p.report, (target) => metricGate(target, readMetricGateConfig(env), p));
-  (outcome.status === 'Succeeded' ? logger.info : logger.warn).call(logger, outcome.summary, { outcome });
-  return outcome;
+export function createHandler(options: HandlerOptions<MetricGateHookPorts> = {}) {
+  return createTaskHandler(
+    {
+      name: 'MetricGate',
+      service: 'glidepath-hook',
+      parse: (event) => event,
+      ports: (build) => ({ getMetricData: cloudWatchMetricData(cloudWatchClient(build)), report: codeDeployReporter(build.env) }),
+      run: (event, ports, { env, logger }) =>
+        runHookTemplate('metric-gate', event, env, ports.report, logger, (target) =>
+          metricGate(target, readMetricGateConfig(env), {
+            getMetricData: ports.getMetricData,
+            now: () => ports.clock.now(),
+            sleep: (ms) => ports.clock.sleep(ms / 1000),
+          }),
+        ),
+      outcome: (outcome) => outcome.status,
+    },
+    options,
+  );
 }
 
-export const handler = middy(async (event: unknown) => metricGateHook(event)).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = createHandler();

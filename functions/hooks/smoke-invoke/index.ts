@@ -1,30 +1,32 @@
 /**
  * Hook template smoke-invoke: invokes the target version with test events and checks each answer
- * (shared/hooks/templates/smoke-invoke.ts lists the settings). Works under Glidepath and CodeDeploy.
+ * (shared/tasks/hook-templates/smoke-invoke.ts lists the settings). Works under Glidepath and CodeDeploy.
  */
-import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { InvokeVersion, ReportHookStatus } from '../../../shared/core/ports/hook-template.ts';
 import { codeDeployReporter, lambdaVersionInvoker } from '../../../shared/aws/hook-templates.ts';
-import { runTemplate, type ReportHookStatus, type TemplateOutcome } from '../../../shared/hooks/templates/runner.ts';
-import { readSmokeConfig, smokeInvoke, type InvokeVersion } from '../../../shared/hooks/templates/smoke-invoke.ts';
-
-const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'glidepath-hook' });
+import { readSmokeConfig, smokeInvoke } from '../../../shared/tasks/hook-templates/smoke-invoke.ts';
+import { createTaskHandler, type HandlerOptions } from '../../_lib/handler.ts';
+import { runHookTemplate } from '../../_lib/hook-template.ts';
+import { lambdaClient } from '../../_lib/ports.ts';
 
 export interface SmokeInvokePorts {
   invoke: InvokeVersion;
   report: ReportHookStatus;
 }
 
-let ports: SmokeInvokePorts | undefined;
-const defaults = (): SmokeInvokePorts => (ports ??= { invoke: lambdaVersionInvoker(new LambdaClient({})), report: codeDeployReporter() });
-
-export async function smokeInvokeHook(event: unknown, injected?: SmokeInvokePorts, env = process.env): Promise<TemplateOutcome> {
-  const p = injected ?? defaults();
-  const outcome = await runTemplate('smoke-invoke', event, env, p.report, (target) => smokeInvoke(target, readSmokeConfig(env), p.invoke));
-  (outcome.status === 'Succeeded' ? logger.info : logger.warn).call(logger, outcome.summary, { outcome });
-  return outcome;
+export function createHandler(options: HandlerOptions<SmokeInvokePorts> = {}) {
+  return createTaskHandler(
+    {
+      name: 'SmokeInvoke',
+      service: 'glidepath-hook',
+      parse: (event) => event,
+      ports: (build) => ({ invoke: lambdaVersionInvoker(lambdaClient(build)), report: codeDeployReporter(build.env) }),
+      run: (event, ports, { env, logger }) =>
+        runHookTemplate('smoke-invoke', event, env, ports.report, logger, (target) => smokeInvoke(target, readSmokeConfig(env), ports.invoke)),
+      outcome: (outcome) => outcome.status,
+    },
+    options,
+  );
 }
 
-export const handler = middy(async (event: unknown) => smokeInvokeHook(event)).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = createHandler();

@@ -1,41 +1,44 @@
 /**
  * Hook template warm-up: invokes the target version N times, or waits until its provisioned
- * concurrency is READY (shared/hooks/templates/warm-up.ts lists the settings). Works under Glidepath and CodeDeploy.
+ * concurrency is READY (shared/tasks/hook-templates/warm-up.ts lists the settings). Works under Glidepath and CodeDeploy.
  */
-import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { now } from '../../../shared/clock.ts';
+import type { InvokeVersion, ProvisionedStatus, ReportHookStatus } from '../../../shared/core/ports/hook-template.ts';
 import { codeDeployReporter, lambdaVersionInvoker, provisionedConcurrencyStatus } from '../../../shared/aws/hook-templates.ts';
-import { runTemplate, type ReportHookStatus, type TemplateOutcome } from '../../../shared/hooks/templates/runner.ts';
-import { readWarmUpConfig, warmUp, type WarmUpPorts } from '../../../shared/hooks/templates/warm-up.ts';
+import { readWarmUpConfig, warmUp } from '../../../shared/tasks/hook-templates/warm-up.ts';
+import { createTaskHandler, type HandlerOptions } from '../../_lib/handler.ts';
+import { runHookTemplate } from '../../_lib/hook-template.ts';
+import { lambdaClient } from '../../_lib/ports.ts';
 
-const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'glidepath-hook' });
-
-export interface WarmUpHookPorts extends WarmUpPorts {
+export interface WarmUpHookPorts {
+  invoke: InvokeVersion;
+  getProvisionedConcurrency: (functionName: string, qualifier: string) => Promise<ProvisionedStatus>;
   report: ReportHookStatus;
 }
 
-let ports: WarmUpHookPorts | undefined;
-const defaults = (): WarmUpHookPorts => {
-  if (ports) return ports;
-  const lambda = new LambdaClient({});
-  return (ports = {
-    invoke: lambdaVersionInvoker(lambda),
-    getProvisionedConcurrency: provisionedConcurrencyStatus(lambda),
-    now,
-    sleep: (ms) => sleep(ms),
-    report: codeDeployReporter(),
-  });
-};
-
-export async function warmUpHook(event: unknown, injected?: WarmUpHookPorts, env = process.env): Promise<TemplateOutcome> {
-  const p = injected ?? defaults();
-  const outcome = await runTemplate('warm-up', event, env, p.report, (target) => warmUp(target, readWarmUpConfig(env), p));
-  (outcome.status === 'Succeeded' ? logger.info : logger.warn).call(logger, outcome.summary, { outcome });
-  return outcome;
+export function createHandler(options: HandlerOptions<WarmUpHookPorts> = {}) {
+  return createTaskHandler(
+    {
+      name: 'WarmUp',
+      service: 'glidepath-hook',
+      parse: (event) => event,
+      ports: (build) => ({
+        invoke: lambdaVersionInvoker(lambdaClient(build)),
+        getProvisionedConcurrency: provisionedConcurrencyStatus(lambdaClient(build)),
+        report: codeDeployReporter(build.env),
+      }),
+      run: (event, ports, { env, logger }) =>
+        runHookTemplate('warm-up', event, env, ports.report, logger, (target) =>
+          warmUp(target, readWarmUpConfig(env), {
+            invoke: ports.invoke,
+            getProvisionedConcurrency: ports.getProvisionedConcurrency,
+            now: () => ports.clock.now(),
+            sleep: (ms) => ports.clock.sleep(ms / 1000),
+          }),
+        ),
+      outcome: (outcome) => outcome.status,
+    },
+    options,
+  );
 }
 
-export const handler = middy(async (event: unknown) => warmUpHook(event)).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = createHandler();

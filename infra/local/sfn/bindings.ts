@@ -7,7 +7,7 @@
  *   token is answered or its timeout passes on the engine's clock;
  * - Wait and Retry intervals are scaled to the clock's speed.
  */
-import type { Clock } from '../../../shared/clock.ts';
+import type { Clock } from '../../../shared/core/ports/clock.ts';
 import { TaskFailure, type TaskTokens } from './tokens.ts';
 
 export const TOKEN_PLACEHOLDER = '__glidepath_local_task_token__';

@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import type { EngineClock } from '../clock.ts';
 import { ServiceError } from '../endpoint/errors.ts';
 import { jsonService, type JsonService, type RequestContext } from '../endpoint/services.ts';
-import { readAppSpec, type AppSpecRequest } from '../../../shared/readers/appspec.ts';
+import { readAppSpec, type AppSpecRequest } from '../../../shared/core/readers/appspec.ts';
 
 type Body = Record<string, unknown>;
 export type LifecycleEvent = 'BeforeAllowTraffic' | 'AfterAllowTraffic';

@@ -1,5 +1,5 @@
 /**
- * The ways in, on the local engine (issue 7): S3 (deployment packages, and where pushes land),
+ * The ways in, on the local engine: S3 (deployment packages, and where pushes land),
  * EventBridge PutEvents routed by template.yaml's rules to the trigger, EventBridge Scheduler on
  * the engine's clock, and a CodeDeploy that runs the bridge as its PreTraffic hook. All are
  * services of the engine's one endpoint.
@@ -21,9 +21,10 @@ import { ServiceError } from '../endpoint/errors.ts';
 import type { Service } from '../endpoint/services.ts';
 import type { Invoker } from '../sfn/bindings.ts';
 import type { StackModel } from '../stack.ts';
-import { hookStatusDeps } from '../../../shared/aws/hook-deps.ts';
+import { DynamoHookStore } from '../../../shared/aws/hook-store.ts';
+import { sfnTaskTokens } from '../../../shared/aws/task-tokens.ts';
 import { listGroups } from '../../../shared/aws/group-store.ts';
-import { handleHookStatusRequest } from '../../../shared/hooks/status.ts';
+import { handleHookStatusRequest } from '../../../shared/tasks/hook-status.ts';
 import { LocalCodeDeploy } from './codedeploy.ts';
 import { LocalEventBridge } from './eventbridge.ts';
 import { loadTemplate, templateRules, type ParsedTemplate, type Rule } from './rules.ts';
@@ -105,7 +106,7 @@ export class LocalWaysIn {
 
     this.events = new LocalEventBridge({ clock, region, accountId, rules, invoke: a.invoke, ...(a.log ? { log: a.log } : {}) });
     this.scheduler = new LocalScheduler({ clock, region, accountId, invoke: a.invoke });
-    const statusDeps = hookStatusDeps({ ddb, sfn }, a.tableName);
+    const statusPorts = { store: new DynamoHookStore(ddb, a.tableName), tasks: sfnTaskTokens(sfn), clock };
     this.codeDeploy = new LocalCodeDeploy({
       clock,
       invoke: a.invoke,
@@ -114,7 +115,7 @@ export class LocalWaysIn {
       },
       // Reports about Glidepath's own hook executions: the hook status endpoint's core.
       fallback: async (_input, ctx) => {
-        const response = await handleHookStatusRequest({ method: 'POST', headers: ctx.headers, body: ctx.body }, statusDeps);
+        const response = await handleHookStatusRequest({ method: 'POST', headers: ctx.headers, body: ctx.body }, statusPorts);
         const body = JSON.parse(response.body || '{}') as Record<string, unknown>;
         if (response.statusCode === 200) return body;
         throw new ServiceError(String(body.__type ?? 'InternalFailure'), String(body.message ?? 'hook status not recorded'), { status: response.statusCode });
@@ -130,8 +131,6 @@ export class LocalWaysIn {
       GLIDEPATH_SCHEDULER_ROLE_ARN: `arn:aws:iam::${accountId}:role/${LOCAL_SCHEDULER_ROLE}`,
     };
     Object.assign(a.env, extra);
-    // What the trigger and the bridge read on AWS (template.yaml gives them STATE_MACHINE_ARN).
-    Object.assign(process.env, extra, { STATE_MACHINE_ARN: a.stateMachineArn });
     return this;
   }
 

@@ -10,7 +10,7 @@ import type { EngineClock } from '../clock.ts';
 import { ServiceError } from '../endpoint/errors.ts';
 import { restService, type RestResponse, type RestService } from '../endpoint/services.ts';
 import { validate } from '../endpoint/validation.ts';
-import { isTimeZone, zonedTimeToEpoch } from '../../../shared/windows.ts';
+import { isTimeZone, zonedTimeToEpoch } from '../../../shared/core/windows.ts';
 
 const NAME = '^[0-9a-zA-Z-_.]+$';
 const ROLE_ARN = '^arn:aws(-[a-z]+)?:iam::\\d{12}:role\\/(service-role\\/){0,1}[a-zA-Z0-9\\+=,\\.@\\-_]+$';

@@ -5,7 +5,7 @@
  * record tells a rollback from a failure that moved nothing.
  */
 import { z } from 'zod';
-import type { NotificationEvent } from '../../model/request.ts';
+import type { NotificationEvent } from '../model/request.ts';
 
 /** The `detail` of a `Glidepath Deployment State Change` event, as far as notifications read it. */
 export const stateChangeSchema = z.looseObject({

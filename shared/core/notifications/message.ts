@@ -4,7 +4,7 @@
  * incoming webhooks (`text`, mrkdwn links), Microsoft Teams' workflow webhooks (an Adaptive Card),
  * a generic JSON webhook (the line and the facts) and SNS (subject and message).
  */
-import type { NotificationEvent } from '../../model/request.ts';
+import type { NotificationEvent } from '../model/request.ts';
 import type { StateChange } from './events.ts';
 
 /** The console page of an execution, in the partition and region of its ARN. */

@@ -3,7 +3,7 @@
  * stack-wide ones (template.yaml parameters, read by functions/notify), each with its events
  * (DEFAULT_NOTIFICATION_EVENTS when it names none). A receiver listed twice is told once.
  */
-import { DEFAULT_NOTIFICATION_EVENTS, notificationSchema, type Notification, type NotificationEvent } from '../../model/request.ts';
+import { DEFAULT_NOTIFICATION_EVENTS, notificationSchema, type Notification, type NotificationEvent } from '../model/request.ts';
 
 export function wants(notification: Notification, event: NotificationEvent): boolean {
   return (notification.events ?? DEFAULT_NOTIFICATION_EVENTS).includes(event);

@@ -5,10 +5,10 @@
  * Mappings, TriggerConfigurations (SNS topics told of deployment events: Glidepath's notifications),
  * and Role (CodeDeploy's service role, which has no use here).
  */
-import { ruleViolation } from '../../describe.ts';
-import type { Notification, NotificationEvent } from '../../model/request.ts';
-import { TOPIC_ARN_PATTERN } from '../../model/request.ts';
-import { codeDeployShortName } from '../../strategies/codedeploy.ts';
+import { ruleViolation } from '../describe.ts';
+import type { Notification, NotificationEvent } from '../model/request.ts';
+import { TOPIC_ARN_PATTERN } from '../model/request.ts';
+import { codeDeployShortName } from '../strategies/codedeploy.ts';
 import { intrinsicKey, type TemplateValues } from './template-values.ts';
 
 type Obj = Record<string, unknown>;

@@ -13,9 +13,9 @@
  * command-line options here) are resolved; others cannot be known before `serverless deploy` and are rejected where needed.
  */
 import { yamlParse } from 'yaml-cfn';
-import { ruleViolation } from '../../describe.ts';
-import { ALIAS_PATTERN, FUNCTION_NAME_PATTERN, MAX_ALARM_NAME, type Notification } from '../../model/request.ts';
-import { CODEDEPLOY_CONFIGS } from '../../strategies/codedeploy.ts';
+import { ruleViolation } from '../describe.ts';
+import { ALIAS_PATTERN, FUNCTION_NAME_PATTERN, MAX_ALARM_NAME, type Notification } from '../model/request.ts';
+import { CODEDEPLOY_CONFIGS } from '../strategies/codedeploy.ts';
 import { triggerNotifications } from './sam-preference.ts';
 import { TemplateValues } from './template-values.ts';
 

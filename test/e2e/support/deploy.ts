@@ -9,8 +9,8 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCom
 import { newDeploymentId } from '../../../cli/deployment-id.ts';
 import { sendControl } from '../../../cli/control-client.ts';
 import { getDeployment } from '../../../shared/aws/deployment-store.ts';
-import type { ControlResult } from '../../../shared/deployment/control.ts';
-import type { ControlAction, DeploymentRecord } from '../../../shared/model/record.ts';
+import type { ControlResult } from '../../../shared/tasks/control.ts';
+import type { ControlAction, DeploymentRecord } from '../../../shared/core/model/record.ts';
 import { readAlias, type AliasView, type App } from './app.ts';
 import type { E2E } from './engine.ts';
 

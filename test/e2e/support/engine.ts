@@ -38,7 +38,9 @@ export function useEngine(options: E2EOptions = {}): E2E {
   beforeAll(async () => {
     // The handlers' Powertools logs stay quiet unless GLIDEPATH_LOG_LEVEL asks for them.
     const engine = await startLocalEngine({ speed: options.speed ?? 10_000, logLevel: process.env.GLIDEPATH_LOG_LEVEL ?? 'SILENT' });
-    // startLocalEngine has set AWS_ENDPOINT_URL*, the region and dummy credentials: `{}` reaches it.
+    // This test process is a client of the engine, as a shell that sourced `glidepath local up`'s
+    // exports would be: AWS_ENDPOINT_URL*, the region and dummy credentials, so `{}` reaches it.
+    Object.assign(process.env, engine.env);
     const clients = lazyClients();
     Object.assign(ctx, {
       engine,

@@ -1,10 +1,10 @@
 /**
- * The checks every e2e deployment ends with: the terminal invariant of DESIGN §5 and the
+ * The checks every e2e deployment ends with: the terminal invariant (docs/architecture.md) and the
  * recorded weights over time.
  */
 import { expect } from 'vitest';
 import { getLock } from '../../../shared/aws/deployment-store.ts';
-import type { DeploymentRecord } from '../../../shared/model/record.ts';
+import type { DeploymentRecord } from '../../../shared/core/model/record.ts';
 import type { App } from './app.ts';
 import type { E2E } from './engine.ts';
 import type { Outcome } from './deploy.ts';
@@ -23,7 +23,7 @@ export function explain(outcome: Outcome): string {
 }
 
 /**
- * DESIGN §5: when a deployment ends its alias serves exactly one version — the target on
+ * The terminal invariant: when a deployment ends its alias serves exactly one version — the target on
  * success, the current version otherwise — with no weights; and the alias's lock is released.
  * `versions` default to the app's first two (every app starts with its alias on version 1).
  */

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DescribeAlarmsCommand, type StateValue } from '@aws-sdk/client-cloudwatch';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHandler } from '../../../functions/check-health/index.ts';
-import type { DeploymentRecord } from '../../../shared/model/record.ts';
+import type { DeploymentRecord } from '../../../shared/core/model/record.ts';
 import { type Alarms, applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, handlerOptions, mockedClients, T0 } from './harness.ts';
 
 let { clients, mocks } = mockedClients();

@@ -4,8 +4,8 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { createHandler } from '../../../functions/control/index.ts';
-import type { DeploymentRecord } from '../../../shared/model/record.ts';
-import type { DeploymentRequest } from '../../../shared/model/request.ts';
+import type { DeploymentRecord } from '../../../shared/core/model/record.ts';
+import type { DeploymentRequest } from '../../../shared/core/model/request.ts';
 import { applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, handlerOptions, mockedClients, T0 } from './harness.ts';
 
 let { clients, mocks } = mockedClients();

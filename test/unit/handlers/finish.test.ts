@@ -4,8 +4,8 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
 import { createHandler } from '../../../functions/finish/index.ts';
-import { summarizeCaught } from '../../../shared/deployment/caught-error.ts';
-import type { DeploymentRecord } from '../../../shared/model/record.ts';
+import { summarizeCaught } from '../../../shared/core/deployment/caught-error.ts';
+import type { DeploymentRecord } from '../../../shared/core/model/record.ts';
 import { applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, env, handlerOptions, mockedClients, T0 } from './harness.ts';
 
 let { clients, mocks } = mockedClients();

@@ -13,12 +13,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Clients } from '../../../shared/aws/clients.ts';
-import { setClock } from '../../../shared/clock.ts';
-import type { HandlerEnv } from '../../../shared/deployment/env.ts';
-import { newDeploymentRecord } from '../../../shared/deployment/records.ts';
-import type { DeploymentRecord } from '../../../shared/model/record.ts';
-import type { DeploymentRequest } from '../../../shared/model/request.ts';
-import { planDeployment } from '../../../shared/planner.ts';
+import { setClock } from '../../../shared/core/clock.ts';
+import type { HandlerEnv } from '../../../shared/tasks/env.ts';
+import { newDeploymentRecord } from '../../../shared/core/deployment/records.ts';
+import type { DeploymentRecord } from '../../../shared/core/model/record.ts';
+import type { DeploymentRequest } from '../../../shared/core/model/request.ts';
+import { planDeployment } from '../../../shared/core/planner.ts';
 import type { HandlerOptions } from '../../../functions/_lib/controller-handler.ts';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DECISION_SIGNALS, decideHealth, healthPolicy, stepDurationSeconds, type AlarmObservation, type HealthInput } from '../../../shared/health.ts';
-import type { ControlSignals } from '../../../shared/model/record.ts';
+import { DECISION_SIGNALS, decideHealth, healthPolicy, stepDurationSeconds, type AlarmObservation, type HealthInput } from '../../../shared/core/health.ts';
+import type { ControlSignals } from '../../../shared/core/model/record.ts';
 
 const T = Date.parse('2025-03-01T10:00:00.000Z');
 const iso = (offsetSeconds: number) => new Date(T + offsetSeconds * 1000).toISOString();

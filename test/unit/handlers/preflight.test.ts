@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { preflight, type PreflightInput } from '../../../shared/preflight.ts';
-import type { DeploymentRequest } from '../../../shared/model/request.ts';
+import { preflight, type PreflightInput } from '../../../shared/core/preflight.ts';
+import type { DeploymentRequest } from '../../../shared/core/model/request.ts';
 
 const request: DeploymentRequest = {
   functionName: 'orders-api',

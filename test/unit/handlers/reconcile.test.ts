@@ -1,11 +1,11 @@
 /**
- * The reconcile handler and core (shared/deployment/reconcile.ts) with mocked SDK clients: each
+ * The reconcile handler and core (shared/tasks/reconcile.ts) with mocked SDK clients: each
  * branch of an execution that ended without its Finish and of an alarm that fired, over a small
  * fake table (records, the lock, alarm watches) whose conditional writes hold as DynamoDB's do.
  * Also the alarm watches Prepare writes and Finish deletes, and the pure decisions.
  */
 import 'aws-sdk-client-mock-vitest/extend';
-import { FINISH_NOT_RECORDED } from '../../../shared/model/machine.ts';
+import { FINISH_NOT_RECORDED } from '../../../shared/core/model/machine.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { GetAliasCommand, GetFunctionConfigurationCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
@@ -15,11 +15,11 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { createHandler } from '../../../functions/reconcile/index.ts';
 import { createHandler as createPrepare } from '../../../functions/prepare/index.ts';
 import { createHandler as createFinish } from '../../../functions/finish/index.ts';
-import { setClock } from '../../../shared/clock.ts';
+import { setClock } from '../../../shared/core/clock.ts';
 import { deploymentsWatching, watchAlarms, watchedAlarms } from '../../../shared/aws/alarm-watches.ts';
-import { endingError, IN_FLIGHT_SECONDS, settleSeconds, waitAhead, WAIT_AHEAD_LOOKS } from '../../../shared/deployment/reconcile.ts';
-import { keys, type DeploymentRecord } from '../../../shared/model/record.ts';
-import type { DeploymentRequest } from '../../../shared/model/request.ts';
+import { endingError, IN_FLIGHT_SECONDS, settleSeconds, waitAhead, WAIT_AHEAD_LOOKS } from '../../../shared/tasks/reconcile.ts';
+import { keys, type DeploymentRecord } from '../../../shared/core/model/record.ts';
+import type { DeploymentRequest } from '../../../shared/core/model/request.ts';
 import { loadTemplate, templateRules } from '../../../infra/local/ways-in/rules.ts';
 import { applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, env, handlerOptions, mockedClients, T0 } from './harness.ts';
 

@@ -4,7 +4,7 @@ import { GetAliasCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHandler } from '../../../functions/shift/index.ts';
-import type { DeploymentRecord } from '../../../shared/model/record.ts';
+import type { DeploymentRecord } from '../../../shared/core/model/record.ts';
 import { type Alarms, applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, env, handlerOptions, mockedClients, T0 } from './harness.ts';
 
 let { clients, mocks } = mockedClients();

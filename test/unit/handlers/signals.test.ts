@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { invalidControlAction, releaseFor, signalWrite, stepWaitKind } from '../../../shared/signals.ts';
-import type { DeploymentRecord } from '../../../shared/model/record.ts';
-import type { PlanStep } from '../../../shared/model/plan.ts';
+import { invalidControlAction, releaseFor, signalWrite, stepWaitKind } from '../../../shared/core/signals.ts';
+import type { DeploymentRecord } from '../../../shared/core/model/record.ts';
+import type { PlanStep } from '../../../shared/core/model/plan.ts';
 
 const steps: PlanStep[] = [{ setWeight: 10 }, { bake: 60 }, { approval: {} }, { setWeight: 50 }, { pause: {} }, { setWeight: 100 }];
 

@@ -1,7 +1,7 @@
 /** Shared arrangements for the hook unit tests. */
-import { keys } from '../../../shared/model/record.ts';
-import type { HookExecution, TaskCallbacks } from '../../../shared/hooks/types.ts';
-import { TARGET } from '../../../shared/hooks/status-protocol.ts';
+import { keys } from '../../../shared/core/model/record.ts';
+import type { HookExecution, TaskCallbacks } from '../../../shared/core/hooks/types.ts';
+import { TARGET } from '../../../shared/core/hooks/status-protocol.ts';
 
 export const NOW_MS = Date.UTC(2025, 0, 2, 3, 4, 5);
 export const NOW_S = Math.floor(NOW_MS / 1000);

@@ -9,8 +9,8 @@ import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { handler as runHookHandler } from '../../../functions/run-hook/index.ts';
 import { handler as hookStatusHandler } from '../../../functions/hook-status/index.ts';
-import { TARGET } from '../../../shared/hooks/status-protocol.ts';
-import { setClock, systemClock } from '../../../shared/clock.ts';
+import { TARGET } from '../../../shared/core/hooks/status-protocol.ts';
+import { setClock, systemClock } from '../../../shared/core/clock.ts';
 import { EXEC_ID, NOW_MS, pendingExecution } from './fixtures.ts';
 
 vi.hoisted(() => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { runHook, TTL_MARGIN_SECONDS, type RunHookDeps } from '../../../shared/hooks/run-hook.ts';
-import { MemoryHookStore } from '../../../shared/hooks/memory-store.ts';
-import { isExecutionId, newExecutionId } from '../../../shared/hooks/execution-id.ts';
-import { buildHookPayload } from '../../../shared/hooks/payload.ts';
-import { fromInvokeError, fromInvokeResponse } from '../../../shared/hooks/invoke-result.ts';
-import type { HookInvocation } from '../../../shared/hooks/types.ts';
-import type { DeploymentRecord } from '../../../shared/model/record.ts';
-import type { HookPayload, RunHookInput } from '../../../shared/model/machine.ts';
+import { runHook, TTL_MARGIN_SECONDS, type RunHookPorts } from '../../../shared/tasks/run-hook.ts';
+import { MemoryHookStore } from '../../support/memory-hook-store.ts';
+import { isExecutionId, newExecutionId } from '../../../shared/core/hooks/execution-id.ts';
+import { buildHookPayload } from '../../../shared/core/hooks/payload.ts';
+import { fromInvokeError, fromInvokeResponse } from '../../../shared/core/hooks/invoke-result.ts';
+import type { HookInvocation } from '../../../shared/core/hooks/types.ts';
+import type { DeploymentRecord } from '../../../shared/core/model/record.ts';
+import type { HookPayload, RunHookInput } from '../../../shared/core/model/machine.ts';
 import { NOW_MS, NOW_S } from './fixtures.ts';
 
 const record = {
@@ -34,7 +34,7 @@ function input(overrides: Partial<RunHookInput> = {}): RunHookInput {
 function arrange(result: HookInvocation | ((payload: HookPayload) => Promise<HookInvocation>)) {
   const store = new MemoryHookStore();
   const invocations: { fn: string; payload: HookPayload }[] = [];
-  const deps: RunHookDeps = {
+  const deps: RunHookPorts = {
     store,
     getDeployment: async (id) => (id === 'gp-1' ? record : undefined),
     invoke: async (fn, payload) => {

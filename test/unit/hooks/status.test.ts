@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { handleHookStatusRequest, HOOK_FAILED_CAUSE, type StatusOutcome } from '../../../shared/hooks/status.ts';
-import { MAX_BODY_BYTES, TARGET } from '../../../shared/hooks/status-protocol.ts';
-import { MemoryHookStore } from '../../../shared/hooks/memory-store.ts';
+import { handleHookStatusRequest, HOOK_FAILED_CAUSE, type StatusOutcome } from '../../../shared/tasks/hook-status.ts';
+import { MAX_BODY_BYTES, TARGET } from '../../../shared/core/hooks/status-protocol.ts';
+import { MemoryHookStore } from '../../support/memory-hook-store.ts';
 import { EXEC_ID, NOW_MS, pendingExecution, recordingTasks, report, statusRequest } from './fixtures.ts';
 
 async function arrange(execution = pendingExecution(), answer: Parameters<typeof recordingTasks>[0] = 'ok') {

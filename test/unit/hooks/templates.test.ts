@@ -1,12 +1,13 @@
 /** The pure cores of the four hook templates and the frame they run in. */
 import { describe, expect, it } from 'vitest';
-import { parsePath, pathMismatch, readPath, subsetMismatch } from '../../../shared/hooks/templates/assertions.ts';
-import { fillPlaceholders, parseTemplateEvent, resolveTarget, type HookTarget } from '../../../shared/hooks/templates/context.ts';
-import { runTemplate } from '../../../shared/hooks/templates/runner.ts';
-import { judgeResponse, readSmokeConfig, smokeInvoke, type InvokeVersion } from '../../../shared/hooks/templates/smoke-invoke.ts';
-import { httpProbe, readProbeConfig, statusExpected } from '../../../shared/hooks/templates/http-probe.ts';
-import { judgeReading, metricGate, metricQueries, readMetricGateConfig } from '../../../shared/hooks/templates/metric-gate.ts';
-import { readWarmUpConfig, warmUp, type ProvisionedStatus } from '../../../shared/hooks/templates/warm-up.ts';
+import { parsePath, pathMismatch, readPath, subsetMismatch } from '../../../shared/core/hook-templates/assertions.ts';
+import { fillPlaceholders, parseTemplateEvent, resolveTarget, type HookTarget } from '../../../shared/core/hook-templates/context.ts';
+import { runTemplate } from '../../../shared/tasks/hook-templates/runner.ts';
+import { judgeResponse, readSmokeConfig, smokeInvoke } from '../../../shared/tasks/hook-templates/smoke-invoke.ts';
+import { httpProbe, readProbeConfig, statusExpected } from '../../../shared/tasks/hook-templates/http-probe.ts';
+import { judgeReading, metricGate, metricQueries, readMetricGateConfig } from '../../../shared/tasks/hook-templates/metric-gate.ts';
+import { readWarmUpConfig, warmUp } from '../../../shared/tasks/hook-templates/warm-up.ts';
+import type { InvokeVersion, ProvisionedStatus } from '../../../shared/core/ports/hook-template.ts';
 
 const target: HookTarget = { functionName: 'orders-api', version: '8', alias: 'live', currentVersion: '7', source: 'glidepath' };
 const glidepathEvent = {

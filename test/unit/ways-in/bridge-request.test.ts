@@ -1,10 +1,10 @@
 /**
- * The CodeDeploy bridge's request (shared/bridge/request.ts): AppSpec + tag/default strategy +
+ * The CodeDeploy bridge's request (shared/core/bridge-request.ts): AppSpec + tag/default strategy +
  * the deployment group's alarms; plans that may outlast CodeDeploy's one-hour hook are refused.
  */
 import { describe, expect, it } from 'vitest';
-import { bridgeRequest, BRIDGE_MAX_PLAN_SECONDS } from '../../../shared/bridge/request.ts';
-import { functionArn } from '../../../shared/bridge/start-walk.ts';
+import { bridgeRequest, BRIDGE_MAX_PLAN_SECONDS } from '../../../shared/core/bridge-request.ts';
+import { functionArn } from '../../../shared/tasks/codedeploy-bridge.ts';
 
 const appSpec = `version: 0.0
 Resources:

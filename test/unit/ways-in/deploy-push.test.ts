@@ -1,5 +1,5 @@
 /**
- * The trigger's core (shared/triggers/deploy-push.ts) with mocked clients: the calls it makes and
+ * The trigger's core (shared/tasks/deploy-push.ts) with mocked clients: the calls it makes and
  * in which order, its idempotency claim, and which failures it leaves to Lambda's retries.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,8 +9,8 @@ import { GetFunctionConfigurationCommand, LambdaClient, PublishVersionCommand, T
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { setClock, type Clock } from '../../../shared/clock.ts';
-import { deployPush, type TriggerDeps } from '../../../shared/triggers/deploy-push.ts';
+import { setClock, type Clock } from '../../../shared/core/clock.ts';
+import { deployPush, type TriggerDeps } from '../../../shared/tasks/deploy-push.ts';
 
 const lambda = mockClient(LambdaClient);
 const sfn = mockClient(SFNClient);

@@ -1,10 +1,10 @@
 /**
- * Deployment groups (shared/model/group.ts, shared/groups.ts): validated like a request, a clear
+ * Deployment groups (shared/core/model/group.ts, shared/core/groups.ts): validated like a request, a clear
  * error per field; turned into a request for a version.
  */
 import { describe, expect, it } from 'vitest';
-import { groupRequest, parseGroup } from '../../../shared/groups.ts';
-import { ValidationError } from '../../../shared/errors.ts';
+import { groupRequest, parseGroup } from '../../../shared/core/groups.ts';
+import { ValidationError } from '../../../shared/core/errors.ts';
 
 const valid = {
   name: 'orders',

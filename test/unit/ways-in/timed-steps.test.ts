@@ -1,13 +1,13 @@
 /**
- * Time in the health decision: pauses `until` a time or a window (shared/timed-pause.ts through
- * shared/health.ts) and the window gate before a shift (shared/deployment/window-gate.ts).
+ * Time in the health decision: pauses `until` a time or a window (shared/core/timed-pause.ts through
+ * shared/core/health.ts) and the window gate before a shift (shared/tasks/window-gate.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { decideHealth, type HealthPolicy } from '../../../shared/health.ts';
-import { pauseRemainingSeconds } from '../../../shared/timed-pause.ts';
-import { windowHold } from '../../../shared/deployment/window-gate.ts';
-import type { DeploymentRecord } from '../../../shared/model/record.ts';
-import type { DeploymentWindow } from '../../../shared/model/request.ts';
+import { decideHealth, type HealthPolicy } from '../../../shared/core/health.ts';
+import { pauseRemainingSeconds } from '../../../shared/core/timed-pause.ts';
+import { windowHold } from '../../../shared/tasks/window-gate.ts';
+import type { DeploymentRecord } from '../../../shared/core/model/record.ts';
+import type { DeploymentWindow } from '../../../shared/core/model/request.ts';
 
 const policy: HealthPolicy = { checkIntervalSeconds: 10, ignorePollAlarmFailure: false, enabled: true };
 const t0 = Date.parse('2026-11-24T08:00:00Z'); // Tuesday

@@ -1,11 +1,11 @@
 /**
- * Push events → artifacts → matching groups (shared/triggers/*): pure parts of the trigger.
+ * Push events → artifacts → matching groups (shared/core/triggers/*): pure parts of the trigger.
  */
 import { describe, expect, it } from 'vitest';
-import { artifactIdentity, codeLocation, describeArtifact, readEvent, versionDescription, type Artifact } from '../../../shared/triggers/artifact.ts';
-import { matchingGroups, tagMatches, whyNoMatch } from '../../../shared/triggers/match.ts';
-import { executionName } from '../../../shared/triggers/execution-name.ts';
-import { parseGroup } from '../../../shared/groups.ts';
+import { artifactIdentity, codeLocation, describeArtifact, readEvent, versionDescription, type Artifact } from '../../../shared/core/triggers/artifact.ts';
+import { matchingGroups, tagMatches, whyNoMatch } from '../../../shared/core/triggers/match.ts';
+import { executionName } from '../../../shared/core/execution-name.ts';
+import { parseGroup } from '../../../shared/core/groups.ts';
 
 const digest = `sha256:${'a1'.repeat(32)}`;
 const s3 = (detail: Record<string, unknown>) => ({ id: 'e', source: 'aws.s3', 'detail-type': 'Object Created', account: '123456789012', region: 'eu-west-1', time: '2026-11-24T10:00:00Z', detail });

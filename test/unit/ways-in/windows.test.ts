@@ -1,11 +1,11 @@
 /**
- * Deployment windows (shared/windows.ts): examples in several zones, windows across midnight,
+ * Deployment windows (shared/core/windows.ts): examples in several zones, windows across midnight,
  * daylight-saving days, and properties checked with fast-check against a minute-by-minute scan.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkWindows, describeWindow, isOpen, isTimeZone, nextOpen, secondsUntilOpen } from '../../../shared/windows.ts';
-import { DAY_NAMES, type DeploymentWindow } from '../../../shared/model/request.ts';
+import { checkWindows, describeWindow, isOpen, isTimeZone, nextOpen, secondsUntilOpen } from '../../../shared/core/windows.ts';
+import { DAY_NAMES, type DeploymentWindow } from '../../../shared/core/model/request.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();

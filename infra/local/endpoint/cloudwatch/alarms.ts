@@ -5,7 +5,7 @@
  * the window is the last EvaluationPeriods × Period before the evaluation time. SetAlarmState
  * holds until the next evaluation, as on AWS.
  */
-import type { Clock } from '../../../../shared/clock.ts';
+import type { Clock } from '../../../../shared/core/ports/clock.ts';
 import type { AlarmDefinition } from './alarm-input.ts';
 import { cwError, seconds } from './errors.ts';
 import { evaluate, type AlarmState, type Datapoint } from './evaluate.ts';

@@ -2,7 +2,7 @@
  * CloudWatch's metric operations on the wire: PutMetricData, GetMetricData (MetricStat queries),
  * GetMetricStatistics and ListMetrics, with the service's input rules.
  */
-import type { Clock } from '../../../../shared/clock.ts';
+import type { Clock } from '../../../../shared/core/ports/clock.ts';
 import type { Check } from '../validation.ts';
 import { checkPeriod, dimensionChecks, UNITS } from './alarm-input.ts';
 import { cwError, readTimestamp, seconds, validateCw } from './errors.ts';

@@ -4,7 +4,7 @@
  * publishing and deleting them.
  */
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../../../../shared/clock.ts';
+import type { Clock } from '../../../../shared/core/ports/clock.ts';
 import { validate } from '../validation.ts';
 import { locationCode, zipCode, type CodeRecord } from './code.ts';
 import { configFingerprint, configFromCreate, configFromUpdate, type FunctionConfig } from './config.ts';

@@ -1,0 +1,158 @@
+/**
+ * What the table holds: one DynamoDB table, single-table layout.
+ *
+ * | item               | pk                         | sk          | gsi1pk                     | gsi1sk                 |
+ * |--------------------|----------------------------|-------------|----------------------------|------------------------|
+ * | deployment record  | `DEP#<id>`                 | `DEPLOYMENT`| `TARGET#<function>#<alias>`| `<createdAt>#<id>`     |
+ * | per-alias lock     | `LOCK#<function>#<alias>`  | `LOCK`      |                            |                        |
+ * | hook execution     | `HOOK#<executionId>`       | `HOOK`      |                            |                        |
+ * | deployment group   | `GROUP#<name>`             | `GROUP`     | `GROUPS`                   | `<name>`               |
+ * | trigger dedupe     | `TRIGGER#<key>`            | `TRIGGER`   |                            |                        |
+ * | alarm watch        | `ALARM#<alarmName>`        | `DEP#<id>`  |                            |                        |
+ *
+ * `<function>` is the bare function name (an ARN is reduced to its name) so that a name and an
+ * ARN of the same function share one lock. Items that expire carry `ttl` (epoch seconds).
+ *
+ * Alarm watches: one item per alarm an active deployment watches (its request's `alarms`, when its
+ * alarm policy is enabled), written by Prepare after the record and deleted by Finish. A Query on
+ * `ALARM#<alarmName>` finds the deployments to reconcile when that alarm fires (reconcile deletes
+ * any watch whose deployment has ended, should one outlive its Finish).
+ */
+import type { DeploymentRequest } from './request.ts';
+import type { Plan } from './plan.ts';
+import type { ErrorCode } from '../errors.ts';
+
+export const TABLE_KEYS = { pk: 'pk', sk: 'sk', gsi1: 'gsi1', gsi1pk: 'gsi1pk', gsi1sk: 'gsi1sk' } as const;
+
+/** CodeDeploy's deployment statuses, as Glidepath records them. */
+export type DeploymentStatus = 'Created' | 'InProgress' | 'Paused' | 'Succeeded' | 'Failed' | 'Stopped';
+
+export type WaitKind = 'approval' | 'pause' | 'hold' | 'timed' | 'window';
+
+export type ControlAction = 'abort' | 'promote' | 'promote-full' | 'pause' | 'resume' | 'approve';
+
+export interface WeightPoint {
+  /** ISO time on the Glidepath clock. */
+  at: string;
+  /** Percent of traffic on the target version (0–100). */
+  weight: number;
+}
+
+export interface DeploymentEvent {
+  at: string;
+  type: string;
+  message: string;
+  stepIndex?: number;
+  [key: string]: unknown;
+}
+
+/** Operator signals, written by `control`, read at every check. Each is an ISO time when set. */
+export interface ControlSignals {
+  abort?: string;
+  promote?: string;
+  promoteFull?: string;
+  pause?: string;
+  resume?: string;
+  approve?: string;
+}
+
+export interface DeploymentRecord {
+  pk: string;
+  sk: 'DEPLOYMENT';
+  gsi1pk: string;
+  gsi1sk: string;
+  id: string;
+  executionArn?: string;
+  functionName: string;
+  alias: string;
+  currentVersion: string;
+  targetVersion: string;
+  request: DeploymentRequest;
+  plan: Plan;
+  status: DeploymentStatus;
+  /** Percent of traffic on the target now. */
+  weight: number;
+  /** The alias RevisionId Glidepath last saw or wrote. */
+  revisionId: string;
+  /** Index of the step in progress, -1 before the first. */
+  stepIndex: number;
+  /** When the step in progress began (for bakes and timed pauses). */
+  stepStartedAt?: string;
+  weights: WeightPoint[];
+  events: DeploymentEvent[];
+  signals: ControlSignals;
+  /**
+   * The task token of the wait in progress, where the wakers (operators, alarm events, the watcher)
+   * find it: a step that waits for an operator (`approval`, `pause` until resumed), a `hold` (a
+   * step held by an operator's pause, status Paused, until resume, promote or abort), a `timed`
+   * wait (a bake, a timed pause or the final bake: its timeout is the time left) or a `window`
+   * wait (a shift held until a deployment window opens).
+   */
+  waitToken?: { token: string; stepIndex: number; kind: WaitKind };
+  /** The watcher's latest reading of the deployment's alarms (replaced at each change, never a growing list). */
+  watch?: { at: string; alarms: { name: string; state: string }[] };
+  error?: { code: ErrorCode | string; message: string };
+  createdAt: string;
+  updatedAt: string;
+  endedAt?: string;
+}
+
+export interface LockItem {
+  pk: string;
+  sk: 'LOCK';
+  deploymentId: string;
+  acquiredAt: string;
+}
+
+export interface HookExecutionItem {
+  pk: string;
+  sk: 'HOOK';
+  executionId: string;
+  deploymentId: string;
+  lifecycleEvent: string;
+  taskToken: string;
+  status: 'Pending' | 'Succeeded' | 'Failed';
+  createdAt: string;
+  /** Epoch seconds; DynamoDB TTL removes it after the hook timeout. */
+  ttl: number;
+}
+
+/** One alarm one deployment watches (see the table above). */
+export interface AlarmWatchItem {
+  pk: string;
+  sk: string;
+  alarmName: string;
+  deploymentId: string;
+  functionName: string;
+  alias: string;
+  createdAt: string;
+}
+
+/** Reduce a function name, partial ARN or full ARN to the bare name. */
+export function bareFunctionName(nameOrArn: string): string {
+  const parts = nameOrArn.split(':');
+  if (parts.length === 1) return nameOrArn;
+  // arn:aws:lambda:region:acct:function:name[:qualifier] | acct:function:name | name:qualifier
+  const idx = parts.indexOf('function');
+  if (idx >= 0 && parts[idx + 1]) return parts[idx + 1]!;
+  return parts[0]!;
+}
+
+export const keys = {
+  deployment: (id: string) => ({ pk: `DEP#${id}`, sk: 'DEPLOYMENT' as const }),
+  lock: (functionName: string, alias: string) => ({ pk: `LOCK#${bareFunctionName(functionName)}#${alias}`, sk: 'LOCK' as const }),
+  hook: (executionId: string) => ({ pk: `HOOK#${executionId}`, sk: 'HOOK' as const }),
+  group: (name: string) => ({ pk: `GROUP#${name}`, sk: 'GROUP' as const }),
+  trigger: (key: string) => ({ pk: `TRIGGER#${key}`, sk: 'TRIGGER' as const }),
+  targetIndex: (functionName: string, alias: string) => `TARGET#${bareFunctionName(functionName)}#${alias}`,
+  alarmWatch: (alarmName: string, deploymentId: string) => ({ pk: `ALARM#${alarmName}`, sk: `DEP#${deploymentId}` }),
+  /** The partition of an alarm's watches (Query `pk = :pk`). */
+  alarmWatches: (alarmName: string) => `ALARM#${alarmName}`,
+};
+
+export const ACTIVE_STATUSES: readonly DeploymentStatus[] = ['Created', 'InProgress', 'Paused'];
+
+/** The deployment has not ended. */
+export function isActive(status: DeploymentStatus): boolean {
+  return ACTIVE_STATUSES.includes(status);
+}

@@ -1,0 +1,13 @@
+/** Starting a deployment: an execution of the Glidepath state machine, named, with the request as input. */
+import type { DeploymentRequest } from '../model/request.ts';
+
+export interface StartedDeployment {
+  deploymentId: string;
+  executionArn: string;
+  /** An execution of that name had been started already (a retried start). */
+  existed?: true;
+}
+
+export interface DeploymentStarter {
+  start(executionName: string, request: DeploymentRequest): Promise<StartedDeployment>;
+}

@@ -1,0 +1,126 @@
+/**
+ * Finish (Complete, ReportFailure, Reject): the final status and error, the lock released (only
+ * if this deployment holds it), a state-change event, and in bridge mode CodeDeploy's answer.
+ * Idempotent: a finished record is not finished again, a released lock stays released (and its
+ * alarm watches deleted), and CodeDeploy's "already completed" is success.
+ *
+ * `rejected` (Prepare refused): there is no lock and nothing was shifted; the record is written
+ * Failed when the request names at least a function and an alias, and nothing else is touched.
+ * On failure the result always carries `error.code` and `error.message` (the Fail state reads them).
+ */
+import { isoNow } from '../core/ports/clock.ts';
+import { deploymentIdFromExecution, type FinishInput, type FinishResult, type RollbackResult } from '../core/model/machine.ts';
+import type { DeploymentRecord, DeploymentStatus } from '../core/model/record.ts';
+import { aliasSchema, codeDeploySchema, deploymentRequestSchema, functionNameSchema, type DeploymentRequest } from '../core/model/request.ts';
+import { planDeployment } from '../core/planner.ts';
+import type { ControllerPorts } from '../core/ports/index.ts';
+import { watchedAlarms } from '../core/health.ts';
+import { isCaughtError, summarizeCaught, type ErrorSummary } from '../core/deployment/caught-error.ts';
+import { deploymentEvent, rejectedDeploymentRecord, stateChangeOf } from '../core/deployment/records.ts';
+import { announce } from './announce.ts';
+import type { DeploymentStore } from '../core/ports/deployment-store.ts';
+
+type FinishStore = Pick<DeploymentStore, 'get' | 'update' | 'releaseLock' | 'unwatchAlarms'>;
+/** Finishing a recorded deployment (Complete, ReportFailure, and reconcile). */
+export type FinishRecordedPorts = Pick<ControllerPorts, 'events' | 'lifecycle' | 'clock' | 'log'> & { store: FinishStore };
+export type FinishPorts = Pick<ControllerPorts, 'events' | 'lifecycle' | 'clock' | 'log'> & { store: FinishStore & Pick<DeploymentStore, 'putIfAbsent'> };
+
+/** The status and error a failed deployment ends with, given its error and what rollback did. */
+export function failureOutcome(input: Pick<FinishInput, 'error' | 'rollback'>): { status: DeploymentStatus; error: ErrorSummary } {
+  const cause = summarizeCaught(input.error);
+  const status: DeploymentStatus = cause.code === 'MANUAL_STOP' ? 'Stopped' : 'Failed';
+  const rollback = input.rollback;
+  if (isCaughtError(rollback)) {
+    const failed = summarizeCaught(rollback);
+    return { status, error: { code: cause.code, message: `${cause.message}; rollback failed (${failed.code}): ${failed.message}` } };
+  }
+  const result = rollback as RollbackResult | undefined;
+  if (result && !result.rolledBack && cause.code !== 'CONCURRENT_MODIFICATION') {
+    // The alias was left as someone else set it: the deployment ends in CONCURRENT_MODIFICATION.
+    return { status, error: { code: 'CONCURRENT_MODIFICATION', message: `${cause.message}; ${result.reason ?? 'the alias was not rolled back'}` } };
+  }
+  return { status, error: cause };
+}
+
+async function tellCodeDeploy(ports: FinishRecordedPorts, request: Partial<DeploymentRequest> | undefined, status: DeploymentStatus): Promise<void> {
+  const bridge = codeDeploySchema.safeParse(request?.codeDeploy);
+  if (!bridge.success) return;
+  const outcome = await ports.lifecycle.report(bridge.data, status === 'Succeeded' ? 'Succeeded' : 'Failed');
+  if (outcome === 'alreadyCompleted') ports.log.warn('CodeDeploy had the lifecycle hook answered already', { codeDeploy: bridge.data });
+}
+
+/** Finishes a deployment Prepare recorded (also reconcile's way to end one whose execution ended without it). */
+export async function finishRecorded(input: FinishInput & { deploymentId: string }, ports: FinishRecordedPorts): Promise<FinishResult> {
+  const { store } = ports;
+  const outcome =
+    input.outcome === 'succeeded' ? { status: 'Succeeded' as DeploymentStatus, error: undefined } : failureOutcome(input);
+  const at = isoNow(ports.clock);
+  const message = outcome.error ? `${outcome.status}: ${outcome.error.code}: ${outcome.error.message}` : `${outcome.status}`;
+  let record: DeploymentRecord | undefined = await store.update(input.deploymentId, {
+    set: { status: outcome.status, updatedAt: at, endedAt: at, ...(outcome.error ? { error: outcome.error } : {}) },
+    remove: ['waitToken'],
+    append: { events: [deploymentEvent(outcome.status, message, {}, at)] },
+    when: [{ active: true }],
+  });
+  const firstTime = record !== undefined;
+  // Already finished (a retried finish) or gone: finish with what is there.
+  record ??= await store.get(input.deploymentId);
+  if (!record) {
+    ports.log.warn('no record to finish', { deploymentId: input.deploymentId });
+    return { deploymentId: input.deploymentId, status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) };
+  }
+  await store.releaseLock(record.functionName, record.alias, record.id);
+  await store.unwatchAlarms(record.id, watchedAlarms(record.request));
+  if (firstTime) await announce(ports, stateChangeOf(record, isoNow(ports.clock)));
+  await tellCodeDeploy(ports, record.request, record.status);
+  const error = record.status === 'Succeeded' ? undefined : (record.error as ErrorSummary | undefined) ?? outcome.error;
+  return { deploymentId: record.id, status: record.status, ...(error ? { error } : {}) };
+}
+
+/** As much of a refused request as can be read: the whole request, or at least function and alias. */
+function readableRequest(input: unknown): (Partial<DeploymentRequest> & { functionName: string; alias: string }) | undefined {
+  const full = deploymentRequestSchema.safeParse(input);
+  if (full.success) return full.data;
+  if (!input || typeof input !== 'object') return undefined;
+  const raw = input as Record<string, unknown>;
+  const functionName = functionNameSchema.safeParse(raw.functionName);
+  const alias = aliasSchema.safeParse(raw.alias);
+  if (!functionName.success || !alias.success) return undefined;
+  const partial: Partial<DeploymentRequest> & { functionName: string; alias: string } = { functionName: functionName.data, alias: alias.data };
+  for (const key of ['currentVersion', 'targetVersion', 'description'] as const) {
+    if (typeof raw[key] === 'string') partial[key] = raw[key] as string;
+  }
+  const bridge = codeDeploySchema.safeParse(raw.codeDeploy);
+  if (bridge.success) partial.codeDeploy = bridge.data;
+  return partial;
+}
+
+async function finishRejected(input: FinishInput, ports: FinishPorts): Promise<FinishResult> {
+  const deploymentId = deploymentIdFromExecution(input.execution.Name);
+  const error = summarizeCaught(input.error);
+  const request = readableRequest(input.execution.Input);
+  if (request) {
+    let plan;
+    try {
+      plan = planDeployment(request as DeploymentRequest);
+    } catch {
+      // The strategy may be what was refused: the record goes without a plan.
+    }
+    const record = rejectedDeploymentRecord({
+      id: deploymentId,
+      ...(input.execution.Id ? { executionArn: input.execution.Id } : {}),
+      request,
+      ...(plan ? { plan } : {}),
+      error,
+      at: isoNow(ports.clock),
+    });
+    if (await ports.store.putIfAbsent(record)) await announce(ports, stateChangeOf(record, isoNow(ports.clock)));
+    await tellCodeDeploy(ports, request, 'Failed');
+  }
+  return { deploymentId, status: 'Failed', error };
+}
+
+export async function finish(input: FinishInput, ports: FinishPorts): Promise<FinishResult> {
+  if (input.outcome === 'rejected' || input.deploymentId === undefined) return finishRejected(input, ports);
+  return finishRecorded({ ...input, deploymentId: input.deploymentId }, ports);
+}

@@ -1,0 +1,38 @@
+/**
+ * Moving the alias safely: one update through the alias router, guarded by the RevisionId
+ * Glidepath last saw, and one idempotence check in one place. When the router refuses and the
+ * alias already looks exactly like what was asked, the refused call's predecessor was our own
+ * write whose answer was lost: its revision is adopted. Anything else is someone else's change.
+ */
+import type { AliasRef, AliasRouter, AliasRouting, AliasState } from '../core/ports/alias-router.ts';
+import { concurrentChangeOf, sameRouting } from '../core/routing.ts';
+
+export interface Moved {
+  state: AliasState;
+  /** The alias was already where we wanted it (our earlier write): its revision was adopted. */
+  adopted: boolean;
+}
+
+/**
+ * Updates the alias to `desired` guarded by `revisionId`. `alsoOurs`: other routings our own
+ * earlier (unrecorded) write may have left, from which the move may go on using the alias's revision.
+ */
+export async function moveAlias(
+  aliases: AliasRouter,
+  ref: AliasRef,
+  desired: AliasRouting,
+  revisionId: string,
+  alsoOurs: readonly AliasRouting[] = [],
+): Promise<Moved> {
+  try {
+    return { state: await aliases.update(ref, desired, revisionId), adopted: false };
+  } catch (error) {
+    const observed = concurrentChangeOf(error)?.observed;
+    if (!observed) throw error;
+    if (sameRouting(observed, desired)) return { state: observed, adopted: true };
+    if (alsoOurs.some((routing) => sameRouting(observed, routing))) {
+      return { state: await aliases.update(ref, desired, observed.revisionId), adopted: false };
+    }
+    throw error;
+  }
+}

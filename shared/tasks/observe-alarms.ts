@@ -1,0 +1,29 @@
+/**
+ * Reading the deployment's alarms for a health decision: the reader's answer, or the reason it
+ * could not be read (the decision, not this read, applies ignorePollAlarmFailure).
+ *
+ * Throttling is the exception: it says nothing about the alarms and passes, so unless the policy
+ * ignores poll failures the read rejects with THROTTLED and the state machine's Retry runs the
+ * Task again (as it does for a throttled Prepare), instead of the deployment failing.
+ */
+import { isGlidepathError } from '../core/errors.ts';
+import type { AlarmObservation, HealthPolicy } from '../core/health.ts';
+import type { AlarmReader } from '../core/ports/alarm-reader.ts';
+
+async function read(alarms: AlarmReader, names: readonly string[] | undefined, policy: HealthPolicy): Promise<AlarmObservation> {
+  if (!policy.enabled || !names || names.length === 0) return { status: 'none' };
+  try {
+    const reading = await alarms.read(names);
+    return { status: 'read', alarms: reading.alarms, missing: reading.missing };
+  } catch (error) {
+    if (!policy.ignorePollAlarmFailure && isGlidepathError(error) && error.code === 'THROTTLED') throw error;
+    return { status: 'unreadable', message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+export function observeAlarms(alarms: AlarmReader, names: readonly string[] | undefined, policy: HealthPolicy): Promise<AlarmObservation> {
+  const reading = read(alarms, names, policy);
+  // Callers start the read, do other calls, then await it: a rejection meanwhile is not unhandled.
+  reading.catch(() => undefined);
+  return reading;
+}

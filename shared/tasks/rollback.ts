@@ -1,0 +1,56 @@
+/**
+ * Rollback: the alias back on the current version with no weights, guarded by the recorded
+ * RevisionId. Glidepath never overwrites a change it did not make: when the deployment failed with
+ * CONCURRENT_MODIFICATION, or the router refuses the guarded update and the alias is not a state
+ * this deployment's own (unrecorded) write could have left, the alias is left alone and the
+ * result says why.
+ */
+import { isoNow } from '../core/ports/clock.ts';
+import { ConcurrentModificationError, DeploymentNotFoundError } from '../core/errors.ts';
+import type { RollbackInput, RollbackResult } from '../core/model/machine.ts';
+import type { DeploymentRecord } from '../core/model/record.ts';
+import type { ControllerPorts } from '../core/ports/index.ts';
+import { summarizeCaught } from '../core/deployment/caught-error.ts';
+import { deploymentEvent } from '../core/deployment/records.ts';
+import { aliasRef, routingFor, unrecordedOwnRoutings } from '../core/routing.ts';
+import { moveAlias } from './move-alias.ts';
+import { requireDeployment } from './records.ts';
+import type { DeploymentStore } from '../core/ports/deployment-store.ts';
+
+export type RollbackPorts = Pick<ControllerPorts, 'aliases' | 'clock'> & { store: Pick<DeploymentStore, 'get' | 'update'> };
+
+async function leaveAlone(ports: RollbackPorts, record: DeploymentRecord, reason: string): Promise<RollbackResult> {
+  const at = isoNow(ports.clock);
+  await ports.store.update(record.id, { set: { updatedAt: at }, append: { events: [deploymentEvent('RollbackSkipped', reason, {}, at)] } });
+  return { rolledBack: false, reason, weight: record.weight };
+}
+
+export async function rollback(input: RollbackInput, ports: RollbackPorts): Promise<RollbackResult> {
+  const record = await requireDeployment(ports.store, input.deploymentId);
+  const cause = summarizeCaught(input.error);
+  if (cause.code === 'CONCURRENT_MODIFICATION') {
+    return leaveAlone(ports, record, `CONCURRENT_MODIFICATION: ${cause.message}; the alias was left as it is`);
+  }
+
+  let moved;
+  try {
+    moved = await moveAlias(ports.aliases, aliasRef(record), routingFor(record, 0), record.revisionId, unrecordedOwnRoutings(record));
+  } catch (error) {
+    if (error instanceof ConcurrentModificationError) return leaveAlone(ports, record, `CONCURRENT_MODIFICATION: ${error.message}`);
+    throw error;
+  }
+
+  const at = isoNow(ports.clock);
+  const message = moved.adopted
+    ? `alias was already back on version ${record.currentVersion} with no weights`
+    : `rolled back after ${cause.code}: version ${record.currentVersion} takes all traffic`;
+  const updated = await ports.store.update(record.id, {
+    set: { weight: 0, revisionId: moved.state.revisionId, updatedAt: at },
+    append: {
+      ...(record.weight === 0 ? {} : { weights: [{ at, weight: 0 }] }),
+      events: [deploymentEvent('RolledBack', message, { cause: cause.code }, at)],
+    },
+  });
+  if (!updated) throw new DeploymentNotFoundError(record.id);
+  return { rolledBack: true, ...(moved.adopted ? { reason: message } : {}), weight: 0 };
+}
