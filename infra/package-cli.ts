@@ -5,9 +5,9 @@
  *
  * One esbuild call with code splitting: the CLI (`dist/glidepath.mjs`) and the handlers
  * (`dist/functions/<name>/index.mjs`, which the engine imports in process, see
- * infra/local/stack.ts) share their chunks, so the engine and the handlers share one module
- * instance of shared/clock.ts and the engine's clock is the handlers' clock. Dependencies stay
- * external: npm installs them from package.json's `dependencies`.
+ * infra/local/stack.ts) share their chunks, so the engine and the handlers it runs load one copy
+ * of the shared code. Dependencies stay external: npm installs them from package.json's
+ * `dependencies`.
  *
  * Every chunk lands in `dist/` itself, so the files read next to a module (`import.meta.url`) are
  * copied there: the demo's sample functions and the Lambda runner's native-import.cjs.
