@@ -1,30 +1,22 @@
 /**
- * Operator actions from the CLI go through the controller's own control core
- * (shared/tasks/control.ts) with the CLI's SDK clients: the same validation, the same
- * conditional writes to the record, the same release of a waiting step's task token.
+ * Operator actions from the CLI invoke the control function (functions/control/index.ts) with
+ * the input its handler takes, `{deploymentId, action}`, and answer with its ControlResult. The
+ * function validates the action for the deployment's state, writes it to the record and releases
+ * a waiting step: the operator needs only the right to invoke it (docs/deploy-with-sam.md).
+ * On the local engine the same call reaches the same handler through the engine's Lambda API.
  */
-import { controlAction, type ControlResult } from '../shared/tasks/control.ts';
-import type { Log } from '../shared/core/ports/log.ts';
+import { invokeFunction } from '../shared/aws/function-invoker.ts';
+import type { ControlRequest } from '../shared/core/model/machine.ts';
 import type { ControlAction } from '../shared/core/model/record.ts';
-import { dynamoDeploymentStore } from '../shared/aws/dynamo-deployment-store.ts';
-import { sfnTaskTokens } from '../shared/aws/task-tokens.ts';
-import { eventBridgeBus } from '../shared/aws/events.ts';
-import { systemClock } from '../shared/aws/system-clock.ts';
+import type { ControlResult } from '../shared/tasks/control.ts';
 import { explainUnreachable } from './exit-codes.ts';
-import { requireTable, type Target } from './target.ts';
+import type { Target } from './target.ts';
 
-const quiet: Log = { info: () => {}, warn: () => {}, error: () => {} };
-
-export async function sendControl(target: Target, deploymentId: string, action: ControlAction, log: Pick<Log, 'warn'> = quiet): Promise<ControlResult> {
-  const ports = {
-    store: dynamoDeploymentStore(target.clients.ddb, requireTable(target)),
-    tokens: sfnTaskTokens(target.clients.sfn),
-    events: eventBridgeBus(target.clients.events, target.eventBusName ?? 'default'),
-    clock: systemClock,
-    log: { ...quiet, ...log },
-  };
+export async function sendControl(target: Target, deploymentId: string, action: ControlAction): Promise<ControlResult> {
+  const functionName = await target.controlFunction();
+  const input: ControlRequest = { deploymentId, action };
   try {
-    return await controlAction({ deploymentId, action }, ports);
+    return (await invokeFunction(target.clients.lambda, functionName, input)) as ControlResult;
   } catch (error) {
     throw explainUnreachable(error, target.description);
   }

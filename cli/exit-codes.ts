@@ -54,6 +54,8 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof GlidepathError) {
     if (error.code === 'DEPLOYMENT_NOT_FOUND') return EXIT_CODES.notFound;
     if (error.code === 'INVALID_CONTROL_ACTION' || error.code === 'INVALID_REQUEST') return EXIT_CODES.invalidInput;
+    // An adapter's wrapping of an SDK error (shared/aws/sdk-errors.ts): the SDK error says why.
+    if (error.code === 'INTERNAL_ERROR' && error.cause !== undefined) return exitCodeFor(error.cause);
     return EXIT_CODES.failed;
   }
   const name = (error as { name?: string } | undefined)?.name ?? '';

@@ -3,13 +3,14 @@
  * the deployment record in the table, the alarms' states (DescribeAlarms, 100 names a call) and
  * the hooks' results (read from the execution history). Works the same on AWS and locally.
  */
-import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, type DescribeExecutionCommandOutput, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { readAlarms } from '../shared/aws/alarms.ts';
 import { getDeployment } from '../shared/aws/deployment-store.ts';
+import { describeExecution, newestHistory, type Execution, type HistoryEvent } from '../shared/aws/executions.ts';
 import { DeploymentNotFoundError } from '../shared/core/errors.ts';
 import type { PlanStep } from '../shared/core/model/plan.ts';
 import type { DeploymentEvent, DeploymentRecord, DeploymentStatus, WeightPoint } from '../shared/core/model/record.ts';
-import { executionArnFor, requireTable, type Target } from './target.ts';
+import { executionArn as executionArnOf } from '../shared/core/execution-name.ts';
+import { requireTable, type Target } from './target.ts';
 
 export type HookStatus = 'Running' | 'Succeeded' | 'Failed';
 
@@ -106,11 +107,9 @@ export class HookTracker {
     const fresh: HistoryEvent[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await this.target.clients.sfn.send(
-        new GetExecutionHistoryCommand({ executionArn: this.executionArn, reverseOrder: true, maxResults: 200, nextToken }),
-      );
+      const page = await newestHistory(this.target.clients.sfn, this.executionArn, nextToken);
       let reachedSeen = false;
-      for (const event of page.events ?? []) {
+      for (const event of page.items) {
         if ((event.id ?? 0) <= this.#lastId) {
           reachedSeen = true;
           break;
@@ -188,15 +187,10 @@ function statusFromExecution(executionStatus: string | undefined): DeploymentSta
   }
 }
 
-export async function readAlarmStates(target: Target, names: readonly string[]): Promise<AlarmView[]> {
-  const states = new Map<string, string>();
-  for (let i = 0; i < names.length; i += 100) {
-    const batch = names.slice(i, i + 100);
-    const out = await target.clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: batch, MaxRecords: 100 }));
-    for (const alarm of [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])]) {
-      if (alarm.AlarmName) states.set(alarm.AlarmName, alarm.StateValue ?? 'UNKNOWN');
-    }
-  }
+/** The alarms' states; `MISSING` for an alarm that does not exist. */
+async function readAlarmStates(target: Target, names: readonly string[]): Promise<AlarmView[]> {
+  const { alarms } = await readAlarms(target.clients.cloudwatch, names);
+  const states = new Map(alarms.map((alarm) => [alarm.name, alarm.state]));
   return names.map((name) => ({ name, state: states.get(name) ?? 'MISSING' }));
 }
 
@@ -214,14 +208,15 @@ function remainingSeconds(record: DeploymentRecord, step: PlanStep | undefined, 
 export async function readSnapshot(target: Target, id: string, options: ReadOptions = {}): Promise<DeploymentSnapshot> {
   const store = { ddb: target.clients.ddb, tableName: requireTable(target) };
   const record = await getDeployment(store, id);
-  const executionArn = record?.executionArn ?? executionArnFor(target.stateMachineArn, id);
-  let execution: Partial<DescribeExecutionCommandOutput>;
+  const executionArn = record?.executionArn ?? executionArnOf(target.stateMachineArn, id);
+  let execution: Partial<Execution> = {};
   try {
-    execution = await target.clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const found = await describeExecution(target.clients.sfn, executionArn);
+    if (found === undefined && !record) throw new DeploymentNotFoundError(id);
+    execution = found ?? {};
   } catch (error) {
-    if ((error as { name?: string }).name === 'ExecutionDoesNotExist' && !record) throw new DeploymentNotFoundError(id);
-    if (!record) throw error;
-    execution = {};
+    // With a record, a deployment still shows when its execution cannot be read.
+    if (!record || error instanceof DeploymentNotFoundError) throw error;
   }
   const executionStatus: string | undefined = execution.status;
   const done = executionStatus !== undefined ? executionStatus !== 'RUNNING' : record !== undefined && !['Created', 'InProgress', 'Paused'].includes(record.status);

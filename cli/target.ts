@@ -7,23 +7,23 @@
  *   environment it printed, or its state file), else one started inside this command.
  * - otherwise a deployed stack: `--state-machine`/`--table`, else `GLIDEPATH_STATE_MACHINE_ARN`/
  *   `GLIDEPATH_TABLE_NAME`, else the outputs of the CloudFormation stack `--stack` (default `glidepath`).
+ *
+ * Operator actions invoke the control function: `--control-function`, else
+ * `GLIDEPATH_CONTROL_FUNCTION_ARN` (`glidepath local up` prints it), else the stack output
+ * `ControlFunctionArn`, or on the local engine its own `glidepath-control`.
  */
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
-import { lazyClients, type Clients } from '../shared/aws/clients.ts';
+import { stateMachineAnswers } from '../shared/aws/executions.ts';
+import { isMissingStack, readStackOutputs } from '../shared/aws/stack-outputs.ts';
 import type { LocalEngine } from '../infra/local/engine.ts';
+import { buildClients, withCloudFormation, withProbe, type CliClients } from './clients.ts';
 import type { CliIO } from './context.ts';
 import { CliFailure, EXIT_CODES, explainUnreachable } from './exit-codes.ts';
 import { estimateSimNow, readLocalState, type LocalState } from './local-state.ts';
 
 export const DEFAULT_STACK = 'glidepath';
+/** The control function of the local engine (template.yaml's ControlFunction, named after its folder). */
+const LOCAL_CONTROL_FUNCTION = 'glidepath-control';
 /** The clock speed of a local engine when none is given: one simulated minute per real second. */
 export const DEFAULT_LOCAL_SPEED = 60;
 
@@ -37,6 +37,8 @@ export interface TargetOptions {
   speed?: number;
   /** With --local and no engine running: start one inside the command (deploy, demo) or fail (the others). */
   startEngine?: boolean;
+  /** The control function operator actions invoke (name or ARN). */
+  controlFunction?: string;
 }
 
 export type TargetKind = 'local' | 'embedded' | 'aws';
@@ -48,12 +50,14 @@ export interface Target {
   stateMachineArn: string;
   /** The deployments table; undefined when it could not be found (only `deploy` works then). */
   tableName?: string;
-  /** The EventBridge bus the controller publishes to (control actions announce on it). */
-  eventBusName?: string;
   region?: string;
-  clients: Clients;
+  clients: CliClients;
   /** The target's clock in ms: simulated time on the local engine, the wall clock on AWS. */
   now(): Promise<number>;
+  /** The control function (name or ARN) operator actions invoke; read from the stack on first use if need be. */
+  controlFunction(): Promise<string>;
+  /** An output of the deployed stack (read once); undefined on the local engine. */
+  stackOutput(key: string): Promise<string | undefined>;
   /** The engine started inside this command (kind `embedded`). */
   engine?: LocalEngine;
   close(): Promise<void>;
@@ -69,31 +73,8 @@ export function addTargetOptions(command: Command): Command {
     .option('--region <region>', 'AWS region (default: the SDK configuration)');
 }
 
-interface ClientConfig {
-  region?: string;
-  endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string };
-}
-
-export function buildClients(config: ClientConfig): Clients {
-  const c = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined));
-  return lazyClients({
-    lambda: new LambdaClient(c),
-    cloudwatch: new CloudWatchClient(c),
-    ddb: DynamoDBDocumentClient.from(new DynamoDBClient(c), { marshallOptions: { removeUndefinedValues: true } }),
-    sfn: new SFNClient(c),
-    events: new EventBridgeClient(c),
-    codedeploy: new CodeDeployClient(c),
-  });
-}
-
 export function wantsLocal(options: TargetOptions, io: CliIO): boolean {
   return options.local === true || io.env.GLIDEPATH_ENGINE === 'local';
-}
-
-/** The execution ARN of a deployment: the execution is named after the deployment id. */
-export function executionArnFor(stateMachineArn: string, id: string): string {
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`;
 }
 
 interface Health {
@@ -113,15 +94,7 @@ async function health(url: string, timeoutMs = 1500): Promise<Health | undefined
 }
 
 async function describable(url: string, region: string, stateMachineArn: string, env: Record<string, string | undefined>): Promise<boolean> {
-  const sfn = new SFNClient({ endpoint: url, region, credentials: localCredentials(env), maxAttempts: 1 });
-  try {
-    await sfn.send(new DescribeStateMachineCommand({ stateMachineArn }), { abortSignal: AbortSignal.timeout(2000) as never });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    sfn.destroy();
-  }
+  return withProbe({ endpoint: url, region, credentials: localCredentials(env) }, (sfn) => stateMachineAnswers(sfn, stateMachineArn, 2000));
 }
 
 /** The engine answers: its admin health route, else the Step Functions API itself. */
@@ -136,7 +109,14 @@ function localCredentials(env: Record<string, string | undefined>) {
   };
 }
 
-function localTarget(url: string, region: string, stateMachineArn: string, tableName: string, env: Record<string, string | undefined>, state?: LocalState): Target {
+/** The local engine's control function: the one it printed, else its own name in the state machine's account. */
+function localControlFunction(stateMachineArn: string, printed: string | undefined): string {
+  if (printed) return printed;
+  const [, , , region, account] = stateMachineArn.split(':');
+  return `arn:aws:lambda:${region}:${account}:function:${LOCAL_CONTROL_FUNCTION}`;
+}
+
+function localTarget(url: string, region: string, stateMachineArn: string, tableName: string, env: Record<string, string | undefined>, control: string, state?: LocalState): Target {
   return {
     kind: 'local',
     description: `local engine ${url}`,
@@ -146,26 +126,36 @@ function localTarget(url: string, region: string, stateMachineArn: string, table
     clients: buildClients({ region, endpoint: url, credentials: localCredentials(env) }),
     // The engine's simulated clock: from its health route, else from the state file's anchor.
     now: async () => (await health(url))?.now ?? estimateSimNow(state) ?? Date.now(),
+    controlFunction: async () => control,
+    stackOutput: async () => undefined,
     close: async () => undefined,
+  };
+}
+
+/** A target on an engine that lives inside this command (`deploy --local` with none running, `demo`). */
+export function embeddedTarget(engine: LocalEngine, description = `local engine ${engine.url} (inside this command)`): Target {
+  const credentials = { accessKeyId: engine.env.AWS_ACCESS_KEY_ID!, secretAccessKey: engine.env.AWS_SECRET_ACCESS_KEY! };
+  return {
+    kind: 'embedded',
+    description,
+    stateMachineArn: engine.stateMachineArn,
+    tableName: engine.tableName,
+    region: engine.region,
+    clients: buildClients({ region: engine.region, endpoint: engine.url, credentials }),
+    now: async () => engine.clock.now(),
+    controlFunction: async () => localControlFunction(engine.stateMachineArn, engine.env.GLIDEPATH_CONTROL_FUNCTION_ARN),
+    stackOutput: async () => undefined,
+    engine,
+    close: () => engine.close(),
   };
 }
 
 async function startEmbedded(options: TargetOptions, io: CliIO): Promise<Target> {
   const { startLocalEngine } = await import('../infra/local/engine.ts');
   const engine = await startLocalEngine({ speed: options.speed ?? DEFAULT_LOCAL_SPEED, ...(options.region ? { region: options.region } : {}) });
-  const credentials = { accessKeyId: engine.env.AWS_ACCESS_KEY_ID!, secretAccessKey: engine.env.AWS_SECRET_ACCESS_KEY! };
   io.stderr.write(`glidepath: no local engine is running; started one for this command (speed ×${engine.clock.speed})\n`);
-  return {
-    kind: 'embedded',
-    description: `local engine ${engine.url} (inside this command)`,
-    stateMachineArn: engine.stateMachineArn,
-    tableName: engine.tableName,
-    region: engine.region,
-    clients: buildClients({ region: engine.region, endpoint: engine.url, credentials }),
-    now: async () => engine.clock.now(),
-    engine,
-    close: () => engine.close(),
-  };
+  const target = embeddedTarget(engine);
+  return options.controlFunction === undefined ? target : { ...target, controlFunction: async () => options.controlFunction! };
 }
 
 async function findLocal(options: TargetOptions, io: CliIO): Promise<Target> {
@@ -175,10 +165,12 @@ async function findLocal(options: TargetOptions, io: CliIO): Promise<Target> {
   const state = readLocalState(io);
   const region = env.AWS_REGION ?? 'us-east-1';
   if (url && arn && (await reachable(url, region, arn, env))) {
-    return localTarget(url, region, arn, env.GLIDEPATH_TABLE_NAME ?? 'glidepath-local', env, state?.url === url ? state : undefined);
+    const control = options.controlFunction ?? localControlFunction(arn, env.GLIDEPATH_CONTROL_FUNCTION_ARN);
+    return localTarget(url, region, arn, env.GLIDEPATH_TABLE_NAME ?? 'glidepath-local', env, control, state?.url === url ? state : undefined);
   }
   if (state && (await reachable(state.url, state.region, state.stateMachineArn, state.env))) {
-    return localTarget(state.url, state.region, state.stateMachineArn, state.tableName, state.env, state);
+    const control = options.controlFunction ?? localControlFunction(state.stateMachineArn, state.env.GLIDEPATH_CONTROL_FUNCTION_ARN);
+    return localTarget(state.url, state.region, state.stateMachineArn, state.tableName, state.env, control, state);
   }
   if (options.startEngine === true) return startEmbedded(options, io);
   throw new CliFailure(
@@ -190,14 +182,10 @@ async function findLocal(options: TargetOptions, io: CliIO): Promise<Target> {
 }
 
 async function stackOutputs(stack: string, region: string | undefined): Promise<Record<string, string>> {
-  const cfn = new CloudFormationClient(region ? { region } : {});
   try {
-    const out = await cfn.send(new DescribeStacksCommand({ StackName: stack }));
-    const outputs = out.Stacks?.[0]?.Outputs ?? [];
-    return Object.fromEntries(outputs.filter((o) => o.OutputKey && o.OutputValue).map((o) => [o.OutputKey!, o.OutputValue!]));
+    return await withCloudFormation(region ? { region } : {}, (cloudformation) => readStackOutputs(cloudformation, stack));
   } catch (error) {
-    const message = (error as Error).message ?? String(error);
-    if ((error as { name?: string }).name === 'ValidationError' && /does not exist/.test(message)) {
+    if (isMissingStack(error)) {
       throw new CliFailure(
         EXIT_CODES.notFound,
         `stack ${stack} does not exist${region ? ` in ${region}` : ''}: deploy Glidepath with \`sam deploy\`, pass --stack, --state-machine, or use --local`,
@@ -206,24 +194,25 @@ async function stackOutputs(stack: string, region: string | undefined): Promise<
       );
     }
     throw explainUnreachable(error, `CloudFormation (stack ${stack})`);
-  } finally {
-    cfn.destroy();
   }
 }
 
 async function findStack(options: TargetOptions, io: CliIO): Promise<Target> {
   const region = options.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
-  let stateMachineArn = options.stateMachine ?? (options.stack === undefined ? io.env.GLIDEPATH_STATE_MACHINE_ARN : undefined);
-  let tableName = options.table ?? (options.stack === undefined ? io.env.GLIDEPATH_TABLE_NAME : undefined);
+  const fromEnv = (name: string) => (options.stack === undefined ? io.env[name] : undefined);
+  let stateMachineArn = options.stateMachine ?? fromEnv('GLIDEPATH_STATE_MACHINE_ARN');
+  let tableName = options.table ?? fromEnv('GLIDEPATH_TABLE_NAME');
+  let controlFunction = options.controlFunction ?? fromEnv('GLIDEPATH_CONTROL_FUNCTION_ARN');
   let description = stateMachineArn ? `state machine ${stateMachineArn}` : '';
-  let eventBusName = io.env.GLIDEPATH_EVENT_BUS_NAME ?? 'default';
+  const stack = options.stack ?? DEFAULT_STACK;
+  let outputs: Promise<Record<string, string>> | undefined;
+  const readOutputs = () => (outputs ??= stackOutputs(stack, region));
   if (stateMachineArn === undefined || tableName === undefined) {
-    const stack = options.stack ?? DEFAULT_STACK;
     try {
-      const outputs = await stackOutputs(stack, region);
-      stateMachineArn ??= outputs.StateMachineArn;
-      tableName ??= outputs.TableName;
-      eventBusName = outputs.EventBusName ?? eventBusName;
+      const read = await readOutputs();
+      stateMachineArn ??= read.StateMachineArn;
+      tableName ??= read.TableName;
+      controlFunction ??= read.ControlFunctionArn;
       description = `stack ${stack}${region ? ` (${region})` : ''}`;
     } catch (error) {
       // A state machine given by hand is enough to deploy; only a missing one is fatal.
@@ -240,10 +229,17 @@ async function findStack(options: TargetOptions, io: CliIO): Promise<Target> {
     description,
     stateMachineArn,
     ...(tableName === undefined ? {} : { tableName }),
-    eventBusName,
     ...(clientRegion === undefined ? {} : { region: clientRegion }),
     clients: buildClients(clientRegion === undefined ? {} : { region: clientRegion }),
     now: async () => Date.now(),
+    controlFunction: async () => {
+      controlFunction ??= (await readOutputs()).ControlFunctionArn;
+      if (controlFunction !== undefined) return controlFunction;
+      throw new CliFailure(EXIT_CODES.notFound, `--control-function: stack ${stack} has no ControlFunctionArn output; give --control-function`, 'INVALID_REQUEST', {
+        field: '--control-function',
+      });
+    },
+    stackOutput: async (key) => (await readOutputs())[key],
     close: async () => undefined,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Operator actions: `abort`, `promote [--full]`, `pause`, `resume`, `approve`.
- * Each goes through the controller's control core (cli/control-client.ts): the signal is
- * written to the deployment record and, when a step is waiting, its task token is answered.
+ * Each invokes the control function (cli/control-client.ts), which writes the signal to the
+ * deployment record and, when a step is waiting, answers its task token.
  */
 import type { Command } from 'commander';
 import type { ControlAction } from '../../shared/core/model/record.ts';
@@ -57,6 +57,7 @@ export function register(program: Command, ctx: CliContext): void {
         .option('--timeout <duration>', 'with --wait: stop waiting after this long (exit code 6)');
     }
     addTargetOptions(command);
+    command.option('--control-function <arn>', "the controller's control function, name or ARN (default: stack output ControlFunctionArn)");
     addOutputOption(command);
     command.action(async (id: string, options: ControlOptions) => {
       if (spec.action === 'promote' && (options as PromoteAtOptions).at !== undefined) {

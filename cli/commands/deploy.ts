@@ -6,23 +6,23 @@
  *   glidepath deploy --appspec appspec.yaml --strategy Linear10PercentEvery1Minute
  *   glidepath deploy --template template.yaml --function OrdersFunction --target 8 --local --wait
  */
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Command } from 'commander';
+import { startDeployment } from '../../shared/aws/start-deployment.ts';
 import { planDeployment } from '../../shared/core/planner.ts';
 import type { DeploymentRequest } from '../../shared/core/model/request.ts';
 import type { CliContext, CliIO } from '../context.ts';
-import { buildDeployRequest, type DeployFlags } from '../deploy-request.ts';
+import { buildDeployRequest, type RequestFlags } from '../request-flags.ts';
 import { newDeploymentId } from '../deployment-id.ts';
 import { EXIT_CODES, exitCodeForStatus, explainUnreachable, failWith } from '../exit-codes.ts';
 import { addOutputOption, collect, outputMode, parseDurationMs, parseIntervalMs, parseSpeed, wantsJson, type CommonFlags } from '../options.ts';
 import { addTargetOptions, resolveTarget, type Target, type TargetOptions } from '../target.ts';
-import { formatDuration } from '../plan-table.ts';
+import { formatDuration } from '../view/describe.ts';
 import { displayFor } from '../view/display.ts';
 import { styleFor } from '../view/style.ts';
 import { followUntilDone } from '../follow.ts';
 import type { DeploymentSnapshot } from '../snapshot.ts';
 
-export interface DeployOptions extends DeployFlags, Omit<TargetOptions, 'speed'>, CommonFlags {
+export interface DeployOptions extends RequestFlags, Omit<TargetOptions, 'speed'>, CommonFlags {
   wait?: boolean;
   timeout?: string;
   interval?: string;
@@ -36,18 +36,11 @@ export interface Started {
   request: DeploymentRequest;
 }
 
-/** Starts the execution: the execution name is the deployment id, the input the request. */
-export async function startDeployment(target: Target, request: DeploymentRequest, id = newDeploymentId()): Promise<Started> {
+/** Starts the execution (shared/aws/start-deployment.ts): the execution name is the deployment id, the input the request. */
+export async function startRequest(target: Target, request: DeploymentRequest, id = newDeploymentId()): Promise<Started> {
   try {
-    const out = await target.clients.sfn.send(
-      new StartExecutionCommand({ stateMachineArn: target.stateMachineArn, name: id, input: JSON.stringify(request) }),
-    );
-    return {
-      deploymentId: id,
-      executionArn: out.executionArn ?? '',
-      startDate: (out.startDate ?? new Date()).toISOString(),
-      request,
-    };
+    const started = await startDeployment(target.clients.sfn, target.stateMachineArn, id, request);
+    return { deploymentId: started.deploymentId, executionArn: started.executionArn, startDate: started.startDate ?? new Date().toISOString(), request };
   } catch (error) {
     throw explainUnreachable(error, target.description);
   }
@@ -137,7 +130,7 @@ export async function deploy(options: DeployOptions, io: CliIO, observer: Deploy
       io.stderr.write('glidepath: the local engine lives only as long as this command: waiting for the deployment to end (as with --wait)\n');
       wait = true;
     }
-    const started = await startDeployment(target, request);
+    const started = await startRequest(target, request);
     observer.started?.(started);
     if (!wait) {
       if (mode === 'json') {

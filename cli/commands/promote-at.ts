@@ -4,13 +4,10 @@
  * at that time with `{deploymentId, action: 'promote'}`, as the stack's scheduler role; on the
  * local engine the same schedule fires on the engine's clock.
  *
- * The control function and the role: --control-function / --scheduler-role, else
- * GLIDEPATH_CONTROL_FUNCTION_ARN / GLIDEPATH_SCHEDULER_ROLE_ARN (`glidepath local up` prints
- * them), else the stack outputs ControlFunctionArn / SchedulerRoleArn (cloud), or the local
- * engine's own names.
+ * The control function is the one operator actions invoke (cli/target.ts). The role:
+ * --scheduler-role, else GLIDEPATH_SCHEDULER_ROLE_ARN (`glidepath local up` prints it), else the
+ * stack output SchedulerRoleArn (cloud), or the local engine's own.
  */
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Command } from 'commander';
 import { requireDeployment } from '../../shared/aws/deployment-store.ts';
 import { isActive } from '../../shared/core/model/record.ts';
@@ -25,7 +22,6 @@ import { DEFAULT_STACK, requireTable, resolveTarget, type Target, type TargetOpt
 export interface PromoteAtOptions extends TargetOptions, CommonFlags {
   at?: string;
   full?: boolean;
-  controlFunction?: string;
   schedulerRole?: string;
 }
 
@@ -33,7 +29,6 @@ export interface PromoteAtOptions extends TargetOptions, CommonFlags {
 export function addPromoteAtOptions(command: Command): Command {
   return command
     .option('--at <time>', 'promote at this time instead of now (ISO 8601 with a zone, e.g. 2026-11-25T09:00:00Z): an EventBridge Scheduler schedule')
-    .option('--control-function <arn>', "with --at: the controller's control function (default: stack output ControlFunctionArn)")
     .option('--scheduler-role <arn>', 'with --at: the role the schedule runs as (default: stack output SchedulerRoleArn)');
 }
 
@@ -47,41 +42,18 @@ export function parseAt(value: string): number {
   return ms;
 }
 
-async function stackOutput(target: Target, stack: string, key: string): Promise<string | undefined> {
-  const cfn = new CloudFormationClient(target.region ? { region: target.region } : {});
-  try {
-    const out = await cfn.send(new DescribeStacksCommand({ StackName: stack }));
-    return out.Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === key)?.OutputValue;
-  } catch (error) {
-    throw explainUnreachable(error, `CloudFormation (stack ${stack})`);
-  } finally {
-    cfn.destroy();
-  }
-}
-
 async function resolveArns(target: Target, options: PromoteAtOptions, io: CliIO): Promise<{ control: string; role: string }> {
-  let control = options.controlFunction ?? io.env.GLIDEPATH_CONTROL_FUNCTION_ARN;
   let role = options.schedulerRole ?? io.env.GLIDEPATH_SCHEDULER_ROLE_ARN;
   if (target.kind !== 'aws') {
-    // The local engine's names: its account and region are in the state machine's ARN.
-    const [, , , region, account] = target.stateMachineArn.split(':');
-    control ??= `arn:aws:lambda:${region}:${account}:function:glidepath-control`;
+    // The local engine's names: its account is in the state machine's ARN.
+    const [, , , , account] = target.stateMachineArn.split(':');
     role ??= `arn:aws:iam::${account}:role/glidepath-scheduler`;
   }
   const stack = options.stack ?? DEFAULT_STACK;
-  control ??= await stackOutput(target, stack, 'ControlFunctionArn');
-  role ??= await stackOutput(target, stack, 'SchedulerRoleArn');
-  if (!control) throw new CliFailure(EXIT_CODES.notFound, `--control-function: stack ${stack} has no ControlFunctionArn output; give --control-function`, 'INVALID_REQUEST', { field: '--control-function' });
+  const control = await target.controlFunction();
+  role ??= await target.stackOutput('SchedulerRoleArn');
   if (!role) throw new CliFailure(EXIT_CODES.notFound, `--scheduler-role: stack ${stack} has no SchedulerRoleArn output; give --scheduler-role`, 'INVALID_REQUEST', { field: '--scheduler-role' });
   return { control, role };
-}
-
-/** A Scheduler client that reaches where the target's clients reach (endpoint, region, credentials). */
-async function schedulerFor(target: Target): Promise<SchedulerClient> {
-  const config = target.clients.sfn.config;
-  const endpoint = config.endpoint ? await config.endpoint() : undefined;
-  const url = endpoint ? `${endpoint.protocol}//${endpoint.hostname}${endpoint.port ? `:${endpoint.port}` : ''}${endpoint.path ?? ''}` : undefined;
-  return new SchedulerClient({ region: await config.region(), credentials: config.credentials, ...(url ? { endpoint: url } : {}) });
 }
 
 export interface ScheduledPromotion {
@@ -94,7 +66,6 @@ export interface ScheduledPromotion {
 export async function runScheduledPromotion(id: string, options: PromoteAtOptions, io: CliIO): Promise<number> {
   const json = wantsJson(options);
   let target: Target | undefined;
-  let scheduler: SchedulerClient | undefined;
   try {
     const mode = outputMode(options);
     const at = parseAt(options.at!);
@@ -108,9 +79,8 @@ export async function runScheduledPromotion(id: string, options: PromoteAtOption
     const now = await target.now();
     if (at <= now) throw usageError('--at', `must be in the future (it is ${new Date(now).toISOString()} on ${target.description}), got ${options.at}`);
     const { control, role } = await resolveArns(target, options, io);
-    scheduler = await schedulerFor(target);
     const action = options.full ? 'promote-full' : 'promote';
-    const schedule = await schedulePromotion(scheduler, { deploymentId: id, action, at, controlFunctionArn: control, schedulerRoleArn: role }).catch((error: unknown) => {
+    const schedule = await schedulePromotion(target.clients.scheduler, { deploymentId: id, action, at, controlFunctionArn: control, schedulerRoleArn: role }).catch((error: unknown) => {
       throw explainUnreachable(error, `EventBridge Scheduler (${target!.description})`);
     });
     const result: ScheduledPromotion = { deploymentId: id, action, at: new Date(Math.ceil(at / 1000) * 1000).toISOString(), schedule };
@@ -123,7 +93,6 @@ export async function runScheduledPromotion(id: string, options: PromoteAtOption
   } catch (error) {
     return failWith(io, error, json);
   } finally {
-    scheduler?.destroy();
     await target?.close();
   }
 }

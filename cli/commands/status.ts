@@ -2,9 +2,9 @@
  * `glidepath status <id> [--watch]` and `glidepath list [--function F --alias A]`: read
  * deployments from the Step Functions execution and the deployment record.
  */
-import { ListExecutionsCommand, type ExecutionStatus } from '@aws-sdk/client-sfn';
 import type { Command } from 'commander';
 import { getDeployment, listDeployments } from '../../shared/aws/deployment-store.ts';
+import { listExecutions } from '../../shared/aws/executions.ts';
 import { deploymentIdFromExecution } from '../../shared/core/model/machine.ts';
 import type { DeploymentRecord, DeploymentStatus } from '../../shared/core/model/record.ts';
 import { usageError, type CliContext, type CliIO } from '../context.ts';
@@ -132,15 +132,13 @@ async function listFromExecutions(target: Target, limit: number, filter: ListOpt
   const out: ListedDeployment[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await target.clients.sfn.send(
-      new ListExecutionsCommand({ stateMachineArn: target.stateMachineArn, maxResults: 100, ...(nextToken ? { nextToken } : {}) }),
-    );
+    const page = await listExecutions(target.clients.sfn, target.stateMachineArn, nextToken);
     const rows = await Promise.all(
-      (page.executions ?? []).map(async (execution) => {
+      page.items.map(async (execution) => {
         const id = deploymentIdFromExecution(execution.name ?? '');
         const record = await getDeployment(store, id);
         if (record) return fromRecord(record);
-        const fallback: ListedDeployment = { id, status: EXECUTION_STATUS[execution.status as ExecutionStatus] ?? 'Failed' };
+        const fallback: ListedDeployment = { id, status: EXECUTION_STATUS[execution.status ?? ''] ?? 'Failed' };
         if (execution.startDate) fallback.createdAt = new Date(execution.startDate).toISOString();
         return fallback;
       }),

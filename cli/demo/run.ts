@@ -8,19 +8,18 @@
  *    alarm and Glidepath rolls back to version 2;
  * 4. prints both timelines (weight over time, with events) and exits 0 if all went as told.
  */
-import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
-import { GetAliasCommand } from '@aws-sdk/client-lambda';
+import { getAlias } from '../../shared/aws/lambda-alias.ts';
+import { createFunctionWithVersions, createNodeFunction, publishCode, putMetricAlarm, type MetricAlarm } from '../../shared/aws/sample-app.ts';
 import type { DeploymentRequest } from '../../shared/core/model/request.ts';
 import type { CliIO } from '../context.ts';
 import { EXIT_CODES } from '../exit-codes.ts';
-import { startDeployment, describeStart } from '../commands/deploy.ts';
+import { startRequest, describeStart } from '../commands/deploy.ts';
 import { readSnapshot, type DeploymentSnapshot } from '../snapshot.ts';
-import { buildClients, type Target } from '../target.ts';
+import { embeddedTarget } from '../target.ts';
 import { liveView, LiveDisplay, PlainDisplay, type Display, type OutputMode } from '../view/display.ts';
 import { styleFor } from '../view/style.ts';
 import { renderTimeline } from '../view/timeline.ts';
 import { watchDeployment } from '../watch.ts';
-import { createFunctionWithVersions, createNodeFunction, publishCode } from './functions.ts';
 import { ordersSource, sampleSource, zipHandler } from './samples.ts';
 import { describeTraffic, TrafficGenerator, type TrafficCounts } from './traffic.ts';
 
@@ -43,8 +42,8 @@ interface Phase {
   traffic: TrafficCounts;
 }
 
-function errorAlarm(version: string) {
-  return new PutMetricAlarmCommand({
+function errorAlarm(version: string): MetricAlarm {
+  return {
     AlarmName: `${DEMO_FUNCTION}-v${version}-errors`,
     AlarmDescription: `Errors of ${DEMO_FUNCTION} version ${version} behind alias ${DEMO_ALIAS}`,
     Namespace: 'AWS/Lambda',
@@ -60,7 +59,7 @@ function errorAlarm(version: string) {
     Threshold: 0,
     ComparisonOperator: 'GreaterThanThreshold',
     TreatMissingData: 'notBreaching',
-  });
+  };
 }
 
 export async function runDemo(io: CliIO, options: DemoOptions = {}): Promise<number> {
@@ -73,19 +72,8 @@ export async function runDemo(io: CliIO, options: DemoOptions = {}): Promise<num
   const started = Date.now();
   const { startLocalEngine } = await import('../../infra/local/engine.ts');
   const engine = await startLocalEngine({ speed: options.speed ?? 40 });
-  const credentials = { accessKeyId: engine.env.AWS_ACCESS_KEY_ID!, secretAccessKey: engine.env.AWS_SECRET_ACCESS_KEY! };
-  const clients = buildClients({ region: engine.region, endpoint: engine.url, credentials });
-  const target: Target = {
-    kind: 'embedded',
-    description: `local engine ${engine.url}`,
-    stateMachineArn: engine.stateMachineArn,
-    tableName: engine.tableName,
-    region: engine.region,
-    clients,
-    now: async () => engine.clock.now(),
-    engine,
-    close: () => engine.close(),
-  };
+  const target = embeddedTarget(engine, `local engine ${engine.url}`);
+  const { clients } = target;
   const traffic = new TrafficGenerator(clients.lambda, DEMO_FUNCTION, DEMO_ALIAS, options.rate ?? 40);
   try {
     say(style.bold(`Glidepath demo — local engine on ${engine.url}, clock ×${engine.clock.speed} (a 5-minute bake takes ${(300 / engine.clock.speed).toFixed(1)} s)`));
@@ -97,7 +85,7 @@ export async function runDemo(io: CliIO, options: DemoOptions = {}): Promise<num
       ['v1', 'v2'].map((name) => zipHandler(ordersSource({ name, faulty: false }))),
       DEMO_ALIAS,
     )) as [string, string];
-    await cloudwatch.send(errorAlarm(v2));
+    await putMetricAlarm(cloudwatch, errorAlarm(v2));
     say(`Created ${style.bold(DEMO_FUNCTION)} (versions ${v1} and ${v2}), alias ${style.bold(DEMO_ALIAS)} → ${v1}, alarm ${DEMO_FUNCTION}-v${v2}-errors`);
     traffic.start();
     say(`Traffic: ${options.rate ?? 40} requests a second on ${DEMO_FUNCTION}:${DEMO_ALIAS}`);
@@ -110,7 +98,7 @@ export async function runDemo(io: CliIO, options: DemoOptions = {}): Promise<num
     const deployPhase = async (title: string, request: DeploymentRequest): Promise<void> => {
       say(style.bold(title));
       const before = traffic.snapshot();
-      const start = await startDeployment(target, request);
+      const start = await startRequest(target, request);
       if (human) io.stdout.write(describeStart(start, io));
       const snapshot = await watchDeployment(target, start.deploymentId, display(), { intervalMs: 100, timeoutMs: 45_000 });
       const phase = { title, snapshot, traffic: traffic.since(before) };
@@ -130,7 +118,7 @@ export async function runDemo(io: CliIO, options: DemoOptions = {}): Promise<num
     });
 
     const v3 = await publishCode(lambda, DEMO_FUNCTION, zipHandler(ordersSource({ name: 'v3', faulty: true })));
-    await cloudwatch.send(errorAlarm(v3));
+    await putMetricAlarm(cloudwatch, errorAlarm(v3));
     await createNodeFunction(
       lambda,
       {
@@ -156,14 +144,14 @@ export async function runDemo(io: CliIO, options: DemoOptions = {}): Promise<num
 
     // Read both once more: the full history (hooks with their times) for the timelines.
     const finals = await Promise.all(phases.map((p) => readSnapshot(target, p.snapshot.id)));
-    const alias = await lambda.send(new GetAliasCommand({ FunctionName: DEMO_FUNCTION, Name: DEMO_ALIAS }));
-    const routing = alias.RoutingConfig?.AdditionalVersionWeights ?? {};
+    const served = await getAlias(lambda, { functionName: DEMO_FUNCTION, alias: DEMO_ALIAS });
+    const routing = served.weights;
     const problems: string[] = [];
     if (finals[0]!.status !== 'Succeeded') problems.push(`deployment 1 ended ${finals[0]!.status}${finals[0]!.error ? ` (${finals[0]!.error.code}: ${finals[0]!.error.message})` : ''}, expected Succeeded`);
     if (finals[1]!.status !== 'Failed') problems.push(`deployment 2 ended ${finals[1]!.status}, expected Failed (rolled back by the alarm)`);
     if (!finals[1]!.hooks.some((h) => h.lifecycleEvent === 'BeforeAllowTraffic' && h.status === 'Succeeded')) problems.push('the BeforeAllowTraffic hook did not succeed');
-    if (alias.FunctionVersion !== v2 || Object.keys(routing).length > 0) {
-      problems.push(`alias ${DEMO_ALIAS} serves ${alias.FunctionVersion} with weights ${JSON.stringify(routing)}, expected version ${v2} alone`);
+    if (served.functionVersion !== v2 || Object.keys(routing).length > 0) {
+      problems.push(`alias ${DEMO_ALIAS} serves ${served.functionVersion} with weights ${JSON.stringify(routing)}, expected version ${v2} alone`);
     }
     const seconds = (Date.now() - started) / 1000;
 
@@ -175,7 +163,7 @@ export async function runDemo(io: CliIO, options: DemoOptions = {}): Promise<num
         for (const line of renderTimeline({ ...snapshot, title }, style, { width: 60 })) say(line);
       });
       say('');
-      say(`Alias ${DEMO_ALIAS} serves version ${alias.FunctionVersion}${Object.keys(routing).length ? ` with weights ${JSON.stringify(routing)}` : ''}. ${describeTraffic(traffic.counts)}`);
+      say(`Alias ${DEMO_ALIAS} serves version ${served.functionVersion}${Object.keys(routing).length ? ` with weights ${JSON.stringify(routing)}` : ''}. ${describeTraffic(traffic.counts)}`);
       say(`Demo finished in ${seconds.toFixed(1)} s.`);
       for (const problem of problems) io.stderr.write(`demo: ${problem}\n`);
       if (problems.length === 0) {
@@ -184,7 +172,7 @@ export async function runDemo(io: CliIO, options: DemoOptions = {}): Promise<num
       }
     } else {
       io.stdout.write(
-        `${JSON.stringify({ deployments: finals, alias: { name: DEMO_ALIAS, functionVersion: alias.FunctionVersion, routing }, traffic: traffic.counts, seconds, problems }, null, 2)}\n`,
+        `${JSON.stringify({ deployments: finals, alias: { name: DEMO_ALIAS, functionVersion: served.functionVersion, routing }, traffic: traffic.counts, seconds, problems }, null, 2)}\n`,
       );
     }
     return problems.length === 0 ? EXIT_CODES.ok : EXIT_CODES.failed;

@@ -2,7 +2,8 @@
  * The demo's traffic generator: invokes an alias at a steady rate through the Lambda API, and
  * counts which version answered (`X-Amz-Executed-Version`) and which calls failed.
  */
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { Clients } from '../../shared/aws/clients.ts';
+import { invokeAlias } from '../../shared/aws/sample-app.ts';
 
 export interface TrafficCounts {
   requests: number;
@@ -17,7 +18,7 @@ export class TrafficGenerator {
   #seq = 0;
 
   constructor(
-    private readonly lambda: LambdaClient,
+    private readonly lambda: Clients['lambda'],
     private readonly functionName: string,
     private readonly alias: string,
     /** Invocations per real second. */
@@ -61,17 +62,7 @@ export class TrafficGenerator {
   async #invoke(): Promise<void> {
     const id = ++this.#seq;
     const order = { id: `order-${id}`, quantity: 1 + (id % 3), unitPrice: 12.5 };
-    let version = '?';
-    let failed = false;
-    try {
-      const out = await this.lambda.send(
-        new InvokeCommand({ FunctionName: this.functionName, Qualifier: this.alias, Payload: JSON.stringify({ order }) }),
-      );
-      version = out.ExecutedVersion ?? '?';
-      failed = out.FunctionError !== undefined;
-    } catch {
-      failed = true;
-    }
+    const { executedVersion: version, failed } = await invokeAlias(this.lambda, this.functionName, this.alias, { order });
     this.counts.requests += 1;
     const slot = (this.counts.byVersion[version] ??= { requests: 0, errors: 0 });
     slot.requests += 1;

@@ -4,7 +4,7 @@
  */
 import { planDeployment } from '../../shared/core/planner.ts';
 import type { DeploymentRequest } from '../../shared/core/model/request.ts';
-import { PLAIN, renderPlanTable } from '../plan-table.ts';
+import { renderPlanTable } from '../view/plan-table.ts';
 import type { DeploymentSnapshot } from '../snapshot.ts';
 import { elapsedSince, weightAt } from '../view/ci-log.ts';
 import { outcomeLine } from '../view/render.ts';
@@ -22,7 +22,7 @@ export interface SummaryInput {
 }
 
 function planBlock(request: DeploymentRequest): string[] {
-  return ['### Plan', '', '```text', renderPlanTable(planDeployment(request), PLAIN).trimEnd(), '```', ''];
+  return ['### Plan', '', '```text', renderPlanTable(planDeployment(request), PLAIN_STYLE).trimEnd(), '```', ''];
 }
 
 function timelineTable(s: DeploymentSnapshot): string[] {

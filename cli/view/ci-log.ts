@@ -4,7 +4,7 @@
  * a summary block at the end. Plain text only: a CI log shows escape codes as garbage.
  */
 import type { DeploymentEvent, WeightPoint } from '../../shared/core/model/record.ts';
-import { formatDuration } from '../plan-table.ts';
+import { formatDuration } from './describe.ts';
 import type { DeploymentSnapshot, HookResult } from '../snapshot.ts';
 import { outcomeLine, plainLine } from './render.ts';
 import { PLAIN_STYLE } from './style.ts';

@@ -2,9 +2,8 @@
  * Deployment snapshots as text: the full view (a terminal's live view and `status`), one plain
  * line per change (logs and CI), and rows for `list`.
  */
-import type { PlanStep } from '../../shared/core/model/plan.ts';
 import type { DeploymentEvent } from '../../shared/core/model/record.ts';
-import { formatDuration } from '../plan-table.ts';
+import { describeStep, formatDuration } from './describe.ts';
 import type { AlarmView, DeploymentSnapshot, HookResult } from '../snapshot.ts';
 import type { Style } from './style.ts';
 
@@ -13,15 +12,6 @@ export const BAR_WIDTH = 40;
 export function weightBar(weight: number, width = BAR_WIDTH): string {
   const filled = Math.round((Math.max(0, Math.min(100, weight)) / 100) * width);
   return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-}
-
-export function describeStep(step: PlanStep | undefined): string {
-  if (step === undefined) return '';
-  if ('setWeight' in step) return `setWeight ${step.setWeight}%`;
-  if ('bake' in step) return `bake ${formatDuration(step.bake)}`;
-  if ('hook' in step) return `hook ${step.hook}`;
-  if ('approval' in step) return 'approval (waits for `glidepath approve`)';
-  return step.pause.duration !== undefined ? `pause ${formatDuration(step.pause.duration)}` : 'pause (waits for `glidepath resume`)';
 }
 
 export function colourStatus(status: string, style: Style): string {

@@ -11,7 +11,7 @@
  *         1 2                                          3 4
  */
 import type { DeploymentEvent, WeightPoint } from '../../shared/core/model/record.ts';
-import { formatDuration } from '../plan-table.ts';
+import { formatDuration } from './describe.ts';
 import type { HookResult } from '../snapshot.ts';
 import type { Style } from './style.ts';
 

@@ -22,6 +22,7 @@ import type { TaskTokens } from '../../shared/core/ports/task-tokens.ts';
 import { cloudWatchAlarmReader } from '../../shared/aws/alarms.ts';
 import { codeDeployLifecycleReporter } from '../../shared/aws/codedeploy.ts';
 import {
+  dynamoActiveDeployments,
   dynamoAlarmWatchers,
   dynamoAlarmWatches,
   dynamoDeploymentCreator,
@@ -86,6 +87,7 @@ export const deploymentCreator = (build: Build): Pick<DeploymentStore, 'create' 
 export const rejectionWriter = (build: Build): Pick<DeploymentStore, 'putIfAbsent'> => dynamoRejectionWriter(table(build));
 export const lockReleaser = (build: Build): Pick<DeploymentStore, 'releaseLock'> => dynamoLockReleaser(table(build));
 export const alarmWatches = (build: Build): Pick<DeploymentStore, 'watchAlarms' | 'unwatchAlarms'> => dynamoAlarmWatches(table(build));
+export const activeDeployments = (build: Build): Pick<DeploymentStore, 'active'> => dynamoActiveDeployments(table(build));
 export const alarmWatchers = (build: Build): Pick<DeploymentStore, 'watchersOf'> => dynamoAlarmWatchers(table(build));
 
 export const aliasReader = (build: Build): Pick<AliasRouter, 'read'> => lambdaAliasReader(lambdaClient(build));

@@ -95,6 +95,9 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     [...stack.functions.values()].map((fn) => [fn.localName, fn]),
   );
   const invoke = createInvoker({ controllers, region, accountId: LOCAL_ACCOUNT, env: controllerEnv, clock, clientEnv: env });
+  // Glidepath's functions answer the Lambda Invoke API under their names too, as on AWS: the CLI
+  // invokes the control function for operator actions.
+  for (const name of controllers.keys()) endpoint.lambda.serveInProcess(name, (event) => invoke(name, event));
   // As on AWS, Step Functions and CloudWatch tell EventBridge of status and state changes, and
   // template.yaml's rules deliver them (to reconcile). Not while the engine shuts down.
   let closing = false;

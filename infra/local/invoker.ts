@@ -17,7 +17,10 @@ type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
 /** An error as Step Functions reports a failed Lambda: Error = errorType, Cause = its JSON. */
 export class LambdaTaskError extends Error {
-  constructor(errorType: string, errorMessage: string) {
+  constructor(
+    readonly errorType: string,
+    readonly errorMessage: string,
+  ) {
     super(JSON.stringify({ errorType, errorMessage, trace: [] }));
     this.name = errorType;
   }

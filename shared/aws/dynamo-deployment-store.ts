@@ -5,7 +5,8 @@
  * transaction (deployment-store.ts).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TABLE_KEYS } from '../core/model/record.ts';
+import { TABLE_KEYS, keys, type DeploymentRecord } from '../core/model/record.ts';
+import { queryIndexAll } from './table.ts';
 import type { DeploymentStore, Guard, RecordChange } from '../core/ports/deployment-store.ts';
 import {
   createDeployment,
@@ -132,6 +133,11 @@ export function dynamoDeploymentList(store: Store): Pick<DeploymentStore, 'list'
   return { list: (functionName, alias, options) => listDeployments(store, functionName, alias, options) };
 }
 
+/** Query of the active deployments (index gsi2). */
+export function dynamoActiveDeployments(store: Store): Pick<DeploymentStore, 'active'> {
+  return { active: () => queryIndexAll<DeploymentRecord>(store, keys.active, 'active deployments', 'gsi2') };
+}
+
 /** The whole store (the CLI and tests). */
 export function dynamoDeploymentStore(ddb: DynamoDBDocumentClient, tableName: string): DeploymentStore {
   const store: Store = { ddb, tableName };
@@ -144,5 +150,6 @@ export function dynamoDeploymentStore(ddb: DynamoDBDocumentClient, tableName: st
     ...dynamoAlarmWatches(store),
     ...dynamoAlarmWatchers(store),
     ...dynamoDeploymentList(store),
+    ...dynamoActiveDeployments(store),
   };
 }

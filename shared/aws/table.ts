@@ -24,6 +24,8 @@ export async function getItem<T>(store: Store, key: Record<string, string>, what
 }
 
 export interface IndexQuery {
+  /** Default gsi1 (an alias's deployments, the groups); gsi2: the active deployments. */
+  index?: 'gsi1' | 'gsi2';
   /** The gsi1pk value, e.g. `keys.targetIndex(…)` or `GROUPS`. */
   partition: string;
   /** Descending gsi1sk (newest first where gsi1sk starts with a time); ascending when absent. */
@@ -45,9 +47,9 @@ export async function queryIndexPage<T>(store: Store, query: IndexQuery, what: s
     const out = await store.ddb.send(
       new QueryCommand({
         TableName: store.tableName,
-        IndexName: TABLE_KEYS.gsi1,
+        IndexName: query.index === 'gsi2' ? TABLE_KEYS.gsi2 : TABLE_KEYS.gsi1,
         KeyConditionExpression: '#gpk = :gpk',
-        ExpressionAttributeNames: { '#gpk': TABLE_KEYS.gsi1pk },
+        ExpressionAttributeNames: { '#gpk': query.index === 'gsi2' ? TABLE_KEYS.gsi2pk : TABLE_KEYS.gsi1pk },
         ExpressionAttributeValues: { ':gpk': query.partition },
         ...(query.descending ? { ScanIndexForward: false } : {}),
         ...(query.limit === undefined ? {} : { Limit: query.limit }),
@@ -61,11 +63,11 @@ export async function queryIndexPage<T>(store: Store, query: IndexQuery, what: s
 }
 
 /** Every item under `partition` in index gsi1, in gsi1sk order (all pages). */
-export async function queryIndexAll<T>(store: Store, partition: string, what: string): Promise<T[]> {
+export async function queryIndexAll<T>(store: Store, partition: string, what: string, index: IndexQuery['index'] = 'gsi1'): Promise<T[]> {
   const items: T[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await queryIndexPage<T>(store, { partition, ...(startKey ? { startKey } : {}) }, what);
+    const page = await queryIndexPage<T>(store, { partition, index, ...(startKey ? { startKey } : {}) }, what);
     items.push(...page.items);
     startKey = page.nextKey;
   } while (startKey);

@@ -10,7 +10,7 @@
 import type { Cursor, HealthResult } from './model/machine.ts';
 import type { PlanStep } from './model/plan.ts';
 import { DEFAULTS, type DeploymentRequest } from './model/request.ts';
-import type { ControlSignals, DeploymentRecord } from './model/record.ts';
+import type { ControlSignals, DeploymentRecord, WaitKind } from './model/record.ts';
 import { pauseRemainingSeconds } from './timed-pause.ts';
 import { MAX_EXECUTION_SECONDS } from './strategies/limits.ts';
 
@@ -132,4 +132,17 @@ export function decideHealth(input: HealthInput): HealthDecision {
 export function watchedAlarms(request: Pick<DeploymentRequest, 'alarms' | 'alarmPolicy'>): string[] {
   if (!healthPolicy(request).enabled) return [];
   return [...new Set(request.alarms ?? [])];
+}
+
+const WAITING_AS: Record<WaitKind, string> = {
+  timed: 'baking',
+  window: 'holding for a deployment window',
+  hold: 'paused',
+  approval: 'waiting for an approval',
+  pause: 'paused until resumed',
+};
+
+/** Why a wait is failed for an alarm, in the words of a health check's failure (alarmFailure). */
+export function alarmDuringWait(alarm: { name: string; reason?: string }, wait: { kind: WaitKind; stepIndex: number }): string {
+  return `alarm ${alarm.name} is in ALARM${alarm.reason ? ` (${alarm.reason})` : ''} while the deployment was ${WAITING_AS[wait.kind]} at step ${wait.stepIndex}`;
 }

@@ -14,7 +14,7 @@ import type { ControlRequest, WaitRegistration } from '../core/model/machine.ts'
 import type { ControlAction, DeploymentRecord } from '../core/model/record.ts';
 import type { ControllerPorts } from '../core/ports/index.ts';
 import { invalidControlAction, releaseFor, signalWrite, stepWaitKind, type Release, type WaitKind } from '../core/signals.ts';
-import { healthPolicy, watchedAlarms } from '../core/health.ts';
+import { alarmDuringWait, healthPolicy, watchedAlarms } from '../core/health.ts';
 import { deploymentEvent, stateChangeOf } from '../core/deployment/records.ts';
 import { announce } from './announce.ts';
 import { requireDeployment } from './records.ts';
@@ -22,8 +22,8 @@ import { claimWait, restoreWait, storeWait, writeSignal } from './signal-store.t
 import type { DeploymentStore } from '../core/ports/deployment-store.ts';
 
 export type ControlPorts = Pick<ControllerPorts, 'tokens' | 'events' | 'alarms' | 'clock' | 'log'> & { store: Pick<DeploymentStore, 'get' | 'update'> };
-/** Releasing a wait needs no alarm reads (only registering one does). */
-export type ReleasePorts = Omit<ControlPorts, 'alarms'>;
+/** Releasing a wait needs neither alarm reads (only registering one does) nor the bus. */
+export type ReleasePorts = Omit<ControlPorts, 'alarms' | 'events'>;
 
 export interface ControlResult {
   deploymentId: string;
@@ -54,12 +54,18 @@ async function release(ports: ReleasePorts, record: DeploymentRecord, how: Relea
     token: wait.token,
     consume: how.consume,
     ...(hold && how.type === 'success' ? { status: 'InProgress' as const } : {}),
-    event: deploymentEvent(
-      'Released',
-      `${wait.kind} at step ${wait.stepIndex} released: ${what}${what === 'fail' && how.type === 'failure' ? ` (${how.error}: ${how.cause})` : ''}`,
-      { stepIndex: wait.stepIndex, released: what },
-      at,
-    ),
+    // A timed wait woken for a recheck is the step's own business (the operator's action is recorded already).
+    ...(what === 'recheck'
+      ? {}
+      : {
+          event: deploymentEvent(
+            'Released',
+            `${wait.kind} at step ${wait.stepIndex} released: ${what}${what === 'fail' && how.type === 'failure' ? ` (${how.error}: ${how.cause})` : ''}`,
+            { stepIndex: wait.stepIndex, released: what },
+            at,
+          ),
+        }),
+    at,
   });
   if (!claimed) return undefined;
   try {
@@ -73,7 +79,7 @@ async function release(ports: ReleasePorts, record: DeploymentRecord, how: Relea
   return claimed;
 }
 
-export async function controlAction(input: ControlRequest, ports: ReleasePorts): Promise<ControlResult> {
+export async function controlAction(input: ControlRequest, ports: Omit<ControlPorts, 'alarms'>): Promise<ControlResult> {
   const { store } = ports;
   const record = await requireDeployment(store, input.deploymentId);
   const invalid = invalidControlAction(record, input.action);
@@ -156,7 +162,7 @@ export async function registerWait(input: WaitRegistration, ports: ControlPorts)
   }
   const firing = healthPolicy(stored.request).enabled ? await firingAlarm(ports, stored) : undefined;
   if (firing) {
-    const cause = `alarm ${firing.name} is in ALARM as step ${stepIndex} began to wait${firing.reason ? `: ${firing.reason}` : ''}`;
+    const cause = alarmDuringWait(firing, { kind: waitKind, stepIndex });
     const after = await release(ports, stored, { type: 'failure', error: 'ALARM_ACTIVE', cause, consume: [] });
     if (after) return { deploymentId: stored.id, status: after.status, registered: true, released: 'fail' };
   }

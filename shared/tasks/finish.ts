@@ -58,7 +58,7 @@ export async function finishRecorded(input: FinishInput & { deploymentId: string
   const message = outcome.error ? `${outcome.status}: ${outcome.error.code}: ${outcome.error.message}` : `${outcome.status}`;
   let record: DeploymentRecord | undefined = await store.update(input.deploymentId, {
     set: { status: outcome.status, updatedAt: at, endedAt: at, ...(outcome.error ? { error: outcome.error } : {}) },
-    remove: ['waitToken'],
+    remove: ['waitToken', 'gsi2pk', 'gsi2sk'],
     append: { events: [deploymentEvent(outcome.status, message, {}, at)] },
     when: [{ active: true }],
   });

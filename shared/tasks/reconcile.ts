@@ -20,7 +20,7 @@ import { deploymentIdFromExecution, FINISH_NOT_RECORDED } from '../core/model/ma
 import { isActive, type DeploymentRecord, type DeploymentStatus } from '../core/model/record.ts';
 import type { ControllerPorts } from '../core/ports/index.ts';
 import { isGlidepathError } from '../core/errors.ts';
-import { watchedAlarms } from '../core/health.ts';
+import { alarmDuringWait, watchedAlarms } from '../core/health.ts';
 import { summarizeCaught } from '../core/deployment/caught-error.ts';
 import { failWaitingStep } from './control.ts';
 import { finishRecorded } from './finish.ts';
@@ -129,11 +129,6 @@ export async function reconcileExecution(detail: ExecutionEnd, ports: ReconcileP
   return { ...base, outcome: 'reconciled', status: finished.status, ...(finished.error ? { error: finished.error } : {}), rollback: rolledBack };
 }
 
-function alarmCause(detail: AlarmChange, wait: NonNullable<DeploymentRecord['waitToken']>): string {
-  const where = wait.kind === 'hold' ? `paused at step ${wait.stepIndex}` : `waiting at step ${wait.stepIndex} (${wait.kind})`;
-  return `alarm ${detail.alarmName} is in ALARM while the deployment was ${where}${detail.state.reason ? `: ${detail.state.reason}` : ''}`;
-}
-
 async function reconcileWatcher(ports: ReconcilePorts, deploymentId: string, detail: AlarmChange): Promise<WatcherOutcome> {
   const { store } = ports;
   const record = await store.get(deploymentId);
@@ -145,7 +140,7 @@ async function reconcileWatcher(ports: ReconcilePorts, deploymentId: string, det
   // Not waiting: a shift or a check is running, and reads the alarms itself; a wait about to begin
   // reads them once its token is stored (shared/tasks/control.ts).
   if (!record.waitToken) return 'notWaiting';
-  const result = await failWaitingStep(record, { error: 'ALARM_ACTIVE', cause: alarmCause(detail, record.waitToken) }, ports);
+  const result = await failWaitingStep(record, { error: 'ALARM_ACTIVE', cause: alarmDuringWait({ name: detail.alarmName, ...(detail.state.reason ? { reason: detail.state.reason } : {}) }, record.waitToken) }, ports);
   return result.released ? 'failedWait' : 'notWaiting';
 }
 

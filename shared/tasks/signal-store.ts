@@ -49,7 +49,8 @@ export async function storeWait(store: Store, id: string, write: WaitWrite): Pro
   return store.update(id, {
     set: {
       waitToken: write.waitToken,
-      stepIndex: write.waitToken.stepIndex,
+      // A timed or window wait belongs to a step already under way (a check or a shift recorded it).
+      ...(write.waitToken.kind === 'timed' || write.waitToken.kind === 'window' ? {} : { stepIndex: write.waitToken.stepIndex }),
       updatedAt: write.at,
       ...(write.stepStartedAt ? { stepStartedAt: write.stepStartedAt } : {}),
       ...(write.status ? { status: write.status } : {}),
@@ -63,7 +64,8 @@ export interface Claim {
   token: string;
   consume: (keyof ControlSignals)[];
   status?: DeploymentStatus;
-  event: DeploymentEvent;
+  event?: DeploymentEvent;
+  at: string;
 }
 
 /**
@@ -72,9 +74,9 @@ export interface Claim {
  */
 export async function claimWait(store: Store, id: string, claim: Claim): Promise<DeploymentRecord | undefined> {
   return store.update(id, {
-    set: { updatedAt: claim.event.at, ...(claim.status ? { status: claim.status } : {}) },
+    set: { updatedAt: claim.at, ...(claim.status ? { status: claim.status } : {}) },
     remove: ['waitToken', ...claim.consume.map((key) => `signals.${key}`)],
-    append: { events: [claim.event] },
+    ...(claim.event ? { append: { events: [claim.event] } } : {}),
     when: [{ active: true }, { holdsToken: claim.token }],
   });
 }

@@ -11,9 +11,9 @@ import type { LocalEngine } from '../../infra/local/engine.ts';
 import { getDeployment } from '../../shared/aws/deployment-store.ts';
 import type { Clients } from '../../shared/aws/clients.ts';
 import type { DeploymentRequest } from '../../shared/core/model/request.ts';
-import { buildClients } from '../../cli/target.ts';
+import { buildClients } from '../../cli/clients.ts';
 import { newDeploymentId } from '../../cli/deployment-id.ts';
-import { createFunctionWithVersions } from '../../cli/demo/functions.ts';
+import { createFunctionWithVersions } from '../../shared/aws/sample-app.ts';
 import { ordersSource, zipHandler } from '../../cli/demo/samples.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');

@@ -146,8 +146,10 @@ describe('throttling', () => {
     expect(ctx.engine.endpoint.faults.list()).toEqual([]);
     const history = await ctx.sfn.send(new GetExecutionHistoryCommand({ executionArn: outcome.executionArn, maxResults: 1000 }));
     const failures = (history.events ?? []).filter((e) => e.type === 'TaskFailed').map((e) => e.taskFailedEventDetails);
-    expect(failures).toHaveLength(1);
-    expect(failures[0]).toMatchObject({ resource: 'Rollback', error: 'THROTTLED' });
+    // The abort ends the bake's wait (its one failure), then the rollback's throttled attempt.
+    expect(failures, JSON.stringify(failures)).toHaveLength(2);
+    expect(failures[0]).toMatchObject({ resource: 'BakeWait', error: 'MANUAL_STOP' });
+    expect(failures[1]).toMatchObject({ resource: 'Rollback', error: 'THROTTLED' });
   });
 
   it('CloudWatch throttling the alarm reads of a bake: the check is retried, the deployment goes on and succeeds', async () => {

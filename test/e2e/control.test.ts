@@ -2,10 +2,11 @@
  * Operator control end to end: an explicit step list whose pause is released by
  * resume and whose approval is released by approve; abort during a bake and at an approval;
  * promote (ends the bake in progress: one step per press); promote-full (straight to 100%);
- * pause and resume of a bake. Actions go through the CLI's own `sendControl` (the control core
- * with SDK clients). Bakes the test acts in are 12 hours long (4.3 s real at speed 10,000), and
+ * pause and resume of a bake. Actions go through the CLI's own `sendControl`: a Lambda Invoke of
+ * the control function, which the engine serves over its Lambda API. Bakes the test acts in are 12 hours long (4.3 s real at speed 10,000), and
  * every wait polls the record, so no action can race the clock.
  */
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GlidepathError } from '../../shared/core/errors.ts';
 import { createApp } from './support/app.ts';
@@ -197,5 +198,35 @@ describe('releasing a held or waiting deployment otherwise', () => {
       await expectTerminalInvariant(ctx, app, outcome, 'target');
       expect(weightsOf(outcome.record)).toEqual(action === 'promote' ? [...weights, 100] : weights);
     }
+  });
+});
+
+describe('the control function on the Lambda Invoke API', () => {
+  const invoke = async (payload: unknown) => {
+    const out = await ctx.lambda.send(new InvokeCommand({ FunctionName: 'glidepath-control', Payload: new TextEncoder().encode(JSON.stringify(payload)) }));
+    return { functionError: out.FunctionError, body: JSON.parse(new TextDecoder().decode(out.Payload)) as Record<string, unknown> };
+  };
+
+  it('answers an action with its ControlResult, and a refusal as FunctionError Unhandled with errorType = the code', async () => {
+    const app = await createApp(ctx.lambda, 'invoke');
+    const started = await startDeployment(ctx, requestFor(app, { strategy: { steps: [{ setWeight: 20 }, { approval: {} }, { setWeight: 100 }] } }));
+    await waitForRecord(ctx, started, 'waiting for approval', (r) => r.waitToken?.kind === 'approval');
+
+    const refused = await invoke({ deploymentId: started.deploymentId, action: 'resume' });
+    expect(refused.functionError).toBe('Unhandled');
+    expect(refused.body).toMatchObject({ errorType: 'INVALID_CONTROL_ACTION', errorMessage: expect.stringMatching(/waits for an approval, not a resume/) });
+    const missing = await invoke({ deploymentId: 'gp-0000000000nosuchdeploy', action: 'abort' });
+    expect(missing).toMatchObject({ functionError: 'Unhandled', body: { errorType: 'DEPLOYMENT_NOT_FOUND' } });
+    const invalid = await invoke({ deploymentId: started.deploymentId, action: 'skip' });
+    expect(invalid).toMatchObject({ functionError: 'Unhandled', body: { errorType: 'INVALID_REQUEST', errorMessage: 'Control input: input: Invalid input' } });
+    // The CLI's call maps the same errors back, field included (the handler's parse names it).
+    const mapped = await control(ctx, started.deploymentId, 'skip' as never).catch((e: unknown) => e);
+    expect(mapped).toBeInstanceOf(GlidepathError);
+    expect(mapped).toMatchObject({ code: 'INVALID_REQUEST', field: 'input', message: 'Control input: input: Invalid input' });
+
+    const approved = await invoke({ deploymentId: started.deploymentId, action: 'approve' });
+    expect(approved.functionError).toBeUndefined();
+    expect(approved.body).toMatchObject({ deploymentId: started.deploymentId, action: 'approve', released: 'next' });
+    expectSucceeded(await waitForEnd(ctx, started, app));
   });
 });

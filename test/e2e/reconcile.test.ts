@@ -139,7 +139,7 @@ describe('an alarm that fires while a deployment waits on a token', () => {
     const outcome = await waitForEnd(ctx, started, app);
 
     expectFailed(outcome, 'ALARM_ACTIVE');
-    expect(outcome.cause).toBe(`alarm ${alarm} is in ALARM while the deployment was waiting at step 1 (approval): e2e: errors at 10%`);
+    expect(outcome.cause).toBe(`alarm ${alarm} is in ALARM (e2e: errors at 10%) while the deployment was waiting for an approval at step 1`);
     await expectTerminalInvariant(ctx, app, outcome, 'current');
     expect(weightsOf(outcome.record)).toEqual([0, 10, 0]);
     const types = outcome.record!.events.map((e) => e.type);
@@ -168,7 +168,8 @@ describe('an alarm that fires while a deployment waits on a token', () => {
     const outcome = await waitForEnd(ctx, started, app);
 
     expectFailed(outcome, 'ALARM_ACTIVE');
-    expect(outcome.cause).toContain(`alarm ${alarm} is in ALARM while the deployment was ${kind === 'hold' ? 'paused at step 1' : 'waiting at step 1 (pause)'}`);
+    expect(outcome.cause).toContain(`while the deployment was ${kind === 'hold' ? 'paused at step 1' : 'paused until resumed at step 1'}`);
+    expect(outcome.cause.startsWith(`alarm ${alarm} is in ALARM (e2e: while waiting) while`), outcome.cause).toBe(true);
     await expectTerminalInvariant(ctx, app, outcome, 'current');
     expect(weightsOf(outcome.record)).toEqual([0, 10, 0]);
   });

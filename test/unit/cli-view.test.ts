@@ -1,11 +1,14 @@
 /** The CLI's text views: timeline chart, live redraw, NO_COLOR, deployment ids. */
 import { describe, expect, it } from 'vitest';
-import { deploymentIdTime, newDeploymentId, DEPLOYMENT_ID_PATTERN } from '../../cli/deployment-id.ts';
+import { newDeploymentId } from '../../cli/deployment-id.ts';
+import { DEPLOYMENT_ID_PATTERN, executionArn, executionNameTime } from '../../shared/core/execution-name.ts';
 import { exitCodeForStatus, exitCodeFor, EXIT_CODES } from '../../cli/exit-codes.ts';
 import type { CliIO } from '../../cli/context.ts';
 import type { DeploymentSnapshot } from '../../cli/snapshot.ts';
 import { displayFor, liveView, LiveDisplay, PlainDisplay } from '../../cli/view/display.ts';
-import { plainLine, renderSnapshot, weightBar } from '../../cli/view/render.ts';
+import { describeStep } from '../../cli/view/describe.ts';
+import { renderPlanTable } from '../../cli/view/plan-table.ts';
+import { plainLine, progressLine, renderSnapshot, weightBar } from '../../cli/view/render.ts';
 import { COLOUR_STYLE, PLAIN_STYLE, stripAnsi, styleFor } from '../../cli/view/style.ts';
 import { renderTimeline } from '../../cli/view/timeline.ts';
 import { DeploymentNotFoundError, ValidationError } from '../../shared/core/errors.ts';
@@ -61,9 +64,13 @@ describe('deployment ids', () => {
     const b = newDeploymentId(T0 + 1);
     expect(a).toMatch(DEPLOYMENT_ID_PATTERN);
     expect(a < b).toBe(true);
-    expect(deploymentIdTime(a)).toBe(T0);
+    expect(executionNameTime(a)).toBe(T0);
     expect(newDeploymentId(T0)).not.toBe(a);
     expect(a.length).toBeLessThanOrEqual(80);
+  });
+
+  it('name the execution: its ARN is the state machine ARN with execution and the name', () => {
+    expect(executionArn('arn:aws:states:eu-west-1:123456789012:stateMachine:glidepath', 'gp-x')).toBe('arn:aws:states:eu-west-1:123456789012:execution:glidepath:gp-x');
   });
 });
 
@@ -156,6 +163,46 @@ describe('live view', () => {
     expect(liveView(fakeIO(false))).toBe(false);
     expect(liveView(fakeIO(true, { CI: 'true' }))).toBe(false);
     expect(liveView(fakeIO(true, { NO_COLOR: '1' }))).toBe(false);
+  });
+});
+
+describe('step words (one vocabulary for the plan table and the live view)', () => {
+  const until = '2026-01-31T09:00:00Z';
+  const forms: [string, { duration?: number; until?: string; untilWindow?: boolean }, string][] = [
+    ['{}: an operator resumes it', {}, 'pause (waits for `glidepath resume`)'],
+    ['{duration}: that long', { duration: 600 }, 'pause 10m'],
+    ['{until}: that time', { until }, `pause until ${until}`],
+    ['{untilWindow}: the window opening', { untilWindow: true }, 'pause until a window opens'],
+    ['{until, untilWindow}: a window at or after the time', { until, untilWindow: true }, `pause until a window opens at or after ${until}`],
+    ['{until, duration}: the time, at least that long', { until, duration: 90 }, `pause until ${until}, for at least 1m30s`],
+    ['{untilWindow, duration}: the window, at least that long', { untilWindow: true, duration: 3600 }, 'pause until a window opens, for at least 1h'],
+  ];
+
+  it.each(forms)('a pause %s', (_what, pause, text) => {
+    expect(describeStep({ pause })).toBe(text);
+  });
+
+  it.each(forms)('the live view, status and the plan table say the same for a pause %s', (_what, pause, text) => {
+    const live = snapshot({ stepIndex: 1, step: { pause }, steps: [{ setWeight: 10 }, { pause }, { setWeight: 100 }], nextStepInSeconds: undefined });
+    expect(progressLine(live)).toBe(`step 2 of 3: ${text}`);
+    expect(renderSnapshot(live, PLAIN_STYLE)).toContain(`step 2 of 3: ${text}`);
+    expect(plainLine(live)).toContain(`step 2/3 ${text}`);
+    const table = renderPlanTable({ strategy: 'custom', steps: [{ setWeight: 10 }, { pause }, { setWeight: 100 }], totalBakeSeconds: 0 } as never, PLAIN_STYLE);
+    expect(table).toMatch(new RegExp(`\\n\\s*2  ${text.replace(/[.*+?^${}()|[\]\\`]/g, '\\$&')}\\s+10%`));
+  });
+
+  it('a timed pause never says it waits for glidepath resume', () => {
+    for (const [, pause] of forms.filter(([, p]) => p.until !== undefined || p.untilWindow === true)) {
+      expect(describeStep({ pause })).not.toMatch(/resume/);
+    }
+  });
+
+  it('names the other steps', () => {
+    expect(describeStep({ setWeight: 25 })).toBe('setWeight 25%');
+    expect(describeStep({ bake: 3900 })).toBe('bake 1h5m');
+    expect(describeStep({ hook: 'smoke' })).toBe('hook smoke');
+    expect(describeStep({ approval: {} })).toBe('approval (waits for approve)');
+    expect(describeStep(undefined)).toBe('');
   });
 });
 

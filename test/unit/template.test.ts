@@ -147,6 +147,14 @@ describe('template.yaml', () => {
         ],
         Projection: { ProjectionType: 'ALL' },
       },
+      {
+        IndexName: TABLE_KEYS.gsi2,
+        KeySchema: [
+          { AttributeName: TABLE_KEYS.gsi2pk, KeyType: 'HASH' },
+          { AttributeName: TABLE_KEYS.gsi2sk, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
     ]);
     expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
@@ -173,6 +181,27 @@ describe('template.yaml', () => {
       HookStatusEndpoint: { Value: { 'Fn::GetAtt': ['HookStatusFunctionUrl', 'FunctionUrl'] } },
     });
     expect(props(template, 'HookStatusFunction').FunctionUrlConfig).toMatchObject({ AuthType: 'NONE' });
+  });
+
+  it('gives operators and CI ready policies: operators act only through the control function', () => {
+    expect(template.Outputs).toMatchObject({
+      ControlFunctionArn: { Value: { 'Fn::GetAtt': ['ControlFunction', 'Arn'] } },
+      OperatorPolicyArn: { Value: { Ref: 'OperatorPolicy' } },
+      DeployerPolicyArn: { Value: { Ref: 'DeployerPolicy' } },
+    });
+    const allowed = allowedActionsByOwner(template);
+    const operator = allowed.get('OperatorPolicy') ?? [];
+    const ci = allowed.get('DeployerPolicy') ?? [];
+    const read = ['cloudformation:DescribeStacks', 'dynamodb:GetItem', 'dynamodb:Query', 'states:DescribeExecution', 'states:GetExecutionHistory', 'states:ListExecutions'];
+    expect(operator).toEqual(expect.arrayContaining(['lambda:InvokeFunction', ...read]));
+    expect(ci).toEqual(expect.arrayContaining(['states:StartExecution', ...read]));
+    // Neither writes the record nor answers a task token: the control function does that.
+    for (const actions of [operator, ci]) {
+      expect(actions.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite|TransactWrite)/.test(a) || /^states:(SendTask|StopExecution)/.test(a))).toEqual([]);
+    }
+    expect(ci).not.toContain('lambda:InvokeFunction');
+    const invoke = (props(template, 'OperatorPolicy').PolicyDocument as { Statement: Dict[] }).Statement.find((st) => st.Action === 'lambda:InvokeFunction');
+    expect(invoke?.Resource).toEqual({ 'Fn::GetAtt': ['ControlFunction', 'Arn'] });
   });
 
   it('lists what each role may do (the note reads this)', () => {

@@ -66,6 +66,9 @@ export function toHistoryEvent(raw: unknown, previous: HistoryEvent[], at: numbe
     case 'StateCaught':
       return undefined;
     case 'StateFailed':
+      if (state?.type === 'Task' && event.Error === 'States.Timeout') {
+        return { ...base, type: 'TaskTimedOut', taskTimedOutEventDetails: { resourceType: 'lambda', resource: state.name, error: event.Error, cause: cause(event.Cause) } };
+      }
       return {
         ...base,
         type: state?.type === 'Task' ? 'TaskFailed' : `${state?.type ?? 'State'}Failed`,

@@ -30,6 +30,7 @@ import { LocalEventBridge } from './eventbridge.ts';
 import { loadTemplate, templateRules, type ParsedTemplate, type Rule } from './rules.ts';
 import { LocalS3, S3_PATH_PREFIX } from './s3.ts';
 import { LocalScheduler } from './scheduler.ts';
+import { ScheduledRuleRunner, scheduledRules } from './scheduled-rules.ts';
 
 export interface WaysInOptions {
   clock: EngineClock;
@@ -62,6 +63,8 @@ export class LocalWaysIn {
   readonly s3: LocalS3;
   events!: LocalEventBridge;
   scheduler!: LocalScheduler;
+  /** The template's scheduled rules (the watcher's `rate(1 minute)`), on the engine clock. */
+  scheduledRules?: ScheduledRuleRunner;
   codeDeploy!: LocalCodeDeploy;
   template!: ParsedTemplate;
   readonly #clients: { destroy(): void }[] = [];
@@ -106,6 +109,8 @@ export class LocalWaysIn {
 
     this.events = new LocalEventBridge({ clock, region, accountId, rules, invoke: a.invoke, ...(a.log ? { log: a.log } : {}) });
     this.scheduler = new LocalScheduler({ clock, region, accountId, invoke: a.invoke });
+    this.scheduledRules = new ScheduledRuleRunner({ clock, region, accountId, invoke: a.invoke, functionArn: (id) => this.functionArn(a.stack, id), ...(a.log ? { log: (message: string) => a.log!(message, {}) } : {}) });
+    this.scheduledRules.start(scheduledRules(this.template));
     const statusPorts = { store: new DynamoHookStore(ddb, a.tableName), tasks: sfnTaskTokens(sfn), clock };
     this.codeDeploy = new LocalCodeDeploy({
       clock,
@@ -141,6 +146,7 @@ export class LocalWaysIn {
 
   /** Drops pending schedules (their waits end at their next wake) and the engine-side clients. */
   close(): void {
+    this.scheduledRules?.stop();
     this.scheduler?.schedules.clear();
     for (const client of this.#clients.splice(0)) client.destroy();
   }

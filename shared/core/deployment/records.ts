@@ -40,6 +40,8 @@ export function newDeploymentRecord(d: NewDeployment): DeploymentRecord {
   const { request } = d;
   return {
     ...recordIdentity(d),
+    gsi2pk: keys.active,
+    gsi2sk: `${d.at}#${d.id}`,
     currentVersion: d.currentVersion,
     targetVersion: request.targetVersion,
     request: { ...request, currentVersion: d.currentVersion },

@@ -4,6 +4,10 @@
  * | item               | pk                         | sk          | gsi1pk                     | gsi1sk                 |
  * |--------------------|----------------------------|-------------|----------------------------|------------------------|
  * | deployment record  | `DEP#<id>`                 | `DEPLOYMENT`| `TARGET#<function>#<alias>`| `<createdAt>#<id>`     |
+ *
+ * Index gsi2 holds the active deployments: a record carries `gsi2pk` = `ACTIVE` and `gsi2sk` =
+ * `<createdAt>#<id>` from Prepare until Finish removes them (a sparse index: one Query finds every
+ * deployment the watcher looks after).
  * | per-alias lock     | `LOCK#<function>#<alias>`  | `LOCK`      |                            |                        |
  * | hook execution     | `HOOK#<executionId>`       | `HOOK`      |                            |                        |
  * | deployment group   | `GROUP#<name>`             | `GROUP`     | `GROUPS`                   | `<name>`               |
@@ -22,7 +26,7 @@ import type { DeploymentRequest } from './request.ts';
 import type { Plan } from './plan.ts';
 import type { ErrorCode } from '../errors.ts';
 
-export const TABLE_KEYS = { pk: 'pk', sk: 'sk', gsi1: 'gsi1', gsi1pk: 'gsi1pk', gsi1sk: 'gsi1sk' } as const;
+export const TABLE_KEYS = { pk: 'pk', sk: 'sk', gsi1: 'gsi1', gsi1pk: 'gsi1pk', gsi1sk: 'gsi1sk', gsi2: 'gsi2', gsi2pk: 'gsi2pk', gsi2sk: 'gsi2sk' } as const;
 
 /** CodeDeploy's deployment statuses, as Glidepath records them. */
 export type DeploymentStatus = 'Created' | 'InProgress' | 'Paused' | 'Succeeded' | 'Failed' | 'Stopped';
@@ -61,6 +65,9 @@ export interface DeploymentRecord {
   sk: 'DEPLOYMENT';
   gsi1pk: string;
   gsi1sk: string;
+  /** `ACTIVE` while the deployment has not ended (index gsi2). */
+  gsi2pk?: string;
+  gsi2sk?: string;
   id: string;
   executionArn?: string;
   functionName: string;
@@ -148,6 +155,8 @@ export const keys = {
   alarmWatch: (alarmName: string, deploymentId: string) => ({ pk: `ALARM#${alarmName}`, sk: `DEP#${deploymentId}` }),
   /** The partition of an alarm's watches (Query `pk = :pk`). */
   alarmWatches: (alarmName: string) => `ALARM#${alarmName}`,
+  /** The partition of index gsi2: the active deployments. */
+  active: 'ACTIVE' as const,
 };
 
 export const ACTIVE_STATUSES: readonly DeploymentStatus[] = ['Created', 'InProgress', 'Paused'];

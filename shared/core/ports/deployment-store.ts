@@ -61,4 +61,6 @@ export interface DeploymentStore {
   unwatchAlarms(deploymentId: string, alarmNames: readonly string[]): Promise<void>;
   /** The ids of the deployments that watch `alarmName`. */
   watchersOf(alarmName: string): Promise<string[]>;
+  /** Every deployment that has not ended (one query, however many). */
+  active(): Promise<DeploymentRecord[]>;
 }

@@ -4,7 +4,7 @@
  */
 import { strToU8, zipSync } from 'fflate';
 import { GetAliasCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { createFunctionWithVersions } from '../../../cli/demo/functions.ts';
+import { createFunctionWithVersions } from '../../../shared/aws/sample-app.ts';
 
 export const ROLE = 'arn:aws:iam::000000000000:role/glidepath-e2e';
 

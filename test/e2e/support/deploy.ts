@@ -1,7 +1,7 @@
 /**
  * Driving deployments as the CLI does: StartExecution on the engine's state machine with the
  * deployment id as the execution name and the request as input; DescribeExecution polled until
- * the execution ends; operator actions through the CLI's `sendControl` (the control core); the
+ * the execution ends; operator actions through the CLI's `sendControl` (an Invoke of the control function); the
  * record read from the table with the deployment store. Every wait polls state, none sleeps a
  * guessed time.
  */

@@ -1,7 +1,7 @@
 /**
  * One local engine per e2e file, reached the way the CLI reaches it: real AWS SDK v3 clients
- * over HTTP (the engine's `AWS_ENDPOINT_URL*`), the control core through the CLI's own
- * `sendControl`, the record read with the deployment store.
+ * over HTTP (the engine's `AWS_ENDPOINT_URL*`), operator actions through the CLI's own
+ * `sendControl` (an Invoke of the control function), the record read with the deployment store.
  */
 import { afterAll, beforeAll } from 'vitest';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
@@ -10,6 +10,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { startLocalEngine, type LocalEngine } from '../../../infra/local/engine.ts';
 import { lazyClients, type Clients } from '../../../shared/aws/clients.ts';
 import type { Store } from '../../../shared/aws/deployment-store.ts';
+import { buildClients } from '../../../cli/clients.ts';
 import type { Target } from '../../../cli/target.ts';
 
 export interface E2E {
@@ -54,10 +55,15 @@ export function useEngine(options: E2EOptions = {}): E2E {
         description: `local engine ${engine.url}`,
         stateMachineArn: engine.stateMachineArn,
         tableName: engine.tableName,
-        eventBusName: 'default',
         region: engine.region,
-        clients,
+        clients: buildClients({
+          region: engine.region,
+          endpoint: engine.url,
+          credentials: { accessKeyId: engine.env.AWS_ACCESS_KEY_ID!, secretAccessKey: engine.env.AWS_SECRET_ACCESS_KEY! },
+        }),
         now: async () => engine.clock.now(),
+        controlFunction: async () => engine.env.GLIDEPATH_CONTROL_FUNCTION_ARN!,
+        stackOutput: async () => undefined,
         close: async () => undefined,
       },
     } satisfies E2E);

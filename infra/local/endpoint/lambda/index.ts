@@ -36,8 +36,16 @@ export class FunctionError extends Error {
   }
 }
 
+/**
+ * A function served by a handler of the engine's own process (Glidepath's functions, which the
+ * engine runs from their source): it answers Invoke as Lambda does, `x-amz-function-error:
+ * Unhandled` with `{errorType, errorMessage}` when the handler throws.
+ */
+export type InProcessFunction = (event: unknown) => Promise<unknown>;
+
 export class LocalLambda {
   readonly store: LambdaStore;
+  readonly #inProcess = new Map<string, InProcessFunction>();
   readonly invoker: Invoker;
   readonly service: RestService;
 
@@ -59,6 +67,16 @@ export class LocalLambda {
       throttleError: () =>
         new ServiceError('TooManyRequestsException', 'Rate Exceeded.', { status: 429, body: { Reason: 'CallerRateLimitExceeded' } }),
     });
+  }
+
+  /** Serves Invoke of the function `name` with `run`; returns the undo. */
+  serveInProcess(name: string, run: InProcessFunction): () => void {
+    this.#inProcess.set(name, run);
+    return () => this.#inProcess.delete(name);
+  }
+
+  inProcess(name: string): InProcessFunction | undefined {
+    return this.#inProcess.get(name);
   }
 
   /** Invokes by name or ARN (qualifier inside or in options), as the Invoke API does. */

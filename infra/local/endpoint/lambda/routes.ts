@@ -6,7 +6,7 @@ import { ServiceError } from '../errors.ts';
 import type { RestRequest, RestResponse, RestRoute } from '../services.ts';
 import { validate } from '../validation.ts';
 import { createAlias, deleteAlias, getAlias, listAliases, renderAlias, updateAlias } from './aliases.ts';
-import type { LocalLambda } from './index.ts';
+import type { InProcessFunction, LocalLambda } from './index.ts';
 import { effectiveQualifier, FUNCTION_ARN_PATTERN, invalidParameter, LATEST, parseFunctionName } from './names.ts';
 
 const F = '/2015-03-31/functions';
@@ -153,7 +153,38 @@ export function lambdaRoutes(lambda: LocalLambda): RestRoute[] {
   ];
 }
 
+/** Invoke of a function the engine runs in its own process: RequestResponse only, as its callers use it. */
+async function invokeInProcess(run: InProcessFunction, req: RestRequest): Promise<RestResponse> {
+  const type = req.headers['x-amz-invocation-type'];
+  if (type !== undefined && type !== 'RequestResponse') throw invalidParameter(`the engine's own functions are invoked with RequestResponse, got ${String(type)}`);
+  let event: unknown = {};
+  if (req.body.length > 0) {
+    try {
+      event = JSON.parse(req.body.toString('utf8'));
+    } catch (error) {
+      throw new ServiceError('InvalidRequestContentException', `Could not parse request body into json: ${(error as Error).message}`);
+    }
+  }
+  const headers: Record<string, string> = { 'x-amz-executed-version': LATEST, 'content-type': 'application/json' };
+  try {
+    const result = await run(event);
+    return { status: 200, headers, body: JSON.stringify(result ?? null) };
+  } catch (error) {
+    const { errorType, errorMessage } = runtimeError(error);
+    return { status: 200, headers: { ...headers, 'x-amz-function-error': 'Unhandled' }, body: JSON.stringify({ errorType, errorMessage, trace: [] }) };
+  }
+}
+
+/** `{errorType, errorMessage}` as the Lambda runtime reports a thrown error (its name, its message). */
+function runtimeError(error: unknown): { errorType: string; errorMessage: string } {
+  const e = error as { errorType?: unknown; errorMessage?: unknown; name?: unknown; message?: unknown };
+  if (typeof e?.errorType === 'string') return { errorType: e.errorType, errorMessage: String(e.errorMessage ?? '') };
+  return { errorType: typeof e?.name === 'string' && e.name ? e.name : 'Error', errorMessage: typeof e?.message === 'string' ? e.message : String(error) };
+}
+
 async function invokeRoute(lambda: LocalLambda, req: RestRequest): Promise<RestResponse> {
+  const served = lambda.inProcess(parseFunctionName(req.params.FunctionName, { namespaced: true }).name);
+  if (served) return invokeInProcess(served, req);
   const { ref, fn } = functionOf(lambda, req, true);
   const qualifier = effectiveQualifier(ref, req.query.get('Qualifier'));
   const header = (name: string) => {

@@ -2,39 +2,9 @@
  * The human view of a plan: each step with the weight it leaves and the time from the start at
  * which it happens, then the total duration.
  */
-import type { PlanPreview, PlanStep } from '../shared/core/model/plan.ts';
-
-export interface TableStyle {
-  bold(text: string): string;
-  dim(text: string): string;
-  yellow(text: string): string;
-}
-
-const ansi = (open: number, close: number) => (text: string) => `\u001b[${open}m${text}\u001b[${close}m`;
-export const COLOUR: TableStyle = { bold: ansi(1, 22), dim: ansi(2, 22), yellow: ansi(33, 39) };
-export const PLAIN: TableStyle = { bold: (t) => t, dim: (t) => t, yellow: (t) => t };
-
-/** `0s`, `90s` → `1m30s`, `3600` → `1h`, `1h5m`. */
-export function formatDuration(seconds: number): string {
-  if (seconds === 0) return '0s';
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  return `${h > 0 ? `${h}h` : ''}${m > 0 ? `${m}m` : ''}${s > 0 ? `${s}s` : ''}`;
-}
-
-function describeStep(step: PlanStep): string {
-  if ('setWeight' in step) return `setWeight ${step.setWeight}%`;
-  if ('bake' in step) return `bake ${formatDuration(step.bake)}`;
-  if ('hook' in step) return `hook ${step.hook}`;
-  if ('approval' in step) return 'approval (waits for approve)';
-  const { duration, until, untilWindow } = step.pause;
-  const parts: string[] = [];
-  if (duration !== undefined) parts.push(formatDuration(duration));
-  if (until !== undefined) parts.push(`until ${until}`);
-  if (untilWindow === true) parts.push('until the next window');
-  return parts.length === 0 ? 'pause (until resumed)' : `pause ${parts.join(', ')}`;
-}
+import type { PlanPreview, PlanStep } from '../../shared/core/model/plan.ts';
+import { describeStep, formatDuration } from './describe.ts';
+import type { Style } from './style.ts';
 
 /** Steps that wait for a person or a date: the clock after them is a lower bound. */
 function waitsOpenEnded(step: PlanStep): boolean {
@@ -48,7 +18,7 @@ interface Row {
   at: string;
 }
 
-export function renderPlanTable(plan: PlanPreview, style: TableStyle): string {
+export function renderPlanTable(plan: PlanPreview, style: Style): string {
   const lines: string[] = [];
   const target = plan.functionName === undefined ? '(function not given)' : `${plan.functionName}${plan.alias === undefined ? '' : `:${plan.alias}`}`;
   const versions =

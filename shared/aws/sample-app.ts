@@ -1,9 +1,18 @@
 /**
- * Functions under deployment, created through the Lambda API with the SDK as on AWS: a Node.js
- * handler in a zip (`index.mjs`, Handler `index.handler`), then one published version per package.
- * The demo uses these; so do the tests and the bench that need functions with versions.
+ * A sample application to deploy, set up through the Lambda and CloudWatch APIs as on AWS:
+ * functions from a zip (a Node.js handler `index.mjs`, Handler `index.handler`) with one published
+ * version per package and an alias, an alarm on them, and calls to the alias. `glidepath demo`
+ * uses these; so do the tests and the bench that need functions with versions.
  */
-import { CreateAliasCommand, CreateFunctionCommand, PublishVersionCommand, UpdateFunctionCodeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { PutMetricAlarmCommand, type CloudWatchClient, type PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
+import {
+  CreateAliasCommand,
+  CreateFunctionCommand,
+  InvokeCommand,
+  PublishVersionCommand,
+  UpdateFunctionCodeCommand,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
 
 export interface NodeFunction {
   name: string;
@@ -54,4 +63,26 @@ export async function createFunctionWithVersions(lambda: LambdaClient, fn: NodeF
   for (const zip of rest) versions.push(await publishCode(lambda, fn.name, zip));
   await lambda.send(new CreateAliasCommand({ FunctionName: fn.name, Name: alias, FunctionVersion: versions[0] }));
   return versions;
+}
+
+export type MetricAlarm = PutMetricAlarmCommandInput;
+
+export async function putMetricAlarm(cloudwatch: CloudWatchClient, alarm: MetricAlarm): Promise<void> {
+  await cloudwatch.send(new PutMetricAlarmCommand(alarm));
+}
+
+export interface AliasCall {
+  /** The version that answered (`X-Amz-Executed-Version`), `?` when the call did not reach one. */
+  executedVersion: string;
+  failed: boolean;
+}
+
+/** One call to `functionName:alias` with `payload`; a failed call is counted, never thrown. */
+export async function invokeAlias(lambda: LambdaClient, functionName: string, alias: string, payload: unknown): Promise<AliasCall> {
+  try {
+    const out = await lambda.send(new InvokeCommand({ FunctionName: functionName, Qualifier: alias, Payload: JSON.stringify(payload) }));
+    return { executedVersion: out.ExecutedVersion ?? '?', failed: out.FunctionError !== undefined };
+  } catch {
+    return { executedVersion: '?', failed: true };
+  }
 }

@@ -1,0 +1,24 @@
+/** watch: the watcher, on a `rate(1 minute)` schedule, for every active deployment at once (shared/tasks/watch.ts). */
+import { watch, type WatchPorts } from '../../shared/tasks/watch.ts';
+import { createTaskHandler, type HandlerOptions, type OwnPorts } from '../_lib/handler.ts';
+import { activeDeployments, alarmReader, recordReader, recordWriter, taskTokens } from '../_lib/ports.ts';
+
+export function createHandler(options: HandlerOptions<OwnPorts<WatchPorts>> = {}) {
+  return createTaskHandler(
+    {
+      name: 'Watch',
+      // The scheduled event says only that a minute has passed.
+      parse: (event) => event,
+      ports: (build) => ({
+        store: { ...activeDeployments(build), ...recordReader(build), ...recordWriter(build) },
+        alarms: alarmReader(build),
+        tokens: taskTokens(build),
+      }),
+      run: (_event, ports) => watch(ports),
+      outcome: (result) => (result.woken.length > 0 ? 'woke' : result.active > 0 ? 'watched' : 'idle'),
+    },
+    options,
+  );
+}
+
+export const handler = createHandler();
