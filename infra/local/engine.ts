@@ -4,7 +4,6 @@
  * Glidepath state machine created from the same ASL file and template that SAM deploys, with
  * each Task bound to its real handler.
  */
-import './polyfill.ts';
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LocalStepFunctions } from './sfn/runtime.ts';

@@ -13,10 +13,6 @@ export async function getGroupItem(store: Store, name: string): Promise<GroupIte
   return getItem<GroupItem>(store, keys.group(name), `group ${name}`);
 }
 
-export async function getGroup(store: Store, name: string): Promise<DeploymentGroup | undefined> {
-  return (await getGroupItem(store, name))?.group;
-}
-
 /** Creates or replaces a group (already validated); keeps its creation time. Returns whether it existed. */
 export async function putGroup(store: Store, group: DeploymentGroup, at: string): Promise<{ item: GroupItem; replaced: boolean }> {
   const existing = await getGroupItem(store, group.name);

@@ -81,12 +81,6 @@ export class InvalidLambdaConfigurationError extends GlidepathError {
   }
 }
 
-export class AlarmActiveError extends GlidepathError {
-  constructor(alarmName: string, options: GlidepathErrorOptions = {}) {
-    super('ALARM_ACTIVE', `alarm ${alarmName} is in ALARM`, { ...options, details: { alarmName } });
-  }
-}
-
 export class ConcurrentModificationError extends GlidepathError {
   constructor(message: string, options: GlidepathErrorOptions = {}) {
     super('CONCURRENT_MODIFICATION', message, options);
@@ -116,12 +110,6 @@ export class HookExecutionError extends GlidepathError {
 export class ThrottledError extends GlidepathError {
   constructor(message: string, options: GlidepathErrorOptions = {}) {
     super('THROTTLED', message, options);
-  }
-}
-
-export class ManualStopError extends GlidepathError {
-  constructor(message = 'stopped by an operator', options: GlidepathErrorOptions = {}) {
-    super('MANUAL_STOP', message, options);
   }
 }
 

@@ -8,6 +8,7 @@ import type { MachinePlan } from './model/machine.ts';
 import { compileStrategy } from './strategies/index.ts';
 import { MAX_EXECUTION_SECONDS } from './strategies/limits.ts';
 import { ruleViolation } from './describe.ts';
+import { HISTORY_BUDGET, STEP_FUNCTIONS_HISTORY_LIMIT, worstCaseHistoryEvents } from './history-budget.ts';
 
 /** The plan for a (parsed) deployment request; throws a ValidationError when the strategy breaks a rule. */
 export function planDeployment(request: DeploymentRequest): Plan {
@@ -28,6 +29,27 @@ export function planPreview(request: PlanningRequest): PlanPreview {
       waited,
     );
   }
+  const warnings = [...compiled.warnings];
+  if (request.alarmPolicy?.checkIntervalSeconds !== undefined) {
+    warnings.push(
+      'alarmPolicy.checkIntervalSeconds is deprecated and has no effect: an alarm ends a wait through its state-change event at once, and the watcher reads every alarm each minute',
+    );
+  }
+  const events = worstCaseHistoryEvents({
+    steps,
+    beforeAllowTraffic: request.hooks?.beforeAllowTraffic !== undefined,
+    afterAllowTraffic: request.hooks?.afterAllowTraffic !== undefined,
+    finalBake: request.finalBake !== undefined && durationToSeconds(request.finalBake) > 0,
+    windows: (request.windows?.length ?? 0) > 0,
+  });
+  if (events > HISTORY_BUDGET) {
+    throw ruleViolation(
+      'INVALID_DEPLOYMENT_CONFIG',
+      'strategy',
+      `its ${steps.length} steps could write up to ${events} execution history events; Step Functions fails an execution at ${STEP_FUNCTIONS_HISTORY_LIMIT} and Glidepath keeps to ${HISTORY_BUDGET}: use fewer steps (longer bakes cost nothing)`,
+      steps.length,
+    );
+  }
   return {
     ...(request.functionName === undefined ? {} : { functionName: request.functionName }),
     ...(request.alias === undefined ? {} : { alias: request.alias }),
@@ -38,7 +60,7 @@ export function planPreview(request: PlanningRequest): PlanPreview {
     ...(hooks === undefined ? {} : { hooks }),
     ...(request.alarms === undefined ? {} : { alarms: [...request.alarms] }),
     totalBakeSeconds: waited,
-    ...(compiled.warnings.length === 0 ? {} : { warnings: compiled.warnings }),
+    ...(warnings.length === 0 ? {} : { warnings }),
   };
 }
 

@@ -8,7 +8,6 @@
  * end; alarm → rollback latency in simulated seconds; the cost model (state transitions counted in
  * the local execution history); 1,000 concurrent deployments in a child process (its peak RSS).
  */
-import '../../infra/local/polyfill.ts';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

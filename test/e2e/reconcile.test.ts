@@ -169,7 +169,7 @@ describe('an alarm that fires while a deployment waits on a token', () => {
 
     expectFailed(outcome, 'ALARM_ACTIVE');
     expect(outcome.cause).toContain(`while the deployment was ${kind === 'hold' ? 'paused at step 1' : 'paused until resumed at step 1'}`);
-    expect(outcome.cause.startsWith(`alarm ${alarm} is in ALARM (e2e: while waiting) while`), outcome.cause).toBe(true);
+    expect(outcome.cause?.startsWith(`alarm ${alarm} is in ALARM (e2e: while waiting) while`), outcome.cause).toBe(true);
     await expectTerminalInvariant(ctx, app, outcome, 'current');
     expect(weightsOf(outcome.record)).toEqual([0, 10, 0]);
   });

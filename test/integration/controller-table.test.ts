@@ -21,7 +21,7 @@ import { createHandler as controlHandler } from '../../functions/control/index.t
 import { createHandler as rollbackHandler } from '../../functions/rollback/index.ts';
 import { createHandler as finishHandler } from '../../functions/finish/index.ts';
 import { getDeployment, getLock, listDeployments } from '../../shared/aws/deployment-store.ts';
-import { baseRequest, clock, env, handlerOptions, mockedClients, T0 } from '../unit/handlers/harness.ts';
+import { inLambda, baseRequest, clock, env, handlerOptions, mockedClients, T0 } from '../unit/handlers/harness.ts';
 
 let dynamo: LocalDynamo;
 let ddb: DynamoDBDocumentClient;
@@ -33,12 +33,12 @@ const store = () => ({ ddb, tableName: env.tableName });
 function build() {
   const all = { ...clients, ddb };
   return {
-    prepare: prepareHandler(all, handlerOptions()),
-    shift: shiftHandler(all, handlerOptions()),
-    checkHealth: checkHealthHandler(all, handlerOptions()),
-    control: controlHandler(all, handlerOptions()),
-    rollback: rollbackHandler(all, handlerOptions()),
-    finish: finishHandler(all, handlerOptions()),
+    prepare: inLambda(prepareHandler(handlerOptions(all))),
+    shift: inLambda(shiftHandler(handlerOptions(all))),
+    checkHealth: inLambda(checkHealthHandler(handlerOptions(all))),
+    control: inLambda(controlHandler(handlerOptions(all))),
+    rollback: inLambda(rollbackHandler(handlerOptions(all))),
+    finish: inLambda(finishHandler(handlerOptions(all))),
   };
 }
 

@@ -54,7 +54,7 @@ beforeAll(async () => {
     req.on('end', async () => {
       const response = await handleHookStatusRequest(
         { method: req.method ?? 'GET', headers: req.headers, body: Buffer.concat(chunks) },
-        { store, tasks },
+        { store, tasks, clock: { now: () => Date.now() } },
       );
       res.writeHead(response.statusCode, response.headers).end(response.body);
     });

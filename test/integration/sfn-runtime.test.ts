@@ -5,7 +5,7 @@ import { handleSfnOperation } from '../../infra/local/sfn/wire.ts';
 function engine(speed: number, invoke: (fn: string, payload: unknown) => Promise<unknown>) {
   let t = Date.parse('2026-01-01T00:00:00Z');
   const start = performance.now();
-  const clock = { speed, now: () => t + (performance.now() - start) * speed };
+  const clock = { speed, now: () => t + (performance.now() - start) * speed, sleep: (s: number) => new Promise<void>((r) => setTimeout(r, (s * 1000) / speed)) };
   return new LocalStepFunctions({ region: 'us-east-1', accountId: '000000000000', clock, invoke });
 }
 

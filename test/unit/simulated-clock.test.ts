@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { now, nowIso } from '../../shared/core/clock.ts';
 import { SimulatedClock } from '../../infra/local/clock.ts';
 
 const START = Date.parse('2026-03-01T12:00:00Z');
@@ -81,19 +80,6 @@ describe('Class: SimulatedClock', () => {
     });
   });
 
-  describe('Method: install', () => {
-    it('becomes the clock of shared/core/clock.ts until uninstalled', () => {
-      const clock = new SimulatedClock({ start: START, speed: Infinity });
-      const uninstall = clock.install();
-      try {
-        expect(now()).toBe(START);
-        expect(nowIso()).toBe('2026-03-01T12:00:00.000Z');
-      } finally {
-        uninstall();
-      }
-      expect(Math.abs(now() - Date.now())).toBeLessThan(1000);
-    });
-  });
   describe('Method: sleep', () => {
     it('keeps a sleep longer than Node\'s longest timer asleep, and wakes it when advanced past', async () => {
       const clock = new SimulatedClock({ start: START, speed: 1 });

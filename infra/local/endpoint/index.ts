@@ -170,7 +170,3 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
   };
 }
 
-export { ServiceError };
-export { jsonService, restService, type JsonService, type ProxyService, type RestService, type Service, type RequestContext } from './services.ts';
-export type { FaultSpec } from './faults.ts';
-export { FunctionError } from './lambda/index.ts';

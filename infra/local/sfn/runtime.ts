@@ -3,6 +3,7 @@
  * with Tasks bound to the engine's functions (bindings.ts) and time on the engine's clock.
  * The wire layer (wire.ts) maps the Step Functions API onto this class.
  */
+import '../polyfill.ts';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { randomUUID } from 'node:crypto';
 import { bindExecution, forLocalRun, TOKEN_PLACEHOLDER, type Definition, type EngineClock, type Invoker } from './bindings.ts';

@@ -1,8 +1,9 @@
 /**
  * Scheduled rules of the template (SAM `Schedule` events: `rate(N minute|minutes|hour|hours|day|days)`)
  * run on the engine's clock: each target function is invoked with EventBridge's `Scheduled Event`
- * at every period. One tick at a time per rule: when a tick outlasts the period (a very fast
- * clock), the ticks it covered are one tick, as a slow consumer of EventBridge would see them late.
+ * at every period. One tick at a time per rule, and at most one every MIN_REAL_GAP_MS of real
+ * time: on a very fast clock the ticks a period covered are one tick, as a slow consumer of
+ * EventBridge would see them late, and the engine's CPU stays with the deployments.
  */
 import { randomUUID } from 'node:crypto';
 import type { EngineClock } from '../clock.ts';
@@ -14,6 +15,9 @@ export interface ScheduledRule {
   periodSeconds: number;
   functionLogicalId: string;
 }
+
+/** At most 20 ticks a second of real time per rule, whatever the clock's speed. */
+const MIN_REAL_GAP_MS = 50;
 
 const UNITS: Record<string, number> = { minute: 60, minutes: 60, hour: 3600, hours: 3600, day: 86_400, days: 86_400 };
 
@@ -78,6 +82,9 @@ export class ScheduledRuleRunner {
       this.#inFlight.add(tick);
       await tick;
       this.#inFlight.delete(tick);
+      if (Number.isFinite(clock.speed) && (rule.periodSeconds * 1000) / clock.speed < MIN_REAL_GAP_MS) {
+        await new Promise((resolve) => setTimeout(resolve, MIN_REAL_GAP_MS));
+      }
     }
   }
 

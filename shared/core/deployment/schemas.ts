@@ -115,4 +115,3 @@ type _Checks = [
   Assert<z.output<typeof executionSchema>, ExecutionContext>,
   Assert<z.output<typeof cursorSchema>, Cursor>,
 ];
-export type { _Checks };

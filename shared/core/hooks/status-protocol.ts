@@ -10,9 +10,8 @@ export const TARGET = `CodeDeploy_20141006.${OPERATION}`;
 export const CONTENT_TYPE = 'application/x-amz-json-1.1';
 /** A report is three short strings; anything past this is not a report. */
 export const MAX_BODY_BYTES = 64 * 1024;
-/** botocore LifecycleEventStatus; only the last two may be reported. */
+/** botocore LifecycleEventStatus; a hook may report only Succeeded or Failed (ReportedStatus, hooks/types.ts). */
 export const LIFECYCLE_EVENT_STATUSES = ['Pending', 'InProgress', 'Succeeded', 'Failed', 'Skipped', 'Unknown'] as const;
-export const REPORTABLE_STATUSES = ['Succeeded', 'Failed'] as const;
 
 export type CodeDeployErrorName =
   | 'InvalidLifecycleEventHookExecutionStatusException'

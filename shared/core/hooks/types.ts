@@ -3,9 +3,7 @@
  * The table item extends `HookExecutionItem` (shared/core/model/record.ts) with a few more fields.
  */
 import type { HookExecutionItem } from '../model/record.ts';
-import type { RunHookInput } from '../model/machine.ts';
 
-export type LifecycleEvent = RunHookInput['lifecycleEvent'];
 export type ReportedStatus = 'Succeeded' | 'Failed';
 
 export interface HookExecution extends HookExecutionItem {

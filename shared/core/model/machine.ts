@@ -134,8 +134,6 @@ export interface ControlRequest {
   action: ControlAction;
 }
 
-export type ControlInput = WaitRegistration | ControlRequest;
-
 /** What SendTaskSuccess carries back to a waiting step (SignalGate). */
 export interface SignalResult {
   /** `recheck`: a timed wait ended early by an operator signal; the health check decides what it means. */

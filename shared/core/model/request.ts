@@ -47,7 +47,7 @@ export function durationToSeconds(value: number | string): number {
   return Number(h) * 3600 + Number(m) * 60 + Number(s);
 }
 
-export const hookTargetSchema = functionNameSchema;
+const hookTargetSchema = functionNameSchema;
 
 export const stepSchema = z.union([
   z.strictObject({ setWeight: z.number() }),
@@ -189,7 +189,6 @@ export type DeploymentRequest = z.infer<typeof deploymentRequestSchema>;
 export const planningRequestSchema = deploymentRequestSchema.partial({ functionName: true, alias: true, targetVersion: true });
 
 export type PlanningRequest = z.infer<typeof planningRequestSchema>;
-export type AlarmPolicy = z.infer<typeof alarmPolicySchema>;
 export type DeploymentWindow = z.infer<typeof windowSchema>;
 
 export const DEFAULTS = {

@@ -7,8 +7,6 @@ import type { PlanStep } from '../model/plan.ts';
 import { ruleViolation } from '../describe.ts';
 import { MAX_EXECUTION_SECONDS } from './limits.ts';
 
-export const STEP_KINDS = ['setWeight', 'bake', 'pause', 'approval', 'hook'] as const;
-
 /**
  * Compiles a step list that already has the shape of `stepListSchema`.
  * Rules: setWeight an integer percent 1–100, strictly increasing; bake and a timed pause longer than 0

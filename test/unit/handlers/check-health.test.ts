@@ -4,10 +4,10 @@ import { DescribeAlarmsCommand, type StateValue } from '@aws-sdk/client-cloudwat
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHandler } from '../../../functions/check-health/index.ts';
 import type { DeploymentRecord } from '../../../shared/core/model/record.ts';
-import { type Alarms, applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, handlerOptions, mockedClients, T0 } from './harness.ts';
+import { inLambda, type Alarms, applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, handlerOptions, mockedClients, T0 } from './harness.ts';
 
 let { clients, mocks } = mockedClients();
-let handler = createHandler(clients, handlerOptions());
+let handler = inLambda(createHandler(handlerOptions(clients)));
 
 const bake = { deploymentId: 'gp-test-1', cursor: { index: 1, step: { bake: 300 } } };
 const OK: Alarms = [
@@ -29,7 +29,7 @@ const baking = (overrides: Partial<DeploymentRecord> = {}) => afterShift({ stepI
 
 beforeEach(() => {
   ({ clients, mocks } = mockedClients());
-  handler = createHandler(clients, handlerOptions());
+  handler = inLambda(createHandler(handlerOptions(clients)));
   clock.set(T0);
 });
 

@@ -6,10 +6,10 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { createHandler } from '../../../functions/control/index.ts';
 import type { DeploymentRecord } from '../../../shared/core/model/record.ts';
 import type { DeploymentRequest } from '../../../shared/core/model/request.ts';
-import { applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, handlerOptions, mockedClients, T0 } from './harness.ts';
+import { inLambda, applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, handlerOptions, mockedClients, T0 } from './harness.ts';
 
 let { clients, mocks } = mockedClients();
-let handler = createHandler(clients, handlerOptions());
+let handler = inLambda(createHandler(handlerOptions(clients)));
 /** The record as the (sequential, condition-free) fake table holds it. */
 let state: DeploymentRecord;
 
@@ -35,7 +35,7 @@ const successOutput = (i = 0) => JSON.parse(mocks.sfn.commandCalls(SendTaskSucce
 
 beforeEach(() => {
   ({ clients, mocks } = mockedClients());
-  handler = createHandler(clients, handlerOptions());
+  handler = inLambda(createHandler(handlerOptions(clients)));
   clock.set(T0 + 200_000);
   arrange(deploymentRecord({ weight: 10, stepIndex: 1 }, stepsRequest));
 });

@@ -6,10 +6,10 @@ import { PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-cod
 import { createHandler } from '../../../functions/finish/index.ts';
 import { summarizeCaught } from '../../../shared/core/deployment/caught-error.ts';
 import type { DeploymentRecord } from '../../../shared/core/model/record.ts';
-import { applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, env, handlerOptions, mockedClients, T0 } from './harness.ts';
+import { inLambda, applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, env, handlerOptions, mockedClients, T0 } from './harness.ts';
 
 let { clients, mocks } = mockedClients();
-let handler = createHandler(clients, handlerOptions());
+let handler = inLambda(createHandler(handlerOptions(clients)));
 
 const execution = { Id: 'arn:aws:states:us-east-1:123456789012:execution:glidepath:gp-test-1', Name: 'gp-test-1' };
 const lambdaCause = (errorType: string, errorMessage: string) => JSON.stringify({ errorType, errorMessage, trace: [] });
@@ -25,7 +25,7 @@ function arrange(record: DeploymentRecord) {
 
 beforeEach(() => {
   ({ clients, mocks } = mockedClients());
-  handler = createHandler(clients, handlerOptions());
+  handler = inLambda(createHandler(handlerOptions(clients)));
   clock.set(T0 + 900_000);
   arrange(deploymentRecord({ weight: 100, stepIndex: 2 }));
 });

@@ -12,14 +12,22 @@ import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
 import type { Clients } from '../../../shared/aws/clients.ts';
-import { setClock } from '../../../shared/core/clock.ts';
-import type { HandlerEnv } from '../../../shared/tasks/env.ts';
+import type { Clock } from '../../../shared/core/ports/clock.ts';
+import type { ControllerPorts } from '../../../shared/core/ports/index.ts';
+import { dynamoDeploymentStore } from '../../../shared/aws/dynamo-deployment-store.ts';
+import { lambdaAliasRouter } from '../../../shared/aws/lambda-alias.ts';
+import { cloudWatchAlarmReader } from '../../../shared/aws/alarms.ts';
+import { lambdaFunctionConfigurations, lambdaFunctionTags } from '../../../shared/aws/lambda-function.ts';
+import { sfnTaskTokens } from '../../../shared/aws/task-tokens.ts';
+import { eventBridgeBus } from '../../../shared/aws/events.ts';
+import { codeDeployLifecycleReporter } from '../../../shared/aws/codedeploy.ts';
 import { newDeploymentRecord } from '../../../shared/core/deployment/records.ts';
 import type { DeploymentRecord } from '../../../shared/core/model/record.ts';
 import type { DeploymentRequest } from '../../../shared/core/model/request.ts';
 import { planDeployment } from '../../../shared/core/planner.ts';
-import type { HandlerOptions } from '../../../functions/_lib/controller-handler.ts';
+import type { HandlerOptions } from '../../../functions/_lib/handler.ts';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
@@ -31,9 +39,15 @@ export const clock = {
   advance: (seconds: number) => (nowMs += seconds * 1000),
   iso: (ms = nowMs) => new Date(ms).toISOString(),
 };
-setClock({ now: () => nowMs });
+/** The tests' clock port: time moves only when a test (or a sleep) moves it. */
+export const testClock: Clock = {
+  now: () => nowMs,
+  sleep: async (seconds: number) => {
+    nowMs += seconds * 1000;
+  },
+};
 
-export const env: HandlerEnv = { tableName: 'glidepath-test', eventBusName: 'glidepath-bus' };
+export const env = { tableName: 'glidepath-test', eventBusName: 'glidepath-bus' };
 
 const config = { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
 
@@ -57,10 +71,26 @@ export function mockedClients() {
   return { clients, mocks };
 }
 
-/** Options for createHandler: the test env, silent logger, a Metrics whose calls a test can spy on. */
-export function handlerOptions(): Omit<HandlerOptions, 'clients'> & { metrics: Metrics } {
+/** The controller's ports on its AWS adapters, over the (mocked) clients. */
+export function portsOf(clients: Clients, clock: Clock = testClock): Omit<ControllerPorts, 'log'> {
   return {
-    env,
+    store: dynamoDeploymentStore(clients.ddb, env.tableName),
+    aliases: lambdaAliasRouter(clients.lambda),
+    alarms: cloudWatchAlarmReader(clients.cloudwatch),
+    functions: { ...lambdaFunctionConfigurations(clients.lambda), ...lambdaFunctionTags(clients.lambda) },
+    tokens: sfnTaskTokens(clients.sfn),
+    events: eventBridgeBus(clients.events, env.eventBusName),
+    lifecycle: codeDeployLifecycleReporter(clients.codedeploy),
+    clock,
+  };
+}
+
+/** Options for createHandler: the ports on `clients`, the test clock, silent logger, a Metrics whose calls a test can spy on. */
+export function handlerOptions(clients: Clients, clock: Clock = testClock): HandlerOptions<never> & { metrics: Metrics } {
+  return {
+    env: { TABLE_NAME: env.tableName, EVENT_BUS_NAME: env.eventBusName },
+    clock,
+    ports: portsOf(clients, clock) as never,
     logger: new Logger({ serviceName: 'glidepath', logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: 'Glidepath', serviceName: 'glidepath' }),
   };
@@ -163,3 +193,26 @@ export function applyUpdate<T extends object>(item: T, input: Parameters<typeof 
 
 /** DescribeAlarms' metric alarms, as the tests write them. */
 export type Alarms = { AlarmName: string; StateValue: StateValue }[];
+
+/** A Lambda context such as the Lambda service passes, for calling a handler directly. */
+export function lambdaContext(functionName = 'glidepath-test'): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: 'test-request',
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'test',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
+/** The handler as a test calls it: with one event, in a Lambda context. */
+export function inLambda<O>(handler: (event: unknown, context: Context) => Promise<O>): (event: unknown) => Promise<O> {
+  return (event) => handler(event, lambdaContext());
+}

@@ -4,7 +4,7 @@ import type { ControlSignals } from '../../../shared/core/model/record.ts';
 
 const T = Date.parse('2025-03-01T10:00:00.000Z');
 const iso = (offsetSeconds: number) => new Date(T + offsetSeconds * 1000).toISOString();
-const policy = { checkIntervalSeconds: 10, ignorePollAlarmFailure: false, enabled: true };
+const policy = { ignorePollAlarmFailure: false, enabled: true };
 const ok: AlarmObservation = {
   status: 'read',
   alarms: [
@@ -27,12 +27,12 @@ function input(overrides: Partial<HealthInput> = {}): HealthInput {
 
 describe('Function: decideHealth', () => {
   describe('time', () => {
-    it('waits the check interval while much of the bake remains', () => {
+    it('waits the time that remains (one wait, woken early by events, not a polling interval)', () => {
       const { result } = decideHealth(input());
-      expect(result).toEqual({ decision: 'wait', waitSeconds: 10, weight: 10, alarms: [{ name: 'orders-5xx', state: 'OK' }, { name: 'orders-p99', state: 'OK' }] });
+      expect(result).toEqual({ decision: 'wait', waitSeconds: 200, weight: 10, alarms: [{ name: 'orders-5xx', state: 'OK' }, { name: 'orders-p99', state: 'OK' }] });
     });
 
-    it('waits only the time that remains when it is less than the interval', () => {
+    it('waits whole seconds, never 0 while time remains', () => {
       expect(decideHealth(input({ now: T + 296_000 })).result).toMatchObject({ decision: 'wait', waitSeconds: 4 });
       // 0.3 s left: a Wait takes whole seconds, and never 0 while time remains
       expect(decideHealth(input({ now: T + 299_700 })).result).toMatchObject({ decision: 'wait', waitSeconds: 1 });
@@ -46,19 +46,19 @@ describe('Function: decideHealth', () => {
     it('counts a timed pause like a bake and a setWeight as done at once', () => {
       expect(decideHealth(input({ cursor: { index: 2, step: { pause: { duration: 60 } } }, now: T + 30_000 })).result).toMatchObject({
         decision: 'wait',
-        waitSeconds: 10,
+        waitSeconds: 30,
       });
       expect(decideHealth(input({ cursor: { index: 0, step: { setWeight: 10 } }, now: T })).result.decision).toBe('next');
     });
 
     it('starts the clock now when the step has no start yet', () => {
       const { result } = decideHealth(input({ record: { signals: {}, weight: 10 }, now: T }));
-      expect(result).toMatchObject({ decision: 'wait', waitSeconds: 10 });
+      expect(result).toMatchObject({ decision: 'wait', waitSeconds: 300 });
     });
 
-    it('uses the policy interval', () => {
-      const { result } = decideHealth(input({ policy: { ...policy, checkIntervalSeconds: 3 } }));
-      expect(result.waitSeconds).toBe(3);
+    it('waits at most a year (the longest a Task waits)', () => {
+      const { result } = decideHealth(input({ cursor: { index: 1, step: { bake: 40_000_000 } }, record: { signals: {}, weight: 10 }, now: T }));
+      expect(result.waitSeconds).toBe(365 * 24 * 3600);
     });
   });
 
@@ -149,10 +149,9 @@ describe('Function: decideHealth', () => {
 });
 
 describe('Function: healthPolicy', () => {
-  it('defaults to a 10 s interval, alarms on, poll failures fatal', () => {
-    expect(healthPolicy({})).toEqual({ checkIntervalSeconds: 10, ignorePollAlarmFailure: false, enabled: true });
+  it('defaults to alarms on, poll failures fatal; the deprecated check interval has no part in it', () => {
+    expect(healthPolicy({})).toEqual({ ignorePollAlarmFailure: false, enabled: true });
     expect(healthPolicy({ alarmPolicy: { checkIntervalSeconds: 30, ignorePollAlarmFailure: true, enabled: false } })).toEqual({
-      checkIntervalSeconds: 30,
       ignorePollAlarmFailure: true,
       enabled: false,
     });

@@ -5,14 +5,14 @@ import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { createHandler } from '../../../functions/prepare/index.ts';
-import { awsError, baseRequest, clock, env, handlerOptions, mockedClients, T0 } from './harness.ts';
+import { awsError, baseRequest, clock, env, handlerOptions, inLambda, mockedClients, T0 } from './harness.ts';
 
 const execution = { Id: 'arn:aws:states:us-east-1:123456789012:execution:glidepath:gp-01J', Name: 'gp-01J' };
 const role = 'arn:aws:iam::123456789012:role/orders';
 
 let { clients, mocks } = mockedClients();
-let options = handlerOptions();
-let handler = createHandler(clients, options);
+let options = handlerOptions(clients);
+let handler = inLambda(createHandler(options));
 
 function readyAccount() {
   mocks.lambda
@@ -39,8 +39,8 @@ function readyAccount() {
 
 beforeEach(() => {
   ({ clients, mocks } = mockedClients());
-  options = handlerOptions();
-  handler = createHandler(clients, options);
+  options = handlerOptions(clients);
+  handler = inLambda(createHandler(options));
   clock.set(T0);
   readyAccount();
 });

@@ -15,13 +15,13 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { createHandler } from '../../../functions/reconcile/index.ts';
 import { createHandler as createPrepare } from '../../../functions/prepare/index.ts';
 import { createHandler as createFinish } from '../../../functions/finish/index.ts';
-import { setClock } from '../../../shared/core/clock.ts';
-import { deploymentsWatching, watchAlarms, watchedAlarms } from '../../../shared/aws/alarm-watches.ts';
-import { endingError, IN_FLIGHT_SECONDS, settleSeconds, waitAhead, WAIT_AHEAD_LOOKS } from '../../../shared/tasks/reconcile.ts';
+import { deploymentsWatching, watchAlarms } from '../../../shared/aws/alarm-watches.ts';
+import { watchedAlarms } from '../../../shared/core/health.ts';
+import { endingError, IN_FLIGHT_SECONDS, settleSeconds } from '../../../shared/tasks/reconcile.ts';
 import { keys, type DeploymentRecord } from '../../../shared/core/model/record.ts';
 import type { DeploymentRequest } from '../../../shared/core/model/request.ts';
 import { loadTemplate, templateRules } from '../../../infra/local/ways-in/rules.ts';
-import { applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, env, handlerOptions, mockedClients, T0 } from './harness.ts';
+import { inLambda, applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, env, handlerOptions, mockedClients, T0 } from './harness.ts';
 
 const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:glidepath:gp-test-1';
 const STATE_MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:glidepath-deployment';
@@ -30,17 +30,17 @@ const slept: number[] = [];
 /** What happens in the world while reconcile sleeps (a Task's invocation ending, a wait registering). */
 let duringSleep: (() => void) | undefined;
 const nowMs = () => Date.parse(clock.iso());
-setClock({
+const sleepingClock = {
   now: nowMs,
   sleep: async (seconds: number) => {
     slept.push(seconds);
     clock.advance(seconds);
     duringSleep?.();
   },
-} as never);
+};
 
 let { clients, mocks } = mockedClients();
-let handler = createHandler(clients, handlerOptions());
+let handler = inLambda(createHandler(handlerOptions(clients, sleepingClock)));
 
 /** The table, by `pk|sk`. */
 let table: Map<string, Record<string, unknown>>;
@@ -94,7 +94,7 @@ async function active(overrides: Partial<DeploymentRecord> = {}, request: Deploy
   const r = deploymentRecord({ weight: 10, stepIndex: 0, revisionId: 'rev-2', ...overrides }, request);
   put(r as unknown as Record<string, unknown>);
   put({ ...keys.lock(r.functionName, r.alias), deploymentId: r.id, acquiredAt: r.createdAt });
-  await watchAlarms({ ddb: clients.ddb, tableName: env.tableName }, r);
+  await watchAlarms({ ddb: clients.ddb, tableName: env.tableName }, r, watchedAlarms(r.request));
   return r;
 }
 
@@ -134,7 +134,7 @@ const lockHolder = () => table.get(at(keys.lock('orders-api', 'live')))?.deploym
 
 beforeEach(() => {
   ({ clients, mocks } = mockedClients());
-  handler = createHandler(clients, handlerOptions());
+  handler = inLambda(createHandler(handlerOptions(clients, sleepingClock)));
   clock.set(T0 + 600_000);
   slept.length = 0;
   duringSleep = undefined;
@@ -280,7 +280,7 @@ describe('Handler: reconcile — an alarm that fired', () => {
     expect(mocks.sfn).toHaveReceivedCommandExactlyOnceWith(SendTaskFailureCommand, {
       taskToken: 'tok-approval',
       error: 'ALARM_ACTIVE',
-      cause: 'alarm orders-5xx is in ALARM while the deployment was waiting at step 1 (approval): Threshold Crossed: 1 out of the last 1 datapoints [3.0] was greater than the threshold (1.0)',
+      cause: 'alarm orders-5xx is in ALARM (Threshold Crossed: 1 out of the last 1 datapoints [3.0] was greater than the threshold (1.0)) while the deployment was waiting for an approval at step 1',
     });
     expect(mocks.sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
     const claim = mocks.ddb.commandCalls(UpdateCommand).map((c) => decodeUpdate(c.args[0].input)).find((u) => u.remove.includes('waitToken'))!;
@@ -295,30 +295,22 @@ describe('Handler: reconcile — an alarm that fired', () => {
   it("an operator's pause (hold): failed too; the status stays Paused until the state machine finishes", async () => {
     await active({ status: 'Paused', stepIndex: 1, waitToken: { token: 'tok-hold', stepIndex: 1, kind: 'hold' } });
     await expect(handler(alarmEvent('orders-p99'))).resolves.toMatchObject({ outcome: 'failedWait' });
-    expect(mocks.sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, { taskToken: 'tok-hold', error: 'ALARM_ACTIVE', cause: expect.stringMatching(/^alarm orders-p99 is in ALARM while the deployment was paused at step 1: /) });
+    expect(mocks.sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, { taskToken: 'tok-hold', error: 'ALARM_ACTIVE', cause: expect.stringMatching(/^alarm orders-p99 is in ALARM \(.+\) while the deployment was paused at step 1$/) });
     expect(record()!.status).toBe('Paused');
   });
 
-  it('a deployment that bakes: nothing (its next check sees the alarm), without looking again', async () => {
-    await active({ stepIndex: 1 });
-    await expect(handler(alarmEvent('orders-5xx'))).resolves.toMatchObject({ outcome: 'nothing', deployments: [{ deploymentId: 'gp-test-1', outcome: 'healthChecked' }] });
-    expect(mocks.sfn).not.toHaveReceivedAnyCommand();
+  it('a deployment baking (a timed wait): its wait fails with ALARM_ACTIVE too, whatever the bake’s length', async () => {
+    await active({ stepIndex: 1, waitToken: { token: 'tok-bake', stepIndex: 1, kind: 'timed' } });
+    await expect(handler(alarmEvent('orders-5xx'))).resolves.toMatchObject({ outcome: 'failedWait', deployments: [{ deploymentId: 'gp-test-1', outcome: 'failedWait' }] });
+    expect(mocks.sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, { taskToken: 'tok-bake', error: 'ALARM_ACTIVE', cause: expect.stringMatching(/while the deployment was baking at step 1$/) });
     expect(slept).toEqual([]);
   });
 
-  it('a wait about to register (the next step is an approval): looks again until its token is there', async () => {
-    await active({ stepIndex: 0 }, approvalRequest);
-    // The AwaitStep's registration lands while reconcile waits to look again.
-    duringSleep = () => void table.set(at(keys.deployment('gp-test-1')), { ...record(), stepIndex: 1, waitToken: { token: 'tok-late', stepIndex: 1, kind: 'approval' } } as unknown as Record<string, unknown>);
-    await expect(handler(alarmEvent('orders-5xx'))).resolves.toMatchObject({ outcome: 'failedWait' });
-    expect(slept).toEqual([1]);
-    expect(mocks.sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, { taskToken: 'tok-late' });
-  });
-
-  it('a wait that never registers: gives up after WAIT_AHEAD_LOOKS looks', async () => {
-    await active({ stepIndex: 0 }, approvalRequest);
-    await expect(handler(alarmEvent('orders-5xx'))).resolves.toMatchObject({ outcome: 'nothing', deployments: [{ outcome: 'healthChecked' }] });
-    expect(slept).toEqual(Array(WAIT_AHEAD_LOOKS).fill(1));
+  it('a deployment between waits (a shift or a check under way, which reads the alarms itself): nothing, without looking again', async () => {
+    await active({ stepIndex: 1 });
+    await expect(handler(alarmEvent('orders-5xx'))).resolves.toMatchObject({ outcome: 'nothing', deployments: [{ deploymentId: 'gp-test-1', outcome: 'notWaiting' }] });
+    expect(mocks.sfn).not.toHaveReceivedAnyCommand();
+    expect(slept).toEqual([]);
   });
 
   it('no deployment watches the alarm: nothing at all; a change to OK is not even looked up', async () => {
@@ -379,19 +371,19 @@ describe('Alarm watches: written by prepare, deleted by finish', () => {
   it('prepare writes one watch per alarm after the record; finish deletes them', async () => {
     prepareClients();
     const execution = { Id: EXECUTION, Name: 'gp-test-1' };
-    await createPrepare(clients, handlerOptions())({ request: baseRequest, execution });
+    await inLambda(createPrepare(handlerOptions(clients)))({ request: baseRequest, execution });
     expect(watchesOf().sort()).toEqual(['orders-5xx', 'orders-p99']);
     expect(await deploymentsWatching({ ddb: clients.ddb, tableName: env.tableName }, 'orders-p99')).toEqual(['gp-test-1']);
     const batch = mocks.ddb.commandCalls(BatchWriteCommand)[0]!.args[0].input.RequestItems![env.tableName]!;
     expect(batch[0]!.PutRequest!.Item).toEqual({ pk: 'ALARM#orders-5xx', sk: 'DEP#gp-test-1', alarmName: 'orders-5xx', deploymentId: 'gp-test-1', functionName: 'orders-api', alias: 'live', createdAt: clock.iso() });
 
-    await createFinish(clients, handlerOptions())({ execution, deploymentId: 'gp-test-1', outcome: 'succeeded' });
+    await inLambda(createFinish(handlerOptions(clients)))({ execution, deploymentId: 'gp-test-1', outcome: 'succeeded' });
     expect(watchesOf()).toEqual([]);
   });
 
   it('no watch when the alarm policy is off; 25 items per BatchWriteItem; unprocessed items sent again', async () => {
-    expect(watchedAlarms({ request: { ...baseRequest, alarmPolicy: { enabled: false } } })).toEqual([]);
-    expect(watchedAlarms({ request: { ...baseRequest, alarms: ['a', 'b', 'a'] } })).toEqual(['a', 'b']);
+    expect(watchedAlarms({ ...baseRequest, alarmPolicy: { enabled: false } })).toEqual([]);
+    expect(watchedAlarms({ ...baseRequest, alarms: ['a', 'b', 'a'] })).toEqual(['a', 'b']);
 
     const many = Array.from({ length: 30 }, (_, i) => `alarm-${i}`);
     let first = true;
@@ -403,10 +395,12 @@ describe('Alarm watches: written by prepare, deleted by finish', () => {
       }
       return {};
     });
-    await watchAlarms({ ddb: clients.ddb, tableName: env.tableName }, deploymentRecord({}, { ...baseRequest, alarms: many }));
+    const before = performance.now();
+    await watchAlarms({ ddb: clients.ddb, tableName: env.tableName }, deploymentRecord({}, { ...baseRequest, alarms: many }), many);
     const sizes = mocks.ddb.commandCalls(BatchWriteCommand).map((c) => c.args[0].input.RequestItems![env.tableName]!.length);
     expect(sizes).toEqual([25, 5, 5]);
-    expect(slept).toEqual([0.05]);
+    // The unprocessed items went again after a 50 ms backoff.
+    expect(performance.now() - before).toBeGreaterThanOrEqual(45);
   });
 });
 
@@ -430,17 +424,6 @@ describe('Decisions', () => {
     expect(settleSeconds({ status: 'ABORTED', stopDate: now }, deploymentRecord(), now)).toBe(0);
     expect(settleSeconds({ status: 'FAILED', stopDate: now }, undefined, now)).toBe(0);
     expect(settleSeconds({ status: 'ABORTED', stopDate: now }, { ...promoted, status: 'Succeeded' }, now)).toBe(0);
-  });
-
-  it('waitAhead: an approval or untimed pause next, or a pause signal; never a timed pause or a bake', () => {
-    const r = (list: unknown[], stepIndex: number, extra: Partial<DeploymentRecord> = {}) => deploymentRecord({ stepIndex, ...extra }, steps(list));
-    expect(waitAhead(r([{ setWeight: 10 }, { approval: {} }], 0))).toBe(true);
-    expect(waitAhead(r([{ setWeight: 10 }, { pause: {} }], 0))).toBe(true);
-    expect(waitAhead(r([{ approval: {} }, { setWeight: 10 }], -1))).toBe(true);
-    expect(waitAhead(r([{ setWeight: 10 }, { pause: { duration: '5m' } }], 0))).toBe(false);
-    expect(waitAhead(r([{ setWeight: 10 }, { bake: '5m' }], 0))).toBe(false);
-    expect(waitAhead(r([{ setWeight: 10 }, { bake: '5m' }], 1, { signals: { pause: clock.iso() } }))).toBe(true);
-    expect(waitAhead(r([{ setWeight: 10 }, { approval: {} }], 1, { waitToken: { token: 't', stepIndex: 1, kind: 'approval' } }))).toBe(false);
   });
 
   it("template.yaml's rules, as the local engine makes them: this state machine's ended executions, and alarms into ALARM, to reconcile", () => {

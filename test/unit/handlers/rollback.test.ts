@@ -4,10 +4,10 @@ import { GetAliasCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHandler } from '../../../functions/rollback/index.ts';
 import type { DeploymentRecord } from '../../../shared/core/model/record.ts';
-import { applyUpdate, awsError, clock, decodeUpdate, deploymentRecord, handlerOptions, mockedClients, T0 } from './harness.ts';
+import { inLambda, applyUpdate, awsError, clock, decodeUpdate, deploymentRecord, handlerOptions, mockedClients, T0 } from './harness.ts';
 
 let { clients, mocks } = mockedClients();
-let handler = createHandler(clients, handlerOptions());
+let handler = inLambda(createHandler(handlerOptions(clients)));
 
 const alarm = { deploymentId: 'gp-test-1', error: { Error: 'ALARM_ACTIVE', Cause: 'alarm orders-5xx is in ALARM' } };
 const shifted = (overrides: Partial<DeploymentRecord> = {}) => deploymentRecord({ weight: 10, stepIndex: 1, revisionId: 'rev-2', ...overrides });
@@ -19,7 +19,7 @@ function arrange(record: DeploymentRecord) {
 
 beforeEach(() => {
   ({ clients, mocks } = mockedClients());
-  handler = createHandler(clients, handlerOptions());
+  handler = inLambda(createHandler(handlerOptions(clients)));
   clock.set(T0 + 400_000);
   arrange(shifted());
   mocks.lambda.on(UpdateAliasCommand).resolves({ FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: {} }, RevisionId: 'rev-3' });

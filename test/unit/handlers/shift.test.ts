@@ -5,10 +5,10 @@ import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHandler } from '../../../functions/shift/index.ts';
 import type { DeploymentRecord } from '../../../shared/core/model/record.ts';
-import { type Alarms, applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, env, handlerOptions, mockedClients, T0 } from './harness.ts';
+import { inLambda, type Alarms, applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, env, handlerOptions, mockedClients, T0 } from './harness.ts';
 
 let { clients, mocks } = mockedClients();
-let handler = createHandler(clients, handlerOptions());
+let handler = inLambda(createHandler(handlerOptions(clients)));
 let record: DeploymentRecord;
 
 const setWeight10 = { deploymentId: 'gp-test-1', cursor: { index: 0, step: { setWeight: 10 } } };
@@ -25,7 +25,7 @@ const totalCalls = () => Object.values(mocks).reduce((n, m) => n + m.calls().len
 
 beforeEach(() => {
   ({ clients, mocks } = mockedClients());
-  handler = createHandler(clients, handlerOptions());
+  handler = inLambda(createHandler(handlerOptions(clients)));
   clock.set(T0 + 60_000);
   arrange(deploymentRecord());
   mocks.lambda.on(UpdateAliasCommand).callsFake((input) => ({
@@ -96,7 +96,7 @@ describe('Handler: shift', () => {
     await handler(setWeight10);
     expect(totalCalls()).toBe(4);
     ({ clients, mocks } = mockedClients());
-    handler = createHandler(clients, handlerOptions());
+    handler = inLambda(createHandler(handlerOptions(clients)));
     arrange(deploymentRecord({}, { ...baseRequest, alarms: [] }));
     mocks.lambda.on(UpdateAliasCommand).resolves({ FunctionVersion: '7', RevisionId: 'rev-2' });
     await handler(setWeight10);

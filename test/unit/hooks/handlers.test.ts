@@ -7,10 +7,9 @@ import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { handler as runHookHandler } from '../../../functions/run-hook/index.ts';
-import { handler as hookStatusHandler } from '../../../functions/hook-status/index.ts';
+import { createHandler as createRunHook } from '../../../functions/run-hook/index.ts';
+import { createHandler as createHookStatus } from '../../../functions/hook-status/index.ts';
 import { TARGET } from '../../../shared/core/hooks/status-protocol.ts';
-import { setClock, systemClock } from '../../../shared/core/clock.ts';
 import { EXEC_ID, NOW_MS, pendingExecution } from './fixtures.ts';
 
 vi.hoisted(() => {
@@ -18,6 +17,11 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
+
+// The handlers as deployed, on the test's fixed clock.
+const fixedClock = { now: () => NOW_MS, sleep: async () => undefined };
+const runHookHandler = createRunHook({ clock: fixedClock });
+const hookStatusHandler = createHookStatus({ clock: fixedClock });
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const lambda = mockClient(LambdaClient);
@@ -36,8 +40,6 @@ beforeEach(() => {
   ddb.reset();
   lambda.reset();
   sfn.reset();
-  setClock({ now: () => NOW_MS });
-  return () => void setClock(systemClock);
 });
 
 describe('Handler: run-hook', () => {

@@ -41,7 +41,7 @@ function arrange(result: HookInvocation | ((payload: HookPayload) => Promise<Hoo
       invocations.push({ fn, payload: payload as HookPayload });
       return typeof result === 'function' ? result(payload as HookPayload) : result;
     },
-    now: () => NOW_MS,
+    clock: { now: () => NOW_MS },
     newId: () => 'CCCCCCCCCCCCCCCCCCCCCC',
   };
   return { store, deps, invocations };

@@ -9,7 +9,7 @@ async function arrange(execution = pendingExecution(), answer: Parameters<typeof
   await store.create(execution);
   const tasks = recordingTasks(answer);
   const outcomes: StatusOutcome[] = [];
-  const deps = { store, tasks, now: () => NOW_MS, onOutcome: (o: StatusOutcome) => outcomes.push(o) };
+  const deps = { store, tasks, clock: { now: () => NOW_MS }, onOutcome: (o: StatusOutcome) => outcomes.push(o) };
   return { store, tasks, deps, outcomes };
 }
 

@@ -2,22 +2,25 @@
  * The trigger's core (shared/tasks/deploy-push.ts) with mocked clients: the calls it makes and
  * in which order, its idempotency claim, and which failures it leaves to Lambda's retries.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { GetFunctionConfigurationCommand, LambdaClient, PublishVersionCommand, TooManyRequestsException, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { setClock, type Clock } from '../../../shared/core/clock.ts';
-import { deployPush, type TriggerDeps } from '../../../shared/tasks/deploy-push.ts';
+import type { Clock } from '../../../shared/core/ports/clock.ts';
+import { deployPush, type TriggerPorts } from '../../../shared/tasks/deploy-push.ts';
+import { lambdaFunctionPublisher } from '../../../shared/aws/function-code.ts';
+import { sfnDeploymentStarter } from '../../../shared/aws/start-deployment.ts';
+import { dynamoGroupStore } from '../../../shared/aws/group-store.ts';
+import { dynamoTriggerClaims } from '../../../shared/aws/trigger-store.ts';
 
 const lambda = mockClient(LambdaClient);
 const sfn = mockClient(SFNClient);
 const ddb = mockClient(DynamoDBDocumentClient);
 const logged: { level: string; message: string; extra?: Record<string, unknown> }[] = [];
 let clock: Clock & { sleeps: number[]; t: number };
-let previous: Clock;
 
 const group = { name: 'orders', function: 'orders-api', alias: 'live', strategy: 'AllAtOnce', sources: { s3: [{ bucket: 'art' }] } };
 const event = {
@@ -29,13 +32,15 @@ const event = {
   detail: { bucket: { name: 'art' }, object: { key: 'orders.zip', etag: 'etag-1', 'version-id': 'v-1' } },
 };
 
-function deps(): TriggerDeps {
+/** The trigger's ports on its AWS adapters, over the mocked clients. */
+function deps(): TriggerPorts & { updateTimeoutSeconds: number } {
+  const store = { ddb: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), tableName: 't' };
   return {
-    lambda: new LambdaClient({ region: 'eu-west-1' }),
-    sfn: new SFNClient({ region: 'eu-west-1' }),
-    store: { ddb: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), tableName: 't' },
-    stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:glidepath-deployment',
-    now: () => clock.now(),
+    groups: dynamoGroupStore(store),
+    claims: dynamoTriggerClaims(store),
+    publisher: lambdaFunctionPublisher(new LambdaClient({ region: 'eu-west-1' }), clock),
+    starter: sfnDeploymentStarter(new SFNClient({ region: 'eu-west-1' }), 'arn:aws:states:eu-west-1:123456789012:stateMachine:glidepath-deployment'),
+    clock,
     log: {
       info: (message, extra) => logged.push({ level: 'info', message, ...(extra ? { extra } : {}) }),
       warn: (message, extra) => logged.push({ level: 'warn', message, ...(extra ? { extra } : {}) }),
@@ -51,7 +56,6 @@ beforeEach(() => {
   ddb.reset();
   logged.length = 0;
   clock = { t: Date.parse('2026-11-24T10:00:00Z'), sleeps: [], now: () => clock.t, sleep: async (s: number) => void (clock.sleeps.push(s), (clock.t += s * 1000)) } as never;
-  previous = setClock(clock);
   ddb.on(QueryCommand).resolves({ Items: [{ group }] });
   ddb.on(GetCommand).resolves({});
   ddb.on(PutCommand).resolves({});
@@ -60,10 +64,6 @@ beforeEach(() => {
   lambda.on(GetFunctionConfigurationCommand).resolvesOnce({ LastUpdateStatus: 'InProgress' }).resolves({ LastUpdateStatus: 'Successful', CodeSha256: 'sha-new' });
   lambda.on(PublishVersionCommand).resolves({ Version: '7' });
   sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:glidepath-deployment:x' });
-});
-
-afterEach(() => {
-  setClock(previous);
 });
 
 describe('Function: deployPush', () => {

@@ -5,11 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { decideHealth, type HealthPolicy } from '../../../shared/core/health.ts';
 import { pauseRemainingSeconds } from '../../../shared/core/timed-pause.ts';
-import { windowHold } from '../../../shared/tasks/window-gate.ts';
+import { windowHold } from '../../../shared/core/window-hold.ts';
 import type { DeploymentRecord } from '../../../shared/core/model/record.ts';
 import type { DeploymentWindow } from '../../../shared/core/model/request.ts';
 
-const policy: HealthPolicy = { checkIntervalSeconds: 10, ignorePollAlarmFailure: false, enabled: true };
+const policy: HealthPolicy = { ignorePollAlarmFailure: false, enabled: true };
 const t0 = Date.parse('2026-11-24T08:00:00Z'); // Tuesday
 const nineToFive: DeploymentWindow[] = [{ start: '09:00', end: '17:00' }];
 
@@ -51,7 +51,7 @@ describe('windowHold', () => {
     ({ id: 'gp-x', weight, signals, events: [], request: { functionName: 'f', alias: 'live', targetVersion: '2', strategy: 'AllAtOnce', ...(windows ? { windows } : {}) } }) as unknown as DeploymentRecord;
   const hold = (r: DeploymentRecord, weight: number, now: number, extra: { promote?: true; alarms?: object } = {}) =>
     windowHold({
-      input: { deploymentId: 'gp-x', cursor: { index: 0, step: { setWeight: weight } }, ...(extra.promote ? { promote: true } : {}) },
+      input: { cursor: { index: 0, step: { setWeight: weight } }, ...(extra.promote ? { promote: true } : {}) },
       record: r,
       weight,
       alarms: (extra.alarms ?? { status: 'none' }) as never,
