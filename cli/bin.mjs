@@ -8,7 +8,6 @@ let main;
 if (existsSync(new URL('./main.ts', import.meta.url))) {
   const { register } = await import('tsx/esm/api');
   register();
-  await import('../infra/local/polyfill.ts');
   ({ main } = await import('./main.ts'));
 } else {
   await import('../dist/polyfill.mjs');

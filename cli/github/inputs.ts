@@ -27,8 +27,6 @@ const STRING_INPUTS = {
   timeout: 'timeout',
 } as const satisfies Record<string, keyof DeployOptions>;
 
-export const ACTION_INPUTS = [...Object.keys(STRING_INPUTS), 'alarms', 'wait', 'local'] as const;
-
 export interface ActionInputs {
   flags: DeployOptions;
   wait: boolean;

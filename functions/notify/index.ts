@@ -3,13 +3,10 @@
  * receivers and the stack's (Slack, Teams, JSON webhooks, SNS) — shared/tasks/notify.ts.
  * The stack-wide receivers come from the environment template.yaml sets. Output: NotifyResult.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fetchPoster } from '../../shared/aws/http-poster.ts';
-import { snsPublisher } from '../../shared/aws/sns-publisher.ts';
 import { stackNotifications } from '../../shared/core/notifications/targets.ts';
 import { notify, type NotifyPorts } from '../../shared/tasks/notify.ts';
 import { createTaskHandler, type HandlerOptions, type OwnPorts } from '../_lib/handler.ts';
-import { recordReader } from '../_lib/ports.ts';
+import { notificationSenders, recordReader } from '../_lib/ports.ts';
 
 export function createHandler(options: HandlerOptions<OwnPorts<NotifyPorts>> = {}) {
   return createTaskHandler(
@@ -17,7 +14,7 @@ export function createHandler(options: HandlerOptions<OwnPorts<NotifyPorts>> = {
       name: 'Notify',
       // The task reads the event itself: what is not a state change is logged and skipped, never retried.
       parse: (event) => event,
-      ports: (build) => ({ records: recordReader(build), http: fetchPoster(), sns: snsPublisher(), sleep: (ms: number) => sleep(ms) }),
+      ports: (build) => ({ records: recordReader(build), ...notificationSenders() }),
       run: async (event, ports, call) => {
         const stack = stackNotifications({
           topicArn: call.env.NOTIFICATION_TOPIC_ARN,

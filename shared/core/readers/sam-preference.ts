@@ -9,7 +9,7 @@ import { ruleViolation } from '../describe.ts';
 import type { Notification, NotificationEvent } from '../model/request.ts';
 import { TOPIC_ARN_PATTERN } from '../model/request.ts';
 import { codeDeployShortName } from '../strategies/codedeploy.ts';
-import { intrinsicKey, type TemplateValues } from './template-values.ts';
+import type { TemplateValues } from './template-values.ts';
 
 type Obj = Record<string, unknown>;
 const isObject = (value: unknown): value is Obj => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -121,4 +121,3 @@ export function ignoredSettings(preference: Obj, field: (key: string) => string)
   return warnings;
 }
 
-export { intrinsicKey };
