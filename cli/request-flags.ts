@@ -2,7 +2,7 @@
  * Command-line flags → a deployment request: the one builder `glidepath plan` and
  * `glidepath deploy` share, through the same readers and validation. Sources, one of: flags
  * (`--strategy --function --alias --target`), `--appspec <file>`, `--template <file> --function
- * <LogicalId>`, `--request <file>` (the request itself, JSON or YAML; deploy only). Flags given
+ * <LogicalId>`, `--serverless <serverless.yml> --function <key>`, `--request <file>` (the request itself, JSON or YAML; deploy only). Flags given
  * next to a file override what the file says.
  *
  * A plan may leave out what only a deployment needs (function, alias, versions): it is parsed
@@ -18,6 +18,7 @@ import type { PlanPreview } from '../shared/core/model/plan.ts';
 import type { DeploymentRequest } from '../shared/core/model/request.ts';
 import { usageError, type CliIO } from './context.ts';
 import { readFlagFile } from './options.ts';
+import { serverlessSource } from './serverless-source.ts';
 
 export interface RequestFlags {
   strategy?: string;
@@ -28,6 +29,7 @@ export interface RequestFlags {
   target?: string;
   appspec?: string;
   template?: string;
+  serverless?: string;
   request?: string;
   beforeHook?: string;
   afterHook?: string;
@@ -70,7 +72,10 @@ function durationFlag(value: string | undefined): string | number | undefined {
 /** What the request is for: a plan needs only a strategy; a deployment its function, alias and target. */
 type Purpose = 'plan' | 'deploy';
 
-const SOURCES: Record<Purpose, string> = { plan: '--strategy, --appspec or --template', deploy: '--strategy, --appspec, --template or --request' };
+const SOURCES: Record<Purpose, string> = {
+  plan: '--strategy, --appspec, --template or --serverless',
+  deploy: '--strategy, --appspec, --template, --serverless or --request',
+};
 
 interface Fields {
   fields: Record<string, unknown>;
@@ -91,7 +96,7 @@ function requestFile(io: CliIO, file: string): Record<string, unknown> {
 
 /** The source the flags name, with the flags that override it, as request fields (not validated yet). */
 function sourceFields(flags: RequestFlags, io: CliIO, purpose: Purpose): Fields {
-  const sources = (['appspec', 'template', 'request'] as const).filter((k) => flags[k] !== undefined);
+  const sources = (['appspec', 'template', 'serverless', 'request'] as const).filter((k) => flags[k] !== undefined);
   if (sources.length > 1) throw usageError(`--${sources[1]}`, `cannot be combined with --${sources[0]}: give one source`);
   const strategy = flags.strategy === undefined ? undefined : parseStrategyFlag(flags.strategy);
   const warnings: string[] = [];
@@ -110,9 +115,15 @@ function sourceFields(flags: RequestFlags, io: CliIO, purpose: Purpose): Fields 
   }
   if (flags.template !== undefined) {
     if (flags.function === undefined) throw usageError('--function', "is required with --template (the function's logical id)");
-    const read = readSamTemplate(readFlagFile(io, '--template', flags.template), flags.function);
+    const read = readSamTemplate(readFlagFile(io, '--template', flags.template), flags.function, { strategyGiven: strategy !== undefined });
+    warnings.push(...read.warnings);
     const fields = { ...samRequestWithStrategy(read, strategy as never), ...versions, ...given({ functionName: flags.functionName, alias: flags.alias }) };
     return { fields, warnings };
+  }
+  if (flags.serverless !== undefined) {
+    const read = serverlessSource(io, flags.serverless, flags.function, strategy);
+    const fields = { ...read.request, ...versions, ...given({ functionName: flags.functionName, alias: flags.alias }) };
+    return { fields, warnings: [...warnings, ...read.warnings] };
   }
   if (flags.request !== undefined) {
     const fields = { ...requestFile(io, flags.request), ...versions, ...(strategy === undefined ? {} : { strategy }), ...given({ functionName: flags.function, alias: flags.alias }) };

@@ -20,8 +20,9 @@ import { formatDuration } from '../view/describe.ts';
 import { displayFor } from '../view/display.ts';
 import { styleFor } from '../view/style.ts';
 import { followUntilDone } from '../follow.ts';
+import type { DeploymentSnapshot } from '../snapshot.ts';
 
-interface DeployOptions extends RequestFlags, Omit<TargetOptions, 'speed'>, CommonFlags {
+export interface DeployOptions extends RequestFlags, Omit<TargetOptions, 'speed'>, CommonFlags {
   wait?: boolean;
   timeout?: string;
   interval?: string;
@@ -70,6 +71,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--target <version>', 'published version to move to')
     .option('--appspec <file>', 'a CodeDeploy AppSpec (YAML or JSON)')
     .option('--template <file>', 'a SAM template; use with --function <LogicalId>')
+    .option('--serverless <file>', "a serverless.yml with serverless-plugin-canary-deployments' deploymentSettings; use with --function <key>")
     .option('--request <file>', 'a deployment request file (JSON or YAML: functionName, alias, targetVersion, strategy, …)')
     .option('--before-hook <function>', 'BeforeAllowTraffic hook function')
     .option('--after-hook <function>', 'AfterAllowTraffic hook function')
@@ -104,7 +106,14 @@ Examples:
   });
 }
 
-async function deploy(options: DeployOptions, io: CliIO): Promise<number> {
+/** What a caller of `deploy` may want to know besides the exit code (the GitHub Action's report). */
+export interface DeployObserver {
+  started?(started: Started): void;
+  ended?(snapshot: DeploymentSnapshot): void;
+  failed?(error: unknown): void;
+}
+
+export async function deploy(options: DeployOptions, io: CliIO, observer: DeployObserver = {}): Promise<number> {
   const json = wantsJson(options);
   let target: Target | undefined;
   try {
@@ -122,6 +131,7 @@ async function deploy(options: DeployOptions, io: CliIO): Promise<number> {
       wait = true;
     }
     const started = await startRequest(target, request);
+    observer.started?.(started);
     if (!wait) {
       if (mode === 'json') {
         io.stdout.write(`${JSON.stringify({ ...started, target: target.description }, null, 2)}\n`);
@@ -136,6 +146,7 @@ async function deploy(options: DeployOptions, io: CliIO): Promise<number> {
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(intervalMs === undefined ? {} : { intervalMs }),
     });
+    observer.ended?.(final.snapshot);
     if (final.interrupted) {
       if (mode === 'human') io.stderr.write(`stopped watching (the deployment goes on). ${followHint(target, started.deploymentId)}`);
       return 130;
@@ -143,6 +154,7 @@ async function deploy(options: DeployOptions, io: CliIO): Promise<number> {
     if (!final.snapshot.done && mode === 'human') io.stderr.write(`--timeout reached; the deployment goes on. ${followHint(target, started.deploymentId)}`);
     return exitCodeForStatus(final.snapshot.done ? final.snapshot.status : 'InProgress');
   } catch (error) {
+    observer.failed?.(error);
     return failWith(io, error, json);
   } finally {
     await target?.close();

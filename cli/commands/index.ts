@@ -11,7 +11,8 @@ import { register as registerControl } from './control.ts';
 import { register as registerLocal } from './local.ts';
 import { register as registerDemo } from './demo.ts';
 import { register as registerGroup } from './group.ts';
+import { register as registerGitHubAction } from './github-action.ts';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [registerPlan, registerDeploy, registerStatus, registerControl, registerLocal, registerDemo, registerGroup];
+export const COMMANDS: readonly RegisterCommand[] = [registerPlan, registerDeploy, registerStatus, registerControl, registerLocal, registerDemo, registerGroup, registerGitHubAction];

@@ -26,6 +26,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--target <version>', 'version to shift to')
     .option('--appspec <file>', 'a CodeDeploy AppSpec (YAML or JSON)')
     .option('--template <file>', 'a SAM template; use with --function <LogicalId>')
+    .option('--serverless <file>', "a serverless.yml with serverless-plugin-canary-deployments' deploymentSettings; use with --function <key>")
     .option('--json', 'print the plan as JSON')
     .addHelpText(
       'after',

@@ -16,7 +16,7 @@ import { EXIT_CODES } from '../exit-codes.ts';
 import { startRequest, describeStart } from '../commands/deploy.ts';
 import { readSnapshot, type DeploymentSnapshot } from '../snapshot.ts';
 import { embeddedTarget } from '../target.ts';
-import { LiveDisplay, PlainDisplay, type Display, type OutputMode } from '../view/display.ts';
+import { liveView, LiveDisplay, PlainDisplay, type Display, type OutputMode } from '../view/display.ts';
 import { styleFor } from '../view/style.ts';
 import { renderTimeline } from '../view/timeline.ts';
 import { watchDeployment } from '../watch.ts';
@@ -92,7 +92,7 @@ export async function runDemo(io: CliIO, options: DemoOptions = {}): Promise<num
     say('');
 
     const display = (): Display =>
-      human && io.stdout.isTTY === true ? new LiveDisplay(io, { events: 4, extra: () => [style.dim(describeTraffic(traffic.snapshot()))] }) : human ? new PlainDisplay(io) : { update() {}, finish() {} };
+      human && liveView(io) ? new LiveDisplay(io, { events: 4, extra: () => [style.dim(describeTraffic(traffic.snapshot()))] }) : human ? new PlainDisplay(io) : { update() {}, finish() {} };
 
     const phases: Phase[] = [];
     const deployPhase = async (title: string, request: DeploymentRequest): Promise<void> => {

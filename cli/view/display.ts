@@ -4,7 +4,8 @@
  */
 import type { CliIO } from '../context.ts';
 import type { DeploymentSnapshot } from '../snapshot.ts';
-import { eventLine, outcomeLine, plainKey, plainLine, renderSnapshot } from './render.ts';
+import { eventLogLine, statusLogLine, summaryBlock } from './ci-log.ts';
+import { plainKey, renderSnapshot } from './render.ts';
 import { stripAnsi, styleFor, type Style } from './style.ts';
 
 export interface Display {
@@ -53,29 +54,30 @@ export class LiveDisplay implements Display {
   }
 }
 
-/** One line each time something changes, and each new event; the outcome at the end. */
+/**
+ * For logs (no terminal, `CI` or `NO_COLOR` set): one line per new event and per change of
+ * status, step, alarms or hooks, each with its elapsed time (cli/view/ci-log.ts), and a summary
+ * block at the end. Never an escape code.
+ */
 export class PlainDisplay implements Display {
   #lastKey = '';
   #events = 0;
-  readonly #style: Style;
 
-  constructor(private readonly io: CliIO) {
-    this.#style = styleFor(io);
-  }
+  constructor(private readonly io: CliIO) {}
 
   update(snapshot: DeploymentSnapshot): void {
-    for (const event of snapshot.events.slice(this.#events)) this.io.stdout.write(`  ${eventLine(event)}\n`);
+    for (const event of snapshot.events.slice(this.#events)) this.io.stdout.write(`${eventLogLine(event, snapshot)}\n`);
     this.#events = Math.max(this.#events, snapshot.events.length);
     const key = plainKey(snapshot);
     if (key !== this.#lastKey) {
-      this.io.stdout.write(`${plainLine(snapshot)}\n`);
+      this.io.stdout.write(`${statusLogLine(snapshot)}\n`);
       this.#lastKey = key;
     }
   }
 
   finish(snapshot: DeploymentSnapshot): void {
     this.update(snapshot);
-    if (snapshot.done) this.io.stdout.write(`${outcomeLine(snapshot, this.#style)}\n`);
+    if (snapshot.done) this.io.stdout.write(`${summaryBlock(snapshot).join('\n')}\n`);
   }
 }
 
@@ -90,7 +92,13 @@ export class JsonDisplay implements Display {
   }
 }
 
+/** Redrawn in place only on a terminal that a person watches: not in CI, not with NO_COLOR. */
+export function liveView(io: CliIO): boolean {
+  const set = (name: string) => (io.env[name] ?? '') !== '';
+  return io.stdout.isTTY === true && !set('CI') && !set('NO_COLOR');
+}
+
 export function displayFor(io: CliIO, mode: OutputMode): Display {
   if (mode === 'json') return new JsonDisplay(io);
-  return io.stdout.isTTY === true ? new LiveDisplay(io) : new PlainDisplay(io);
+  return liveView(io) ? new LiveDisplay(io) : new PlainDisplay(io);
 }

@@ -48,6 +48,10 @@ import type { DeploymentStarter } from '../../shared/core/ports/deployment-start
 import type { FunctionPublisher } from '../../shared/core/ports/function-publisher.ts';
 import type { GroupStore } from '../../shared/core/ports/group-store.ts';
 import type { TriggerClaims } from '../../shared/core/ports/trigger-claims.ts';
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import { fetchPoster } from '../../shared/aws/http-poster.ts';
+import { snsPublisher } from '../../shared/aws/sns-publisher.ts';
+import type { HttpPoster, SnsPublisher } from '../../shared/core/ports/notifications.ts';
 import type { HookExecutionStore, HookInvoker } from '../../shared/core/hooks/types.ts';
 
 export type Env = Record<string, string | undefined>;
@@ -107,3 +111,10 @@ export const groupStore = (build: Build): GroupStore => dynamoGroupStore(table(b
 export const triggerClaims = (build: Build): TriggerClaims => dynamoTriggerClaims(table(build));
 export const functionPublisher = (build: Build): FunctionPublisher => lambdaFunctionPublisher(lambdaClient(build), build.clock);
 export const codeDeployDeployments = (build: Build): CodeDeployReader => codeDeployReader(codeDeployClient(build));
+
+/** Notify's ways out: webhooks over fetch, SNS Publish, and the real-time wait between attempts. */
+export const notificationSenders = (): { http: HttpPoster; sns: SnsPublisher; sleep(ms: number): Promise<void> } => ({
+  http: fetchPoster(),
+  sns: snsPublisher(),
+  sleep: (ms) => sleepFor(ms),
+});

@@ -2,7 +2,7 @@
 import { shiftInputSchema, parseTaskInput } from '../../shared/core/deployment/schemas.ts';
 import { shift, type ShiftPorts } from '../../shared/tasks/shift.ts';
 import { createTaskHandler, type HandlerOptions, type OwnPorts } from '../_lib/handler.ts';
-import { alarmReader, aliasRouter, recordReader, recordWriter } from '../_lib/ports.ts';
+import { alarmReader, aliasRouter, eventBus, recordReader, recordWriter } from '../_lib/ports.ts';
 
 export function createHandler(options: HandlerOptions<OwnPorts<ShiftPorts>> = {}) {
   return createTaskHandler(
@@ -10,7 +10,7 @@ export function createHandler(options: HandlerOptions<OwnPorts<ShiftPorts>> = {}
       name: 'Shift',
       parse: (event) => parseTaskInput(shiftInputSchema, event, 'Shift'),
       deploymentId: (input) => input.deploymentId,
-      ports: (build) => ({ store: { ...recordReader(build), ...recordWriter(build) }, aliases: aliasRouter(build), alarms: alarmReader(build) }),
+      ports: (build) => ({ store: { ...recordReader(build), ...recordWriter(build) }, aliases: aliasRouter(build), alarms: alarmReader(build), events: eventBus(build) }),
       run: (input, ports) => shift(input, ports),
       outcome: (result) => result.decision,
     },

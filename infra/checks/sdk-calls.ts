@@ -19,6 +19,7 @@ const SERVICE_PREFIX: Record<string, string> = {
   '@aws-sdk/client-s3': 's3',
   '@aws-sdk/client-scheduler': 'scheduler',
   '@aws-sdk/client-ecr': 'ecr',
+  '@aws-sdk/client-sns': 'sns',
 };
 
 /** Operations whose IAM action is not `<prefix>:<Operation>`. */
@@ -47,7 +48,7 @@ export const TRANSACT_WRITE = 'dynamodb:TransactWriteItems';
 export const TRANSACT_ITEM_ACTIONS = ['dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
 /** Aggregated clients (`new Lambda().getAlias()`) hide their calls from this check. */
-const AGGREGATED = /\bnew\s+(Lambda|CloudWatch|DynamoDB|SFN|EventBridge|CodeDeploy|S3|Scheduler|ECR)\s*\(|\bDynamoDBDocument\.from\s*\(/;
+const AGGREGATED = /\bnew\s+(Lambda|CloudWatch|DynamoDB|SFN|EventBridge|CodeDeploy|S3|Scheduler|ECR|SNS)\s*\(|\bDynamoDBDocument\.from\s*\(/;
 
 export interface CodeCalls {
   /** IAM actions, sorted; `dynamodb:TransactWriteItems` stands for per-item actions it could not read. */

@@ -3,11 +3,12 @@
  * the state machine's DefinitionUri and DefinitionSubstitutions, the functions they name (each
  * bound to its handler source under functions/), and the table's key schema and indexes.
  */
-import { readFileSync } from 'node:fs';
-import { join, normalize } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { yamlParse } from 'yaml-cfn';
+import { PROJECT_ROOT } from './package-root.ts';
 
-export const PROJECT_ROOT = normalize(join(import.meta.dirname, '..', '..'));
+export { PROJECT_ROOT };
 
 export interface StackFunction {
   logicalId: string;
@@ -33,6 +34,16 @@ export interface StackModel {
 
 type Resource = { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, any> };
 
+/**
+ * The handler's source in a clone; in the installed package (which ships no TypeScript) the
+ * bundle infra/package-cli.ts wrote for it under dist/.
+ */
+function handlerEntry(codeUri: string, entryPoint: string): string {
+  const source = join(PROJECT_ROOT, codeUri, entryPoint);
+  if (existsSync(source)) return source;
+  return join(PROJECT_ROOT, 'dist', codeUri, entryPoint.replace(/\.ts$/, '.mjs'));
+}
+
 export function readStack(templatePath = join(PROJECT_ROOT, 'template.yaml')): StackModel {
   const template = yamlParse(readFileSync(templatePath, 'utf8')) as {
     Globals?: { Function?: Record<string, any> };
@@ -54,7 +65,7 @@ export function readStack(templatePath = join(PROJECT_ROOT, 'template.yaml')): S
       functions.set(logicalId, {
         logicalId,
         codeUri,
-        entry: join(PROJECT_ROOT, codeUri, entryPoint),
+        entry: handlerEntry(codeUri, entryPoint),
         exportName,
         localName: `glidepath-${codeUri.split('/').pop()}`,
         environment: props.Environment?.Variables ?? {},

@@ -8,6 +8,7 @@ import { ConcurrentModificationError } from './errors.ts';
 import { stepKind } from './model/plan.ts';
 import type { DeploymentRecord } from './model/record.ts';
 import type { ShiftTarget } from './model/machine.ts';
+import { asksForSteps } from './notifications/targets.ts';
 import type { AliasRef, AliasRouting, ConcurrentChange } from './ports/alias-router.ts';
 
 type Versions = Pick<DeploymentRecord, 'currentVersion' | 'targetVersion'>;
@@ -67,7 +68,7 @@ export function unrecordedOwnRoutings(record: DeploymentRecord): AliasRouting[] 
 
 /** The facts a shift needs, carried in the state machine so a setWeight reads no record. */
 export function shiftTarget(record: DeploymentRecord): ShiftTarget {
-  const { alarms, alarmPolicy, windows } = record.request;
+  const { alarms, alarmPolicy, windows, notifications } = record.request;
   return {
     functionName: record.functionName,
     alias: record.alias,
@@ -76,5 +77,6 @@ export function shiftTarget(record: DeploymentRecord): ShiftTarget {
     ...(alarms?.length ? { alarms } : {}),
     ...(alarmPolicy ? { alarmPolicy } : {}),
     ...(windows?.length ? { windows: true as const } : {}),
+    ...(asksForSteps(notifications) ? { announceSteps: true as const } : {}),
   };
 }

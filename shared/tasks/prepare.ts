@@ -137,7 +137,7 @@ export async function prepare(input: PrepareInput, ports: PreparePorts): Promise
   const created = await store.create(record);
   // After the record, so a watch never names a deployment that was refused (reconcile, on an alarm).
   await store.watchAlarms(record, watchedAlarms(record.request));
-  if (created === 'created') await announce(ports, stateChangeOf(record, at));
+  if (created === 'created') await announce(ports, stateChangeOf(record, at, { change: 'started', stepCount: record.plan.steps.length }));
 
   return {
     deploymentId,

@@ -25,11 +25,12 @@ import { observeAlarms } from './observe-alarms.ts';
 import { requireDeployment } from './records.ts';
 import { consumeSignal } from './signal-store.ts';
 import { holdForWindow } from './window-gate.ts';
+import { announce } from './announce.ts';
 
 export const SHIFTED = 'WeightShifted';
 export const PROMOTED = 'Promoted';
 
-export type ShiftPorts = Pick<ControllerPorts, 'aliases' | 'alarms' | 'clock' | 'log'> & { store: Pick<DeploymentStore, 'get' | 'update' | 'updateQuietly'> };
+export type ShiftPorts = Pick<ControllerPorts, 'aliases' | 'alarms' | 'clock' | 'log' | 'events'> & { store: Pick<DeploymentStore, 'get' | 'update' | 'updateQuietly'> };
 
 function stepWeight(input: ShiftInput): number {
   if (input.promote) return 100;
@@ -106,6 +107,11 @@ export async function shift(input: ShiftInput, ports: ShiftPorts): Promise<Healt
     if (!input.promote && decision.consumed === 'promoteFull' && decision.result.decision === 'promoteFull') {
       await consumeSignal(ports.store, recorded, 'promoteFull', isoNow(ports.clock));
     }
+  }
+  if (target.announceSteps && !input.promote) {
+    // A `step` state change for notifications (shared/core/notifications/events.ts), only when asked: it costs a call.
+    const { functionName, alias, currentVersion, targetVersion } = target;
+    await announce(ports, { deploymentId: input.deploymentId, status: 'InProgress', functionName, alias, currentVersion, targetVersion, weight, at, change: 'step', stepIndex: input.cursor.index });
   }
   const { result } = decision;
   if (input.promote) {

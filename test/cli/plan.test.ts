@@ -161,7 +161,7 @@ describe('glidepath plan (spawned)', () => {
   it('rejects missing and conflicting flags, unreadable files and bad JSON with exit code 2', async () => {
     const none = await glidepath(['plan']);
     expect(none.code).toBe(2);
-    expect(none.stderr).toBe('error: strategy: is required: give --strategy, --appspec or --template\n');
+    expect(none.stderr).toBe('error: strategy: is required: give --strategy, --appspec, --template or --serverless\n');
     const both = await glidepath(['plan', '--appspec', 'a.yaml', '--template', 'b.yaml']);
     expect(both.stderr).toBe('error: --template: cannot be combined with --appspec: give one source\n');
     const noFunction = await glidepath(['plan', '--template', fixture('sam/template.yaml')]);

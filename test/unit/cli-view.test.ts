@@ -5,7 +5,7 @@ import { DEPLOYMENT_ID_PATTERN, executionArn, executionNameTime } from '../../sh
 import { exitCodeForStatus, exitCodeFor, EXIT_CODES } from '../../cli/exit-codes.ts';
 import type { CliIO } from '../../cli/context.ts';
 import type { DeploymentSnapshot } from '../../cli/snapshot.ts';
-import { LiveDisplay, PlainDisplay } from '../../cli/view/display.ts';
+import { displayFor, liveView, LiveDisplay, PlainDisplay } from '../../cli/view/display.ts';
 import { describeStep } from '../../cli/view/describe.ts';
 import { renderPlanTable } from '../../cli/view/plan-table.ts';
 import { plainLine, progressLine, renderSnapshot, weightBar } from '../../cli/view/render.ts';
@@ -118,10 +118,51 @@ describe('live view', () => {
     plain.update(snapshot({ weight: 100, stepIndex: 2, step: { setWeight: 100 } }));
     const lines = io.out.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toBe('  10:00:01 Shifted weight 10%');
-    expect(lines[1]).toBe(plainLine(snapshot()));
+    expect(lines[0]).toBe('+1s       10%  Shifted weight 10%');
+    expect(lines[1]).toBe(`+1m48s   ${plainLine(snapshot())}`);
     expect(lines[2]).toContain('weight 100%  step 3/3 setWeight 100%');
     expect(io.out).not.toMatch(/\u001b/);
+  });
+
+  it('ends with a summary block whose last line is the outcome, with no escape code even on a terminal', () => {
+    const io = fakeIO(true, { CI: 'true' });
+    const display = displayFor(io, 'human');
+    expect(display).toBeInstanceOf(PlainDisplay);
+    const ended = snapshot({
+      status: 'Failed',
+      done: true,
+      weight: 0,
+      executionStatus: 'FAILED',
+      error: { code: 'ALARM_ACTIVE', message: 'alarm orders-errors is in ALARM' },
+      weights: [
+        { at: at(0), weight: 0 },
+        { at: at(1), weight: 10 },
+        { at: at(40), weight: 0 },
+      ],
+      events: [
+        { at: at(1), type: 'WeightShifted', message: 'step 0: 10% on version 2' },
+        { at: at(40), type: 'RolledBack', message: 'version 1 takes all traffic' },
+      ],
+      endedAt: at(41),
+      alarms: [{ name: 'orders-errors', state: 'ALARM' }],
+    });
+    display.finish(ended);
+    const lines = io.out.trimEnd().split('\n');
+    expect(lines[0]).toBe('+1s       10%  WeightShifted step 0: 10% on version 2');
+    expect(lines[1]).toBe('+40s       0%  RolledBack version 1 takes all traffic');
+    const summary = lines.slice(lines.indexOf('Summary'));
+    expect(summary).toContain('  status      Failed (ALARM_ACTIVE)');
+    expect(summary).toContain('  took        41s');
+    expect(summary).toContain('  alarm       orders-errors: ALARM');
+    expect(summary.at(-1)).toBe('Failed after 41s (ALARM_ACTIVE): alarm orders-errors is in ALARM — live serves version 1');
+    expect(io.out).not.toMatch(/\u001b/);
+  });
+
+  it('is redrawn live only on a terminal outside CI and without NO_COLOR', () => {
+    expect(liveView(fakeIO(true))).toBe(true);
+    expect(liveView(fakeIO(false))).toBe(false);
+    expect(liveView(fakeIO(true, { CI: 'true' }))).toBe(false);
+    expect(liveView(fakeIO(true, { NO_COLOR: '1' }))).toBe(false);
   });
 });
 

@@ -40,8 +40,8 @@ describe('Function: buildPlan / buildDeployRequest', () => {
   it('a plan needs only a strategy; a deployment also its function, alias and target (the field named)', () => {
     expect(buildPlan({ strategy: 'AllAtOnce' }, io).steps).toEqual([{ setWeight: 100 }]);
     expect(() => buildDeployRequest({ strategy: 'AllAtOnce' }, io)).toThrow(new ValidationError('INVALID_REQUEST', '--function', 'is required: the function to deploy (name or ARN)'));
-    expect(() => buildPlan({}, io)).toThrow('strategy: is required: give --strategy, --appspec or --template');
-    expect(() => buildDeployRequest({}, io)).toThrow('strategy: is required: give --strategy, --appspec, --template or --request');
+    expect(() => buildPlan({}, io)).toThrow('strategy: is required: give --strategy, --appspec, --template or --serverless');
+    expect(() => buildDeployRequest({}, io)).toThrow('strategy: is required: give --strategy, --appspec, --template, --serverless or --request');
   });
 
   it('one source only', () => {

@@ -22,6 +22,7 @@ describe('readSamTemplate: accepted', () => {
       },
       deploymentType: 'Canary10Percent5Minutes',
       typeField: 'Resources.OrdersFunction.Properties.DeploymentPreference.Type',
+      warnings: [],
     });
   });
 
@@ -64,6 +65,7 @@ describe('readSamTemplate: accepted', () => {
       },
       deploymentType: 'Linear10PercentEvery2Minutes',
       typeField: 'Globals.Function.DeploymentPreference.Type',
+      warnings: [],
     });
     expect(readSamTemplate(globals, 'ShippingFunction').request).toEqual({
       functionName: 'ShippingFunction',
@@ -93,8 +95,8 @@ describe('readSamTemplate: rejected', () => {
     ['NoPreferenceFunction', 'INVALID_DEPLOYMENT_CONFIG', 'Resources.NoPreferenceFunction.Properties.DeploymentPreference', 'is required: the function has no DeploymentPreference'],
     ['BadHookFunction', 'INVALID_REQUEST', 'Resources.BadHookFunction.Properties.DeploymentPreference.Hooks.PreTraffic', 'must be a function name or ARN, or !Ref to a function in this template (Orders5xxAlarm is not one), got {"Ref":"Orders5xxAlarm"}'],
     ['BadAlarmFunction', 'INVALID_ALARM_CONFIG', 'Resources.BadAlarmFunction.Properties.DeploymentPreference.Alarms[0]', 'must be an alarm name or !Ref to an AWS::CloudWatch::Alarm in this template (PreTrafficHook is not one), got {"Ref":"PreTrafficHook"}'],
-    ['ConditionalFunction', 'INVALID_DEPLOYMENT_CONFIG', 'Resources.ConditionalFunction.Properties.DeploymentPreference.Type', 'must be a deployment configuration name, got {"Fn::If":["IsProd","Canary10Percent30Minutes","AllAtOnce"]}'],
-    ['EnabledWithoutDefaultFunction', 'INVALID_DEPLOYMENT_CONFIG', 'Resources.EnabledWithoutDefaultFunction.Properties.DeploymentPreference.Enabled', 'refers to parameter NoDefault, which has no Default to plan with'],
+    ['ConditionalFunction', 'INVALID_DEPLOYMENT_CONFIG', 'Resources.ConditionalFunction.Properties.DeploymentPreference.Type', 'cannot be resolved before deployment (Fn::If is evaluated only when the stack is deployed): give the strategy with --strategy, got {"Fn::If":["IsProd","Canary10Percent30Minutes","AllAtOnce"]}'],
+    ['EnabledWithoutDefaultFunction', 'INVALID_DEPLOYMENT_CONFIG', 'Resources.EnabledWithoutDefaultFunction.Properties.DeploymentPreference.Enabled', 'cannot be resolved before deployment (parameter NoDefault has no Default): give true or false, got {"Ref":"NoDefault"}'],
     ['Orders5xxAlarm', 'INVALID_REVISION', 'Resources.Orders5xxAlarm.Type', 'must be AWS::Serverless::Function, got "AWS::CloudWatch::Alarm"'],
   ];
   for (const [id, code, field, rule] of cases) {
@@ -115,7 +117,7 @@ describe('readSamTemplate: rejected', () => {
   it('rejects an Enabled that is not a boolean', () => {
     const source = template.replace('Enabled: "TRUE"', 'Enabled: "yes"');
     expect(rejected(() => readSamTemplate(source, 'PaymentsFunction')).message).toBe(
-      'Resources.PaymentsFunction.Properties.DeploymentPreference.Enabled: must be true or false (a boolean, "true"/"false", or !Ref to a parameter whose Default is one), got "yes"',
+      'Resources.PaymentsFunction.Properties.DeploymentPreference.Enabled: must be true or false (a boolean, "true"/"false", or !Ref / !FindInMap giving one), got "yes"',
     );
   });
 

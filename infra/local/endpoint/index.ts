@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import type { RequestListener } from 'node:http';
-import { join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { SimulatedClock, type EngineClock } from '../clock.ts';
 import { processAlive } from '../process-alive.ts';
 import { LocalCloudWatch } from './cloudwatch/index.ts';
@@ -17,10 +17,10 @@ import { FaultInjector } from './faults.ts';
 import { LocalLambda } from './lambda/index.ts';
 import type { S3CodeResolver } from './lambda/store.ts';
 import { startHttpEndpoint } from './server.ts';
+import { PROJECT_ROOT } from '../package-root.ts';
 import { ServiceError } from './errors.ts';
 import { jsonService, ServiceRegistry, TARGET_NAMES, type JsonService, type Service } from './services.ts';
 
-const PROJECT_ROOT = normalize(join(import.meta.dirname, '..', '..', '..'));
 const CODE_ROOTS = join(PROJECT_ROOT, '.glidepath', 'local');
 
 /** Removes the code folders of engines whose process is gone (killed before it could clean up). */

@@ -64,6 +64,7 @@ export const shiftTargetSchema = z.looseObject({
     .looseObject({ checkIntervalSeconds: z.number().optional(), ignorePollAlarmFailure: z.boolean().optional(), enabled: z.boolean().optional() })
     .optional(),
   windows: z.literal(true).optional(),
+  announceSteps: z.literal(true).optional(),
 });
 export const shiftInputSchema = z.looseObject({
   deploymentId,

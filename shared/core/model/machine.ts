@@ -51,6 +51,8 @@ export interface ShiftTarget {
   alarmPolicy?: { checkIntervalSeconds?: number; ignorePollAlarmFailure?: boolean; enabled?: boolean };
   /** The request has windows: the shift reads the record to gate on them. */
   windows?: true;
+  /** The request's notifications want `step` events: each shift publishes one. */
+  announceSteps?: true;
 }
 
 export interface PrepareInput {

@@ -112,6 +112,44 @@ export const codeDeploySchema = z.strictObject({
   lifecycleEventHookExecutionId: z.string().min(1),
 });
 
+/** What a notification can be sent for (shared/core/notifications/events.ts says when each happens). */
+export const NOTIFICATION_EVENTS = ['started', 'step', 'paused', 'succeeded', 'failed', 'rolledBack'] as const;
+export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+/** Sent when a notification names no events: the start and every end. */
+export const DEFAULT_NOTIFICATION_EVENTS: readonly NotificationEvent[] = ['started', 'succeeded', 'failed', 'rolledBack'];
+
+/** SNS's pattern for a topic ARN (botocore sns Publish TopicArn is a plain string; this is the ARN form). */
+export const TOPIC_ARN_PATTERN = /^arn:aws[a-zA-Z-]*:sns:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+
+/** https, or http to a loopback address (a receiver on the same machine). */
+export function isWebhookUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
+const notificationEventsSchema = z.array(z.enum(NOTIFICATION_EVENTS)).min(1, 'must name at least one event').optional();
+
+export const notificationSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('sns'),
+    topicArn: z.string().regex(TOPIC_ARN_PATTERN, 'must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)'),
+    events: notificationEventsSchema,
+  }),
+  z.strictObject({
+    type: z.enum(['slack', 'teams', 'webhook']),
+    url: z.string().max(2048).refine(isWebhookUrl, 'must be an https URL (or http to localhost)'),
+    events: notificationEventsSchema,
+  }),
+]);
+
+export type Notification = z.infer<typeof notificationSchema>;
+
 /**
  * How a deployment goes, apart from what it deploys: the fields a request and a deployment group
  * (shared/core/model/group.ts) share, and that a group passes on to each request it makes (shared/core/groups.ts).
@@ -124,6 +162,7 @@ export const deploymentSettingsShape = {
   alarmPolicy: alarmPolicySchema.optional(),
   finalBake: durationSchema.optional(),
   windows: z.array(windowSchema).optional(),
+  notifications: z.array(notificationSchema).max(10).optional(),
 };
 
 export const DEPLOYMENT_SETTINGS = Object.keys(deploymentSettingsShape) as (keyof typeof deploymentSettingsShape)[];

@@ -1,14 +1,24 @@
 /**
  * SAM templates → the deployment request of one `AWS::Serverless::Function`: its `AutoPublishAlias`
- * and `DeploymentPreference` (Type, Enabled, Hooks, Alarms), with `Globals.Function` merged in as SAM
- * does. yaml-cfn reads the intrinsic tags; `!Ref` is resolved to a parameter's Default, a function's
- * FunctionName (else its logical id) or an alarm's AlarmName (else its logical id). Other intrinsics
- * (`!If`, `!Sub`, …) cannot be evaluated offline and are rejected where a value is needed.
+ * and `DeploymentPreference` (Enabled, Type, PassthroughCondition, Hooks, Alarms,
+ * TriggerConfigurations), with `Globals.Function` merged in as SAM does, and the function's
+ * Condition. yaml-cfn reads the intrinsic tags; parameter refs, `!Sub` and `!FindInMap` are
+ * resolved from the parameters' defaults and Mappings (shared/core/readers/template-values.ts),
+ * `!Ref` to a function gives its FunctionName (else its logical id), to an alarm its AlarmName
+ * (else its logical id). What is known only at deploy time is rejected where a value is needed.
  */
 import { yamlParse } from 'yaml-cfn';
 import { ALIAS_PATTERN, FUNCTION_NAME_PATTERN, MAX_ALARM_NAME, type StrategyInput } from '../model/request.ts';
 import { ruleViolation, type ValidationCode } from '../describe.ts';
-import { codeDeployShortName } from '../strategies/codedeploy.ts';
+import type { Notification } from '../model/request.ts';
+import { TemplateValues } from './template-values.ts';
+import {
+  checkPassthroughCondition,
+  ignoredSettings,
+  preferenceEnabled,
+  preferenceType,
+  triggerNotifications,
+} from './sam-preference.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -18,15 +28,23 @@ export interface SamRequest {
   strategy?: string;
   hooks?: { beforeAllowTraffic?: string; afterAllowTraffic?: string };
   alarms?: string[];
+  notifications?: Notification[];
 }
 
 export interface SamRead {
   /** What the template says. `strategy` is absent when Type is a custom configuration name. */
   request: SamRequest;
-  /** DeploymentPreference.Type as written (after `!Ref` resolution). */
-  deploymentType: string;
+  /** DeploymentPreference.Type as resolved (parameter refs, Fn::Sub, FindInMap); undefined when it could not be. */
+  deploymentType?: string;
   /** Where Type was read, for messages. */
   typeField: string;
+  /** Settings ignored or mapped, and what could not be known offline. */
+  warnings: string[];
+}
+
+export interface SamReadOptions {
+  /** --strategy was given: it replaces Type, so a Type that cannot be planned is not an error. */
+  strategyGiven?: boolean;
 }
 
 const SERVERLESS_FUNCTION = 'AWS::Serverless::Function';
@@ -94,8 +112,10 @@ function mergeGlobal(global: unknown, local: unknown): unknown {
 }
 
 /** Reads the request of function `logicalId` from a SAM template (YAML or JSON text). */
-export function readSamTemplate(source: string, logicalId: string): SamRead {
+export function readSamTemplate(source: string, logicalId: string, options: SamReadOptions = {}): SamRead {
   const template = parseTemplate(source);
+  const values = new TemplateValues(template.doc);
+  const warnings: string[] = [];
   const resourceField = `Resources.${logicalId}`;
   const resource = template.resource(logicalId);
   if (resource === undefined) {
@@ -106,20 +126,12 @@ export function readSamTemplate(source: string, logicalId: string): SamRead {
   if (resource.Type !== SERVERLESS_FUNCTION) {
     throw ruleViolation('INVALID_REVISION', `${resourceField}.Type`, `must be ${SERVERLESS_FUNCTION}`, resource.Type);
   }
+  checkCondition(values, resource.Condition, `${resourceField}.Condition`, warnings);
   const props = isObject(resource.Properties) ? resource.Properties : {};
   const propsField = `${resourceField}.Properties`;
   const globals = isObject(template.doc.Globals) && isObject(template.doc.Globals.Function) ? template.doc.Globals.Function : {};
   /** Where a property comes from: the function, else Globals.Function. */
   const origin = (key: string) => (props[key] === undefined && globals[key] !== undefined ? `Globals.Function.${key}` : `${propsField}.${key}`);
-
-  const aliasField = origin('AutoPublishAlias');
-  const alias = template.resolveParameter(props.AutoPublishAlias ?? globals.AutoPublishAlias, aliasField, 'INVALID_REVISION');
-  if (alias === undefined) {
-    throw ruleViolation('INVALID_REVISION', aliasField, 'is required: a deployment preference shifts traffic on the alias SAM publishes');
-  }
-  if (typeof alias !== 'string' || alias.length > 128 || !ALIAS_PATTERN.test(alias)) {
-    throw ruleViolation('INVALID_REVISION', aliasField, 'must be an alias name (letters, digits, - or _, not only digits)', alias);
-  }
 
   const dpField = origin('DeploymentPreference');
   const preference = mergeGlobal(globals.DeploymentPreference, props.DeploymentPreference);
@@ -135,22 +147,47 @@ export function readSamTemplate(source: string, logicalId: string): SamRead {
       ? `Globals.Function.DeploymentPreference.${key}`
       : `${propsField}.DeploymentPreference.${key}`;
 
-  checkEnabled(template, preference.Enabled, dpKey('Enabled'));
+  // As SAM: a disabled preference needs nothing else, not even AutoPublishAlias.
+  if (!preferenceEnabled(values, preference.Enabled, dpKey('Enabled'))) {
+    throw ruleViolation('INVALID_DEPLOYMENT_CONFIG', dpKey('Enabled'), 'is false: the deployment preference is disabled, so there is nothing to plan');
+  }
+  checkPassthroughCondition(values, preference.PassthroughCondition, dpKey('PassthroughCondition'));
 
-  const typeField = dpKey('Type');
-  const type = template.resolveParameter(preference.Type, typeField, 'INVALID_DEPLOYMENT_CONFIG');
-  if (type === undefined) throw ruleViolation('INVALID_DEPLOYMENT_CONFIG', typeField, 'is required (a deployment configuration name)');
-  if (typeof type !== 'string' || type.length === 0) {
-    throw ruleViolation('INVALID_DEPLOYMENT_CONFIG', typeField, 'must be a deployment configuration name', type);
+  const aliasField = origin('AutoPublishAlias');
+  const alias = template.resolveParameter(props.AutoPublishAlias ?? globals.AutoPublishAlias, aliasField, 'INVALID_REVISION');
+  if (alias === undefined) {
+    throw ruleViolation('INVALID_REVISION', aliasField, 'is required: a deployment preference shifts traffic on the alias SAM publishes');
+  }
+  if (typeof alias !== 'string' || alias.length > 128 || !ALIAS_PATTERN.test(alias)) {
+    throw ruleViolation('INVALID_REVISION', aliasField, 'must be an alias name (letters, digits, - or _, not only digits)', alias);
   }
 
+  const typeField = dpKey('Type');
+  const type = preferenceType(values, preference.Type, typeField, options.strategyGiven === true);
+  if (type.unresolved !== undefined) warnings.push(`${typeField}: ${type.unresolved}; --strategy replaces it`);
+
   const request: SamRequest = { functionName: functionNameOf(logicalId, resource), alias };
-  if (codeDeployShortName(type) !== undefined) request.strategy = type;
+  if (type.predefined) request.strategy = type.name;
   const hooks = readHooks(template, preference.Hooks, dpKey('Hooks'));
   if (hooks !== undefined) request.hooks = hooks;
   const alarms = readAlarms(template, preference.Alarms, dpKey('Alarms'));
   if (alarms !== undefined) request.alarms = alarms;
-  return { request, deploymentType: type, typeField };
+  const triggers = triggerNotifications(values, preference.TriggerConfigurations, dpKey('TriggerConfigurations'));
+  if (triggers.notifications.length > 0) request.notifications = triggers.notifications;
+  warnings.push(...triggers.warnings, ...ignoredSettings(preference, dpKey));
+  return { request, ...(type.name === undefined ? {} : { deploymentType: type.name }), typeField, warnings };
+}
+
+/** A function whose Condition is false with the parameters' defaults is not created: nothing to deploy. */
+function checkCondition(values: TemplateValues, condition: unknown, field: string, warnings: string[]): void {
+  if (condition === undefined) return;
+  if (typeof condition !== 'string') throw ruleViolation('INVALID_REVISION', field, 'must be the name of a condition', condition);
+  const r = values.condition(condition);
+  if (!r.known) {
+    warnings.push(`${field}: ${condition} cannot be evaluated before deployment (${r.why}); planned as if true`);
+  } else if (r.value !== true) {
+    throw ruleViolation('INVALID_REVISION', field, `is ${condition}, false with the parameters' defaults: the stack does not create this function, so it cannot be deployed`);
+  }
 }
 
 /**
@@ -167,29 +204,11 @@ export function samRequestWithStrategy<S = StrategyInput>(
     throw ruleViolation(
       'INVALID_DEPLOYMENT_CONFIG',
       read.typeField,
-      'is a custom deployment configuration name, whose steps are not in the template: give the strategy with --strategy',
+      `is the custom deployment configuration ${read.deploymentType ?? '(unresolved)'}, whose steps are not in the template: give the strategy with --strategy`,
       read.deploymentType,
     );
   }
   return { ...read.request, strategy: chosen };
-}
-
-function checkEnabled(template: Template, raw: unknown, field: string): void {
-  const value = template.resolveParameter(raw, field, 'INVALID_DEPLOYMENT_CONFIG');
-  let enabled: boolean | undefined;
-  if (value === undefined || value === true || value === false) enabled = value ?? true;
-  else if (typeof value === 'string' && /^(true|false)$/i.test(value)) enabled = value.toLowerCase() === 'true';
-  if (enabled === undefined) {
-    throw ruleViolation(
-      'INVALID_DEPLOYMENT_CONFIG',
-      field,
-      'must be true or false (a boolean, "true"/"false", or !Ref to a parameter whose Default is one)',
-      value,
-    );
-  }
-  if (!enabled) {
-    throw ruleViolation('INVALID_DEPLOYMENT_CONFIG', field, 'is false: the deployment preference is disabled, so there is nothing to plan');
-  }
 }
 
 /** FunctionName when the template sets it as a literal, else the logical id. */
