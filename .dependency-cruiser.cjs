@@ -22,7 +22,7 @@ const ENGINE_USERS = ['^cli/commands/(local|demo)\\.ts$', '^cli/demo/'];
 
 /** What Lambda and the command line load: every production module is reachable from one of these. */
 const HANDLERS = ['^functions/[^_/][^/]*/index\\.ts$', '^functions/hooks/[^/]+/index\\.ts$'];
-const PRODUCTION_ENTRIES = [...HANDLERS, '^cli/bin\\.mjs$', '^infra/build\\.ts$'];
+const PRODUCTION_ENTRIES = [...HANDLERS, '^cli/bin\\.mjs$', '^infra/build\\.ts$', '^infra/package-cli\\.ts$'];
 
 module.exports = {
   forbidden: [

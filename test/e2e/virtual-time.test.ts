@@ -4,7 +4,8 @@
  * while every simulated timestamp stays where AWS would put it.
  */
 import { describe, expect, it } from 'vitest';
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetAliasCommand } from '@aws-sdk/client-lambda';
 import { getDeployment } from '../../shared/aws/deployment-store.ts';
 import { newDeploymentId } from '../../cli/deployment-id.ts';
 import { createFunctionWithVersions } from '../../shared/aws/sample-app.ts';
@@ -38,6 +39,43 @@ describe('virtual time', () => {
       expect((shifts[i]! - shifts[i - 1]!) / 1000).toBeGreaterThanOrEqual(600);
       expect((shifts[i]! - shifts[i - 1]!) / 1000).toBeLessThan(620);
     }
+  });
+
+  it('a 48-hour TimeBasedLinear completes within Step Functions’ limits, its history counted', async () => {
+    const zips = ['v1', 'v2'].map((name) => zipHandler(ordersSource({ name, faulty: false })));
+    await createFunctionWithVersions(ctx.lambda, { name: 'vt-48h', role: ROLE }, zips, 'live');
+    const id = newDeploymentId();
+    const request = { functionName: 'vt-48h', alias: 'live', currentVersion: '1', targetVersion: '2', strategy: { type: 'TimeBasedLinear', percentage: 10, intervalMinutes: 320 } };
+    const sim0 = ctx.engine.clock.now();
+    const out = await ctx.sfn.send(new StartExecutionCommand({ stateMachineArn: ctx.engine.stateMachineArn, name: id, input: JSON.stringify(request) }));
+    const execution = ctx.engine.sfn.describeExecution(out.executionArn!);
+    await execution.done;
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(ctx.engine.clock.now() - sim0).toBeGreaterThanOrEqual(48 * 3600_000);
+    const history = await ctx.sfn.send(new GetExecutionHistoryCommand({ executionArn: out.executionArn!, maxResults: 1000 }));
+    // Far below the 25,000 Step Functions allows: a wait is one Task, however long.
+    expect(history.events!.length).toBeLessThan(500);
+    expect(history.nextToken).toBeUndefined();
+    expect((await getDeployment(ctx.store, id))!.weights.map((w) => w.weight)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+  });
+
+  it('a plan over the history budget is refused by Prepare with nothing touched', async () => {
+    const zips = ['v1', 'v2'].map((name) => zipHandler(ordersSource({ name, faulty: false })));
+    await createFunctionWithVersions(ctx.lambda, { name: 'vt-budget', role: ROLE }, zips, 'live');
+    const before = await ctx.lambda.send(new GetAliasCommand({ FunctionName: 'vt-budget', Name: 'live' }));
+    const steps = Array.from({ length: 99 }, (_, i) => [{ setWeight: i + 1 }, { bake: '1m' }, { bake: '1m' }, { bake: '1m' }, { bake: '1m' }, { approval: {} }]).flat();
+    const id = newDeploymentId();
+    const out = await ctx.sfn.send(new StartExecutionCommand({ stateMachineArn: ctx.engine.stateMachineArn, name: id, input: JSON.stringify({ functionName: 'vt-budget', alias: 'live', targetVersion: '2', strategy: { steps } }) }));
+    const execution = ctx.engine.sfn.describeExecution(out.executionArn!);
+    await execution.done;
+    expect(execution.status).toBe('FAILED');
+    const record = (await getDeployment(ctx.store, id))!;
+    expect(record.status).toBe('Failed');
+    expect(record.error).toMatchObject({ code: 'INVALID_DEPLOYMENT_CONFIG' });
+    expect(record.error!.message).toMatch(/execution history events; Step Functions fails an execution at 25000 and Glidepath keeps to 24000/);
+    const after = await ctx.lambda.send(new GetAliasCommand({ FunctionName: 'vt-budget', Name: 'live' }));
+    expect(after.RevisionId).toBe(before.RevisionId);
+    expect(after.RoutingConfig?.AdditionalVersionWeights ?? {}).toEqual({});
   });
 
   it('times out a hook that never reports after its hookTimeoutSeconds of simulated time, in real milliseconds', async () => {
