@@ -161,6 +161,8 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
       closing = true;
       sfn.stopAll();
       waysIn.close();
+      // A watcher tick under way still reads the table: let it end before the table goes.
+      await waysIn.scheduledRules?.drain();
       await endpoint.close();
       await dynamo.close();
     },
