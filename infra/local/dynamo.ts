@@ -42,7 +42,17 @@ export async function startDynalite(port = 0): Promise<LocalDynamo> {
   const innerUrl = `http://127.0.0.1:${(inner.address() as AddressInfo).port}`;
   const transactions = new DynamoTransactions(new DynamoDBClient({ endpoint: innerUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 }));
   const gate = new TransactionGate();
+  // Requests under way when the engine closes end first; later ones are refused (as a service
+  // that is going away would), so no request reaches a closed database.
+  let closed = false;
+  let inFlight = 0;
   const handle: RequestListener = (req, res) => {
+    if (closed) {
+      res.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailableException', message: 'the local engine is closing' }));
+      return;
+    }
+    inFlight++;
+    res.once('close', () => inFlight--);
     const target = String(req.headers['x-amz-target'] ?? '');
     if (target === 'DynamoDB_20120810.TransactWriteItems') {
       void answerTransaction(req, res, (input) => gate.exclusive(() => transactions.transactWriteItems(input)));
@@ -59,6 +69,8 @@ export async function startDynalite(port = 0): Promise<LocalDynamo> {
     url,
     handle,
     close: async () => {
+      closed = true;
+      for (let waited = 0; inFlight > 0 && waited < 2000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
       transactions.client.destroy();
       await Promise.all([server, inner].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     },
