@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { durationToSeconds, DURATION_PATTERN } from '../shared/core/model/request.ts';
+import { durationToSeconds, DURATION_PATTERN } from '../shared/core/model/durations.ts';
 import { usageError, type CliIO } from './context.ts';
 import type { OutputMode } from './view/display.ts';
 

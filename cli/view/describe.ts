@@ -33,5 +33,6 @@ export function describeStep(step: PlanStep | undefined): string {
   if ('bake' in step) return `bake ${formatDuration(step.bake)}`;
   if ('hook' in step) return `hook ${step.hook}`;
   if ('approval' in step) return 'approval (waits for approve)';
+  if ('analysis' in step) return `analysis until passing for ${formatDuration(step.analysis.duration)} (at most ${formatDuration(step.analysis.timeout)})`;
   return describePause(step.pause);
 }

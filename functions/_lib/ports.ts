@@ -20,6 +20,8 @@ import type { FunctionReader } from '../../shared/core/ports/function-reader.ts'
 import type { LifecycleReporter } from '../../shared/core/ports/lifecycle-reporter.ts';
 import type { TaskTokens } from '../../shared/core/ports/task-tokens.ts';
 import { cloudWatchAlarmReader } from '../../shared/aws/alarms.ts';
+import { cloudWatchMetricReader } from '../../shared/aws/metric-reader.ts';
+import type { MetricReader } from '../../shared/core/ports/metric-reader.ts';
 import { codeDeployLifecycleReporter } from '../../shared/aws/codedeploy.ts';
 import {
   dynamoActiveDeployments,
@@ -99,6 +101,7 @@ export const aliasRouter = (build: Build): AliasRouter => lambdaAliasRouter(lamb
 export const functionConfigurations = (build: Build): Pick<FunctionReader, 'configuration'> => lambdaFunctionConfigurations(lambdaClient(build));
 export const functionTags = (build: Build): Pick<FunctionReader, 'tag'> => lambdaFunctionTags(lambdaClient(build));
 export const alarmReader = (build: Build): AlarmReader => cloudWatchAlarmReader(cloudWatchClient(build));
+export const metricReader = (build: Build): MetricReader => cloudWatchMetricReader(cloudWatchClient(build));
 export const taskTokens = (build: Build): TaskTokens => sfnTaskTokens(sfnClient(build));
 export const eventBus = (build: Build): EventBus =>
   eventBridgeBus(client(build, 'events', () => new EventBridgeClient({})), build.env.EVENT_BUS_NAME || 'default');

@@ -16,6 +16,7 @@ import {
   putRecordIfAbsent,
   releaseLock,
   updateDeployment,
+  updateDeploymentWithItems,
   updateDeploymentOnly,
   type Store,
 } from './deployment-store.ts';
@@ -95,7 +96,10 @@ export function dynamoRecordReader(store: Store): Pick<DeploymentStore, 'get'> {
 /** Guarded UpdateItem of a record. */
 export function dynamoRecordWriter(store: Store): Pick<DeploymentStore, 'update' | 'updateQuietly'> {
   return {
-    update: (id, change) => updateDeployment(store, id, updateOf(change)),
+    update: (id, change) =>
+      change.append?.verdicts?.length
+        ? updateDeploymentWithItems(store, id, updateOf(change), change.append.verdicts.map((verdict) => ({ ...keys.verdict(id, verdict), ...verdict })))
+        : updateDeployment(store, id, updateOf(change)),
     updateQuietly: (id, change) => updateDeploymentOnly(store, id, updateOf(change)),
   };
 }

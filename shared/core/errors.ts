@@ -25,6 +25,8 @@ export const ErrorCodes = [
   'DEPLOYMENT_IN_PROGRESS',
   'DEPLOYMENT_NOT_FOUND',
   'INVALID_CONTROL_ACTION',
+  /** The analysis judged the target worse than the current version. */
+  'ANALYSIS_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

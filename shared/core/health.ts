@@ -3,8 +3,11 @@
  * signals and step start, what CloudWatch said, the alarm policy and the time. Used after every
  * shift and at every check of a bake, timed pause or final bake.
  *
- * Precedence: abort > alarm (or alarms that cannot be read) > promoteFull > promote > pause > time.
- * An alarm outranks an operator's promotion: Glidepath never promotes a target that is alarming.
+ * Precedence: abort > alarm (or alarms that cannot be read) > failed analysis > promoteFull >
+ * promote > pause > time (an analysis step ends early once it has passed for its duration; a step
+ * whose analysis is inconclusive at its end does what the analysis policy says).
+ * An alarm or a failed analysis outranks an operator's promotion: Glidepath never promotes a
+ * target that is alarming or judged worse than the current version.
  * INSUFFICIENT_DATA is not ALARM.
  */
 import type { Cursor, HealthResult } from './model/machine.ts';
@@ -13,6 +16,7 @@ import { DEFAULTS, type DeploymentRequest } from './model/request.ts';
 import type { ControlSignals, DeploymentRecord, WaitKind } from './model/record.ts';
 import { pauseRemainingSeconds } from './timed-pause.ts';
 import { MAX_EXECUTION_SECONDS } from './strategies/limits.ts';
+import { analysisFailure, analysisStepPassed, inconclusiveEnd, type AnalysisView } from './analysis/decision.ts';
 
 export interface HealthPolicy {
   ignorePollAlarmFailure: boolean;
@@ -41,6 +45,8 @@ export interface HealthInput {
   now: number;
   /** The request's windows: a `{pause: {untilWindow: true}}` step lasts until one is open. */
   windows?: DeploymentRequest['windows'];
+  /** The analysis policy and the step's analysis so far (absent: no analysis). */
+  analysis?: AnalysisView;
 }
 
 export interface HealthDecision {
@@ -54,6 +60,7 @@ export function stepDurationSeconds(step: PlanStep | undefined): number {
   if (!step) return 0;
   if ('bake' in step) return step.bake;
   if ('pause' in step && step.pause.duration !== undefined) return step.pause.duration;
+  if ('analysis' in step) return step.analysis.timeout;
   return 0;
 }
 
@@ -106,6 +113,8 @@ export function decideHealth(input: HealthInput): HealthDecision {
 
   const failure = alarmFailure(alarms, policy);
   if (failure) return { result: { ...base, ...failure } };
+  const judged = analysisFailure(input.analysis, cursor.index);
+  if (judged) return { result: { ...base, ...judged } };
 
   // After promotion (the final bake) there is nothing left to promote: either signal ends the bake.
   if (signalled(signals, 'promoteFull')) {
@@ -116,12 +125,25 @@ export function decideHealth(input: HealthInput): HealthDecision {
   const pause = signalled(signals, 'pause');
   if (pause) return { result: { ...base, decision: 'pause', message: `paused by an operator at ${pause}` } };
 
+  if (analysisStepPassed(cursor.step, input.analysis, cursor.index)) return { result: { ...base, decision: 'next' } };
   const duration = stepDurationSeconds(cursor.step);
   const started = record.stepStartedAt ? Date.parse(record.stepStartedAt) : now;
   const elapsed = Number.isFinite(started) ? Math.max(0, (now - started) / 1000) : 0;
   // A pause `until` a time or a window lasts at least that long (shared/core/timed-pause.ts).
   const remaining = Math.max(duration - elapsed, pauseRemainingSeconds(cursor.step, input.windows, now) ?? 0);
-  if (remaining <= 0) return { result: { ...base, decision: 'next' } };
+  if (remaining <= 0) {
+    const end = inconclusiveEnd(input.analysis, {
+      elapsedSeconds: elapsed,
+      durationSeconds: duration,
+      stepIndex: cursor.index,
+      step: cursor.step,
+      final: cursor.final === true,
+      signals,
+      stepStartedAt: Number.isFinite(started) ? started : now,
+    });
+    if (end) return { result: { ...base, ...end, ...(end.waitSeconds === undefined ? {} : { waitSeconds: Math.min(MAX_EXECUTION_SECONDS, end.waitSeconds) }) } };
+    return { result: { ...base, decision: 'next' } };
+  }
   // The wait lasts the time left (whole seconds, never 0 while time remains): alarm events, the
   // watcher and operators end it early; its timeout is the step's end.
   const waitSeconds = Math.min(MAX_EXECUTION_SECONDS, Math.max(1, Math.ceil(remaining)));

@@ -34,15 +34,19 @@ const lambdaTask = LAMBDA_TASK + RETRIES;
 const STEP_FRAME = 5 * FLOW;
 /** A check (CheckHealth + HealthGate), its wait, the check at its end; once more if the timeout came a second early. */
 const TIMED_WAIT = 2 * (lambdaTask + FLOW + TOKEN_TASK) + lambdaTask + FLOW;
+/** The analysis wakes a wait once to end it early (a passed analysis step, an extended bake made conclusive): one more check and wait. */
+const ANALYSIS_RECHECK = lambdaTask + FLOW + TOKEN_TASK;
 /** A shift held for a window: its wait and the shift again. */
 const WINDOW_HOLD = TOKEN_TASK + lambdaTask + FLOW;
 
-function stepEvents(step: PlanStep, windows: boolean): number {
+function stepEvents(step: PlanStep, windows: boolean, extendsBakes: boolean): number {
   switch (stepKind(step)) {
+    case 'analysis':
+      return STEP_FRAME + TIMED_WAIT + ANALYSIS_RECHECK;
     case 'setWeight':
       return STEP_FRAME + lambdaTask + FLOW + (windows ? WINDOW_HOLD : 0);
     case 'bake':
-      return STEP_FRAME + TIMED_WAIT;
+      return STEP_FRAME + TIMED_WAIT + (extendsBakes ? TIMED_WAIT : 0);
     case 'pause': {
       const { pause } = step as { pause: { duration?: number; until?: string; untilWindow?: boolean } };
       const timed = pause.duration !== undefined || pause.until !== undefined || pause.untilWindow === true;
@@ -61,13 +65,15 @@ export interface HistoryShape {
   afterAllowTraffic: boolean;
   finalBake: boolean;
   windows: boolean;
+  /** The analysis may extend a bake that ends inconclusive (onInconclusive: extend). */
+  extendsBakes?: boolean;
 }
 
 /** The most history events the plan's execution can write (see above for what "most" allows). */
 export function worstCaseHistoryEvents(plan: HistoryShape): number {
   const start = 1 + lambdaTask + FLOW + (plan.beforeAllowTraffic ? TOKEN_TASK + RETRIES : 0);
   const end =
-    FLOW + lambdaTask + FLOW + (plan.afterAllowTraffic ? TOKEN_TASK + RETRIES : 0) + FLOW + (plan.finalBake ? FLOW + TIMED_WAIT + FLOW : 0) + lambdaTask + FLOW + 1;
-  const steps = plan.steps.reduce((sum, step) => sum + stepEvents(step, plan.windows), 0);
+    FLOW + lambdaTask + FLOW + (plan.afterAllowTraffic ? TOKEN_TASK + RETRIES : 0) + FLOW + (plan.finalBake ? FLOW + TIMED_WAIT + FLOW + (plan.extendsBakes === true ? TIMED_WAIT : 0) : 0) + lambdaTask + FLOW + 1;
+  const steps = plan.steps.reduce((sum, step) => sum + stepEvents(step, plan.windows, plan.extendsBakes === true), 0);
   return start + steps + end + OPERATOR_ACTIONS_ALLOWED * OPERATOR_ACTION;
 }

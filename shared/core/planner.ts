@@ -2,7 +2,8 @@
  * The planner: a pure function from a deployment request to the plan it will walk.
  * Nothing here reads a clock, the network or the disk.
  */
-import { durationToSeconds, DEFAULTS, type DeploymentRequest, type PlanningRequest } from './model/request.ts';
+import { DEFAULTS, type DeploymentRequest, type PlanningRequest } from './model/request.ts';
+import { durationToSeconds } from './model/durations.ts';
 import type { Plan, PlanHooks, PlanPreview, PlanStep } from './model/plan.ts';
 import type { MachinePlan } from './model/machine.ts';
 import { compileStrategy } from './strategies/index.ts';

@@ -62,8 +62,8 @@ export function signalWrite(action: ControlAction): { set: keyof ControlSignals;
 
 export type Release =
   | { type: 'success'; output: SignalResult; consume: (keyof ControlSignals)[] }
-  /** MANUAL_STOP: an operator's abort; ALARM_ACTIVE: a watched alarm fired while the step waited (reconcile). */
-  | { type: 'failure'; error: 'MANUAL_STOP' | 'ALARM_ACTIVE'; cause: string; consume: (keyof ControlSignals)[] };
+  /** MANUAL_STOP: an operator's abort; ALARM_ACTIVE: a watched alarm fired while the step waited (reconcile); ANALYSIS_FAILED: the watcher's analysis failed the target. */
+  | { type: 'failure'; error: 'MANUAL_STOP' | 'ALARM_ACTIVE' | 'ANALYSIS_FAILED'; cause: string; consume: (keyof ControlSignals)[] };
 
 /**
  * What releases a wait of `kind`, given the signals now on the record and the action that

@@ -9,6 +9,7 @@ import type { CheckHealthInput, HealthResult } from '../core/model/machine.ts';
 import type { DeploymentRecord } from '../core/model/record.ts';
 import type { ControllerPorts } from '../core/ports/index.ts';
 import { decideHealth, healthPolicy, stepDurationSeconds } from '../core/health.ts';
+import { analysisPolicy } from '../core/analysis/policy.ts';
 import { stepKind } from '../core/model/plan.ts';
 import { deploymentEvent } from '../core/deployment/records.ts';
 import { observeAlarms } from './observe-alarms.ts';
@@ -36,14 +37,29 @@ async function startStep(ports: CheckHealthPorts, record: DeploymentRecord, inpu
   return started ?? (await requireDeployment(ports.store, record.id));
 }
 
+/** An inconclusive analysis at a step's end: said in the deployment's events, with the last verdicts. */
+async function recordWarning(ports: CheckHealthPorts, record: DeploymentRecord, input: CheckHealthInput, warning: string, pause: boolean): Promise<void> {
+  const at = isoNow(ports.clock);
+  const verdicts = record.analysis?.stepIndex === input.cursor.index ? record.analysis.lastVerdicts.map((v) => v.message) : [];
+  await ports.store.update(record.id, {
+    // A pause for an operator is held as theirs would be: until resume, promote or abort.
+    set: { updatedAt: at, ...(pause ? { 'signals.pause': at } : {}) },
+    append: { events: [deploymentEvent('AnalysisInconclusive', warning, { stepIndex: input.cursor.index, verdicts }, at)] },
+    when: [{ active: true }],
+  });
+}
+
 export async function checkHealth(input: CheckHealthInput, ports: CheckHealthPorts): Promise<HealthResult> {
   let record = await requireDeployment(ports.store, input.deploymentId);
   const policy = healthPolicy(record.request);
   const alarmsRead = observeAlarms(ports.alarms, record.request.alarms, policy);
   if (record.stepIndex !== input.cursor.index) record = await startStep(ports, record, input);
 
-  const { result, consumed } = decideHealth({ cursor: input.cursor, record, alarms: await alarmsRead, policy, now: ports.clock.now(), windows: record.request.windows });
+  const analysis = { policy: analysisPolicy(record.request), ...(record.analysis ? { state: record.analysis } : {}) };
+  const { result, consumed } = decideHealth({ cursor: input.cursor, record, alarms: await alarmsRead, policy, now: ports.clock.now(), windows: record.request.windows, analysis });
   // (If clearing fails the Task is retried and decides the same again.)
   if (consumed && result.decision !== 'fail') await consumeSignal(ports.store, record, consumed, isoNow(ports.clock));
-  return { ...result, revisionId: record.revisionId };
+  const { warning, ...decided } = result;
+  if (warning) await recordWarning(ports, record, input, warning, result.decision === 'pause');
+  return { ...decided, revisionId: record.revisionId };
 }

@@ -179,13 +179,24 @@ export async function registerWait(input: WaitRegistration, ports: ControlPorts)
  */
 export async function failWaitingStep(
   record: DeploymentRecord,
-  failure: { error: 'ALARM_ACTIVE'; cause: string },
+  failure: { error: 'ALARM_ACTIVE' | 'ANALYSIS_FAILED'; cause: string },
   ports: ReleasePorts,
 ): Promise<ControlResult> {
   const result: ControlResult = { deploymentId: record.id, status: record.status };
   if (!record.waitToken) return result;
   const after = await release(ports, record, { type: 'failure', ...failure, consume: [] });
   return after ? { ...result, status: after.status, released: 'fail' } : result;
+}
+
+/**
+ * Ends a timed wait early so that its health check runs now (the analysis has news the step
+ * should act on: an analysis step passed, an extended bake became conclusive).
+ */
+export async function recheckWaitingStep(record: DeploymentRecord, ports: ReleasePorts): Promise<ControlResult> {
+  const result: ControlResult = { deploymentId: record.id, status: record.status };
+  if (record.waitToken?.kind !== 'timed') return result;
+  const after = await release(ports, record, { type: 'success', output: { decision: 'recheck' }, consume: [] });
+  return after ? { ...result, status: after.status, released: 'recheck' } : result;
 }
 
 export function isWaitRegistration(input: WaitRegistration | ControlRequest): input is WaitRegistration {

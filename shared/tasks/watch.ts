@@ -5,17 +5,21 @@
  * the latest reading (replaced when it changes, never a list that grows); a deployment whose wait
  * must fail (a watched alarm in ALARM) has its wait failed with ALARM_ACTIVE, and the state
  * machine rolls back. A deployment that is shifting or checking reads its alarms itself.
+ * The same tick runs the analysis (shared/tasks/analyze.ts) for every deployment at once.
  */
 import { isoNow } from '../core/ports/clock.ts';
 import { alarmDuringWait, healthPolicy, watchedAlarms } from '../core/health.ts';
 import type { DeploymentRecord } from '../core/model/record.ts';
 import type { AlarmReading, AlarmReader } from '../core/ports/alarm-reader.ts';
 import type { DeploymentStore } from '../core/ports/deployment-store.ts';
+import type { MetricReader } from '../core/ports/metric-reader.ts';
 import { failWaitingStep, type ReleasePorts } from './control.ts';
+import { analyze, type AnalyzeResult } from './analyze.ts';
 
 export type WatchPorts = Omit<ReleasePorts, 'store'> & {
   store: Pick<DeploymentStore, 'active' | 'get' | 'update' | 'updateQuietly'>;
   alarms: AlarmReader;
+  metrics: MetricReader;
 };
 
 export interface WatchResult {
@@ -27,6 +31,8 @@ export interface WatchResult {
   woken: string[];
   /** Deployments the watcher could not look after this time (retried at the next tick). */
   errors: number;
+  /** The analysis round (shared/tasks/analyze.ts). */
+  analysis: AnalyzeResult;
 }
 
 type Seen = { name: string; state: string }[];
@@ -51,15 +57,29 @@ async function look(deployment: DeploymentRecord, reading: AlarmReading, ports: 
   return result.released !== undefined;
 }
 
-export async function watch(ports: WatchPorts): Promise<WatchResult> {
-  const deployments = await ports.store.active();
+const NOTHING_ANALYSED: AnalyzeResult = { analysed: 0, verdicts: 0, failed: [], rechecked: [] };
+
+/** The alarms of every deployment: one read for all of them (the reader batches 100 names a call). */
+async function watchAlarms(deployments: DeploymentRecord[], ports: WatchPorts): Promise<Omit<WatchResult, 'active' | 'analysis'>> {
   const names = [...new Set(deployments.flatMap((d) => watchedAlarms(d.request)))];
-  if (names.length === 0) return { active: deployments.length, alarms: 0, woken: [], errors: 0 };
-  // One read for all of them (the reader batches 100 names a call); a failed read is the next tick's to retry.
+  if (names.length === 0) return { alarms: 0, woken: [], errors: 0 };
   const reading = await ports.alarms.read(names);
   const looked = await Promise.allSettled(deployments.map((d) => look(d, reading, ports)));
   const woken = deployments.filter((_, i) => looked[i]!.status === 'fulfilled' && (looked[i] as PromiseFulfilledResult<boolean>).value).map((d) => d.id);
   const failed = looked.flatMap((r, i) => (r.status === 'rejected' ? [{ id: deployments[i]!.id, error: r.reason }] : []));
   for (const { id, error } of failed) ports.log.warn('the watcher could not look after a deployment', { deploymentId: id, error: error instanceof Error ? error.message : String(error) });
-  return { active: deployments.length, alarms: names.length, woken, errors: failed.length };
+  return { alarms: names.length, woken, errors: failed.length };
+}
+
+export async function watch(ports: WatchPorts): Promise<WatchResult> {
+  const deployments = await ports.store.active();
+  // A failed read (alarms or metrics) is the next tick's to retry; one does not keep the other from running.
+  const [alarms, analysis] = await Promise.allSettled([watchAlarms(deployments, ports), analyze(deployments.filter((d) => d.status === 'InProgress'), ports)]);
+  if (alarms.status === 'rejected') throw alarms.reason;
+  if (analysis.status === 'rejected') {
+    ports.log.warn('the analysis could not read its metrics', { error: analysis.reason instanceof Error ? analysis.reason.message : String(analysis.reason) });
+  }
+  const analysed = analysis.status === 'fulfilled' ? analysis.value : NOTHING_ANALYSED;
+  // A deployment woken by an alarm is not the analysis's to fail too.
+  return { active: deployments.length, ...alarms.value, woken: [...new Set([...alarms.value.woken, ...analysed.failed])], analysis: analysed };
 }

@@ -4,6 +4,7 @@
  * matches its method and path; a form-encoded POST (the query protocol) to the service whose API
  * `Version` it names; `/__glidepath/…` are the engine's own admin routes.
  */
+import { gunzipSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -46,7 +47,16 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      // The SDKs gzip large CloudWatch bodies (request compression, as AWS accepts).
+      if (String(req.headers['content-encoding'] ?? '').toLowerCase() !== 'gzip') return resolve(body);
+      try {
+        resolve(gunzipSync(body, { maxOutputLength: MAX_BODY_BYTES }));
+      } catch {
+        reject(new ServiceError('SerializationException', 'the request body is not valid gzip', { status: 400 }));
+      }
+    });
     req.on('error', reject);
   });
 }

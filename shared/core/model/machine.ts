@@ -93,6 +93,8 @@ export interface HealthResult {
   message?: string;
   weight?: number;
   alarms?: { name: string; state: string }[];
+  /** Something the step's end should record (an inconclusive analysis went on, was extended or paused). */
+  warning?: string;
   /** The alias RevisionId Glidepath last wrote or saw, carried to the next shift. */
   revisionId?: string;
 }

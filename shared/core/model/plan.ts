@@ -9,9 +9,11 @@ export type PlanStep =
   /** `{}` waits until resumed; `duration` in seconds; `until` (ISO time) and `untilWindow` are kept as given. */
   | { pause: { duration?: number; until?: string; untilWindow?: boolean } }
   | { approval: Record<string, never> }
-  | { hook: string };
+  | { hook: string }
+  /** Hold until the analysis has passed for `duration` seconds, at most `timeout` seconds. */
+  | { analysis: { duration: number; timeout: number } };
 
-export type StepKind = 'setWeight' | 'bake' | 'pause' | 'approval' | 'hook';
+export type StepKind = 'setWeight' | 'bake' | 'pause' | 'approval' | 'hook' | 'analysis';
 
 export interface PlanHooks {
   beforeAllowTraffic?: string;

@@ -13,6 +13,7 @@
  * | deployment group   | `GROUP#<name>`             | `GROUP`     | `GROUPS`                   | `<name>`               |
  * | trigger dedupe     | `TRIGGER#<key>`            | `TRIGGER`   |                            |                        |
  * | alarm watch        | `ALARM#<alarmName>`        | `DEP#<id>`  |                            |                        |
+ * | analysis verdict   | `DEP#<id>`                 | `VERDICT#<at>#<check>` |                 |                        |
  *
  * `<function>` is the bare function name (an ARN is reduced to its name) so that a name and an
  * ARN of the same function share one lock. Items that expire carry `ttl` (epoch seconds).
@@ -48,6 +49,32 @@ export interface DeploymentEvent {
   message: string;
   stepIndex?: number;
   [key: string]: unknown;
+}
+
+/** One judgement of one analysis check, kept as an item of its own. */
+export interface Verdict {
+  at: string;
+  check: string;
+  outcome: 'Pass' | 'Fail' | 'Inconclusive';
+  message: string;
+  /** The span judged (ISO times, [start, end)). */
+  interval: { start: string; end: string };
+  stepIndex?: number;
+  [key: string]: unknown;
+}
+
+/** The analysis of the step in progress, as the watcher left it (replaced at each verdict, never growing). */
+export interface AnalysisState {
+  stepIndex: number;
+  /** The end of the last span judged. */
+  judgedUntil: string;
+  /** Each check's latest outcomes, newest last (as many as its consecutive rule needs). */
+  recent: Record<string, ('Pass' | 'Fail' | 'Inconclusive')[]>;
+  /** Since when every check has passed (the start of the first span of the run). */
+  passingSince?: string;
+  /** The check that failed the deployment. */
+  failure?: { check: string; message: string; at: string };
+  lastVerdicts: Verdict[];
 }
 
 /** Operator signals, written by `control`, read at every check. Each is an ISO time when set. */
@@ -98,6 +125,8 @@ export interface DeploymentRecord {
   waitToken?: { token: string; stepIndex: number; kind: WaitKind };
   /** The watcher's latest reading of the deployment's alarms (replaced at each change, never a growing list). */
   watch?: { at: string; alarms: { name: string; state: string }[] };
+  /** The analysis of the step in progress (shared/tasks/analyze.ts). */
+  analysis?: AnalysisState;
   error?: { code: ErrorCode | string; message: string };
   createdAt: string;
   updatedAt: string;
@@ -152,6 +181,8 @@ export const keys = {
   group: (name: string) => ({ pk: `GROUP#${name}`, sk: 'GROUP' as const }),
   trigger: (key: string) => ({ pk: `TRIGGER#${key}`, sk: 'TRIGGER' as const }),
   targetIndex: (functionName: string, alias: string) => `TARGET#${bareFunctionName(functionName)}#${alias}`,
+  /** A verdict of the analysis: an item of its own in the deployment's partition, in time order. */
+  verdict: (deploymentId: string, verdict: Pick<Verdict, 'at' | 'check'>) => ({ pk: `DEP#${deploymentId}`, sk: `VERDICT#${verdict.at}#${verdict.check}` }),
   alarmWatch: (alarmName: string, deploymentId: string) => ({ pk: `ALARM#${alarmName}`, sk: `DEP#${deploymentId}` }),
   /** The partition of an alarm's watches (Query `pk = :pk`). */
   alarmWatches: (alarmName: string) => `ALARM#${alarmName}`,

@@ -3,6 +3,8 @@
  * DeploymentPreference and CLI flags are all translated into this shape.
  */
 import { z } from 'zod';
+import { durationSchema } from './durations.ts';
+import { analysisSchema } from './analysis.ts';
 
 /** Lambda's own pattern for a function name, partial ARN or full ARN (botocore lambda FunctionName). */
 export const FUNCTION_NAME_PATTERN =
@@ -13,9 +15,6 @@ export const ALIAS_PATTERN = /^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$/;
 export const VERSION_PATTERN = /^[1-9][0-9]*$/;
 /** CloudWatch alarm names: 1–255 characters. */
 export const MAX_ALARM_NAME = 255;
-/** `"90s"`, `"5m"`, `"1h"`, `"1h30m"`, or a number of seconds. */
-export const DURATION_PATTERN = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
-
 export const MAX_HOOK_TIMEOUT_SECONDS = 12 * 3600;
 
 export const functionNameSchema = z
@@ -29,23 +28,6 @@ export const aliasSchema = z.string().min(1).max(128).regex(ALIAS_PATTERN, 'must
 export const versionSchema = z
   .string()
   .regex(VERSION_PATTERN, 'must be a published version number (a positive integer, never $LATEST)');
-
-/** A duration in seconds, given as a number or as `"90s"`, `"5m"`, `"1h"`, `"1h30m"`. */
-export const durationSchema = z.union([
-  z.number().int('must be a whole number of seconds').nonnegative('must not be negative'),
-  z
-    .string()
-    .regex(DURATION_PATTERN, 'must be a duration such as "90s", "5m", "1h" or a number of seconds')
-    .refine((s) => s.length > 0, 'must not be empty'),
-]);
-
-export function durationToSeconds(value: number | string): number {
-  if (typeof value === 'number') return value;
-  const match = DURATION_PATTERN.exec(value);
-  if (!match || value.length === 0) throw new Error(`not a duration: ${value}`);
-  const [, h = '0', m = '0', s = '0'] = match;
-  return Number(h) * 3600 + Number(m) * 60 + Number(s);
-}
 
 const hookTargetSchema = functionNameSchema;
 
@@ -61,6 +43,8 @@ export const stepSchema = z.union([
   }),
   z.strictObject({ approval: z.union([z.strictObject({}), z.literal(true)]) }),
   z.strictObject({ hook: hookTargetSchema }),
+  /** Hold the weight until the analysis has passed for `duration`; at `timeout` the analysis policy's onInconclusive applies. */
+  z.strictObject({ analysis: z.strictObject({ duration: durationSchema, timeout: durationSchema.optional() }) }),
 ]);
 
 export type StepInput = z.infer<typeof stepSchema>;
@@ -163,6 +147,7 @@ export const deploymentSettingsShape = {
   finalBake: durationSchema.optional(),
   windows: z.array(windowSchema).optional(),
   notifications: z.array(notificationSchema).max(10).optional(),
+  analysis: analysisSchema.optional(),
 };
 
 export const DEPLOYMENT_SETTINGS = Object.keys(deploymentSettingsShape) as (keyof typeof deploymentSettingsShape)[];

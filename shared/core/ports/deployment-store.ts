@@ -5,7 +5,7 @@
  * adapter makes the change only if every guard holds, atomically, and says so.
  * On AWS the adapter is DynamoDB (shared/aws/deployment-store.ts); tests use an in-memory one.
  */
-import type { ControlSignals, DeploymentEvent, DeploymentRecord, LockItem, WeightPoint } from '../model/record.ts';
+import type { ControlSignals, DeploymentEvent, DeploymentRecord, LockItem, Verdict, WeightPoint } from '../model/record.ts';
 
 /** A fact a change depends on. */
 export type Guard =
@@ -25,7 +25,8 @@ export type Guard =
 /** A change to one record: fields set (paths may be dotted: `signals.pause`), list items appended, fields removed. */
 export interface RecordChange {
   set?: Record<string, unknown>;
-  append?: { events?: DeploymentEvent[]; weights?: WeightPoint[] };
+  /** Verdicts are items of their own, written with the change (both or neither). */
+  append?: { events?: DeploymentEvent[]; weights?: WeightPoint[]; verdicts?: Verdict[] };
   remove?: string[];
   /** Every guard must hold (and the record must exist) for the change to be made. */
   when?: Guard[];
