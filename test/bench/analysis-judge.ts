@@ -112,6 +112,8 @@ export function analysisJudge(config: JudgeConfig = DEFAULT_CONFIG): { rows: Row
   const weights = [0.05, 0.1, 0.25, 0.5];
   const rpms = [60, 300, 1000, 5000];
   const cells = weights.map((w) => rpms.map((rpm, i) => minutesTo95(simulate({ rpm, weight: w, targetRate: 0.05, currentRate: 0.005 }, config, DEPLOYMENTS, 10 + i + w * 100))));
+  const aaCells = weights.flatMap((w) => rpms.map((rpm, i) => ({ w, rpm, rate: share(simulate({ rpm, weight: w, targetRate: 0.01, currentRate: 0.01 }, config, DEPLOYMENTS, 50 + i + w * 100)) })));
+  const worst = aaCells.reduce((a, c) => (c.rate > a.rate ? c : a));
   const grid = markdownTable(['weight \\ req/min', ...rpms.map(String)], weights.map((w, i) => [`${w * 100} %`, ...cells[i]!]));
   const setting = `confidence ${config.confidence}, tolerance +${config.tolerance.relative * 100}% / +${config.tolerance.absolute * 100}pp, min ${config.minSamples}, ${config.failures} consecutive, window ${config.windowMinutes} min`;
   return {
@@ -123,6 +125,12 @@ export function analysisJudge(config: JudgeConfig = DEFAULT_CONFIG): { rows: Row
         met: falseRate <= 0.01,
       },
       {
+        figure: 'analysis judge A/A, 1 % errors both, worst of weights 5/10/25/50 % × 60/300/1000/5000 req/min',
+        measured: `${(worst.rate * 100).toFixed(2)} % rolled back (${worst.w * 100} % at ${worst.rpm} req/min)`,
+        goal: '≤ 1 %',
+        met: worst.rate <= 0.01,
+      },
+      {
         figure: 'analysis judge A/B, target 5 % vs current 0.5 % errors, 300 req/min at 10 %',
         measured: `${(within3 * 100).toFixed(1)} % caught within 3 min, ${(share(ab) * 100).toFixed(1)} % within 10; median ${median(caught)} min`,
         goal: '≥ 95 % within 3 min',
@@ -130,7 +138,7 @@ export function analysisJudge(config: JudgeConfig = DEFAULT_CONFIG): { rows: Row
       },
     ],
     grid: `Minutes of data until 95 % of A/B deployments (5 % vs 0.5 % errors) are rolled back:\n${grid}\n`,
-    runs: { config, aaFalseRollback: falseRate, abWithin3: within3, abMedianMinutes: median(caught), grid: cells },
+    runs: { config, aaFalseRollback: falseRate, aaGrid: aaCells, abWithin3: within3, abMedianMinutes: median(caught), grid: cells },
   };
 }
 

@@ -4,6 +4,8 @@ declare module 'jstat' {
     beta: {
       /** The regularized incomplete beta function I_x(a, b). */
       cdf(x: number, a: number, b: number): number;
+      /** Its inverse in x: the p-quantile of Beta(a, b). */
+      inv(p: number, a: number, b: number): number;
     };
   }
   const jStat: JStat;

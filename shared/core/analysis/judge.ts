@@ -4,10 +4,13 @@
  * in, a judgement out (docs/analysis.md, "The judge").
  *
  * Rates use a one-sided exact binomial test: H0 "the target's error rate is at most the allowed
- * rate", where allowed = max(current * (1 + relative), current + absolute) and current is the
- * current version's observed rate (it serves the larger share of traffic, so its estimate is the
- * steadier one). The p-value is P(X >= errors) for X ~ Binomial(invocations, allowed), computed as
- * the regularized incomplete beta function I_allowed(errors, invocations - errors + 1).
+ * rate", allowed = max(current * (1 + relative), current + absolute). The current rate is itself
+ * an estimate, so the p-value is maximised over a confidence set for it (Berger & Boos 1994):
+ * with gamma = 1/5 of the significance level, the current rate's one-sided upper (1 - gamma)
+ * Clopper–Pearson bound gives the largest allowed rate, and
+ *   p = P(X >= errors | X ~ Binomial(invocations, allowed at that bound)) + gamma,
+ * the binomial tail computed as the regularized incomplete beta function
+ * I_allowed(errors, invocations - errors + 1).
  */
 import jStat from 'jstat';
 
@@ -101,6 +104,22 @@ export function exceedancePValue(errors: number, invocations: number, allowed: n
   return Math.min(1, Math.max(0, jStat.beta.cdf(allowed, errors, invocations - errors + 1)));
 }
 
+/** The share of the significance level spent on the current rate's confidence set. */
+const NUISANCE_SHARE = 0.2;
+
+/** The one-sided upper (1 - gamma) Clopper–Pearson bound of a rate seen as errors / invocations. */
+export function upperRateBound(errors: number, invocations: number, gamma: number): number {
+  if (errors >= invocations) return 1;
+  return jStat.beta.inv(1 - gamma, errors + 1, invocations - errors);
+}
+
+/** Berger–Boos p-value of "target rate <= allowed(current rate)", at significance level `alpha`. */
+export function ratePValue(target: RateSample, current: RateSample, tolerance: Tolerance, alpha: number): number {
+  const gamma = alpha * NUISANCE_SHARE;
+  const allowed = allowedRate(upperRateBound(current.errors, current.invocations, gamma), tolerance);
+  return Math.min(1, exceedancePValue(target.errors, target.invocations, allowed) + gamma);
+}
+
 export function judgeRate(check: RateCheck, target: RateSample, current: RateSample): Judgement {
   checkCounts(check.name, 'target', target);
   checkCounts(check.name, 'current', current);
@@ -121,7 +140,7 @@ export function judgeRate(check: RateCheck, target: RateSample, current: RateSam
   const t = target.errors / target.invocations;
   const c = current.errors / current.invocations;
   const allowed = allowedRate(c, check.tolerance);
-  const pValue = exceedancePValue(target.errors, target.invocations, allowed);
+  const pValue = ratePValue(target, current, check.tolerance, 1 - check.confidence);
   const outcome: Outcome = t > allowed && pValue < 1 - check.confidence ? 'Fail' : 'Pass';
   const tolerance = toleranceText(c, check.tolerance, (a) => `${Number((a * 100).toFixed(3))}pp`);
   return {
