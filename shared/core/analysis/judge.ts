@@ -126,8 +126,8 @@ export function judgeRate(check: RateCheck, target: RateSample, current: RateSam
   checkTolerance(check.name, check.tolerance);
   checkMinSamples(check.name, check.minSamples);
   if (!(check.confidence > 0 && check.confidence < 1)) throw new Error(`${check.name}: confidence must be between 0 and 1 (exclusive), got ${check.confidence}`);
-  const side = (s: RateSample) => (s.invocations < Math.max(1, check.minSamples) ? `${s.invocations} invocations (min ${check.minSamples})` : `${percent(s.errors / s.invocations)} (${s.errors}/${s.invocations})`);
   const least = Math.max(1, check.minSamples);
+  const side = (s: RateSample) => (s.invocations < least ? `${s.invocations} invocations (min ${check.minSamples})` : `${percent(s.errors / s.invocations)} (${s.errors}/${s.invocations})`);
   if (target.invocations < least || current.invocations < least) {
     return {
       check: check.name,
