@@ -7,7 +7,8 @@
  * per setWeight step (clock ×1, so the record's timestamps are real milliseconds); AllAtOnce end to
  * end; alarm → rollback latency in simulated seconds; the cost model (state transitions counted in
  * the local execution history); rehearsals in virtual time (virtual-time.ts); 1,000 concurrent
- * deployments in a child process (its peak RSS).
+ * deployments in a child process (its peak RSS); the analysis judge on simulated traffic
+ * (analysis-judge.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { startLocalEngine } from '../../infra/local/engine.ts';
 import { BUNDLE_FILE, listHandlers, measureColdLoad } from '../../infra/build.ts';
 import type { DeploymentRequest } from '../../shared/core/model/request.ts';
 import { newDeploymentId } from '../../cli/deployment-id.ts';
+import { analysisJudge } from './analysis-judge.ts';
 import { concurrency, concurrencyChild } from './concurrency.ts';
 import { costModel, renderCostTable, type CostResult } from './cost.ts';
 import { virtualTime } from './virtual-time.ts';
@@ -43,6 +45,7 @@ import {
 const rows: Row[] = [];
 const numbers: Record<string, unknown> = {};
 let costTable: CostResult['table'] = [];
+let judgeGrid = '';
 
 function coldLoad(): void {
   const buildDir = join(ROOT, 'build');
@@ -204,6 +207,7 @@ function printTable(): void {
   const body = rows.map((r) => [r.figure, r.measured, r.goal, r.met === undefined ? '' : r.met ? 'met' : 'NOT MET']);
   process.stdout.write(`\n${markdownTable(['figure', 'measured', 'goal', ''], body)}\n`);
   if (costTable.length > 0) process.stdout.write(`\n${renderCostTable(costTable)}`);
+  if (judgeGrid) process.stdout.write(`\n${judgeGrid}`);
 }
 
 async function main(): Promise<void> {
@@ -250,6 +254,13 @@ async function main(): Promise<void> {
     const vt = await virtualTime();
     rows.push(...vt.rows);
     numbers.virtualTime = vt.runs;
+  }
+  if (!skip.has('judge')) {
+    log('analysis judge on simulated traffic (10,000 deployments per scenario)');
+    const judge = analysisJudge();
+    rows.push(...judge.rows);
+    numbers.analysisJudge = judge.runs;
+    judgeGrid = judge.grid;
   }
   if (!skip.has('concurrency')) {
     log('1,000 concurrent deployments (child process)');
