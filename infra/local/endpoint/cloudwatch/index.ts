@@ -14,7 +14,7 @@ import { AlarmStore } from './alarms.ts';
 import { cwError } from './errors.ts';
 import { getMetricData, getMetricStatistics, listMetrics, putMetricData } from './metric-api.ts';
 import { MetricStore, type Dimension } from './metrics.ts';
-import { CLOUDWATCH_QUERY_SHAPES, CLOUDWATCH_TIMESTAMPS, CLOUDWATCH_VERSION, CLOUDWATCH_XMLNS } from './query-shapes.ts';
+import { CLOUDWATCH_MAPS, CLOUDWATCH_QUERY_SHAPES, CLOUDWATCH_TIMESTAMPS, CLOUDWATCH_VERSION, CLOUDWATCH_XMLNS } from './query-shapes.ts';
 
 export interface LocalCloudWatchOptions {
   clock: EngineClock;
@@ -64,7 +64,7 @@ export class LocalCloudWatch {
       targetPrefix: 'GraniteServiceVersion20100801',
       jsonVersion: '1.0',
       queryCompatible: true,
-      query: { version: CLOUDWATCH_VERSION, xmlns: CLOUDWATCH_XMLNS, shapes: CLOUDWATCH_QUERY_SHAPES, timestamps: CLOUDWATCH_TIMESTAMPS },
+      query: { version: CLOUDWATCH_VERSION, xmlns: CLOUDWATCH_XMLNS, shapes: CLOUDWATCH_QUERY_SHAPES, timestamps: CLOUDWATCH_TIMESTAMPS, maps: CLOUDWATCH_MAPS },
       handle: (operation, input) => {
         const op = operations[operation];
         if (!op) throw new ServiceError('UnknownOperationException', `The local engine does not serve CloudWatch ${operation}`, { queryCode: 'InvalidAction' });
