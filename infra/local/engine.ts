@@ -33,6 +33,23 @@ export interface LocalEngineOptions {
   logLevel?: string;
   /** template.yaml parameters for the local EventBridge rules, e.g. `{TriggerBucketNames: 'a,b'}`. */
   parameters?: Record<string, string>;
+  /**
+   * Seconds (engine clock) a metric datapoint takes to show in GetMetricData/GetMetricStatistics,
+   * as Lambda's arrive about a minute late on AWS (default GLIDEPATH_LOCAL_METRIC_LAG_SECONDS, else 60).
+   */
+  metricLagSeconds?: number;
+}
+
+export const DEFAULT_METRIC_LAG_SECONDS = 60;
+
+/** The metric arrival lag: the option, else GLIDEPATH_LOCAL_METRIC_LAG_SECONDS, else a minute. */
+export function metricLagSeconds(option: number | undefined, env: NodeJS.ProcessEnv = process.env): number {
+  if (option !== undefined) return option;
+  const text = env.GLIDEPATH_LOCAL_METRIC_LAG_SECONDS;
+  if (text === undefined || text.trim() === '') return DEFAULT_METRIC_LAG_SECONDS;
+  const seconds = Number(text);
+  if (!(Number.isFinite(seconds) && seconds >= 0)) throw new RangeError(`GLIDEPATH_LOCAL_METRIC_LAG_SECONDS: must be zero or more seconds, got '${text}'`);
+  return seconds;
 }
 
 export interface LocalEngine {
@@ -67,6 +84,7 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     region,
     accountId: LOCAL_ACCOUNT,
     resolveS3Code: waysIn.s3.resolveCode,
+    metricLagSeconds: metricLagSeconds(options.metricLagSeconds),
     ...(options.functionTransitionSeconds === undefined ? {} : { functionTransitionSeconds: options.functionTransitionSeconds }),
   });
   const url = endpoint.url;

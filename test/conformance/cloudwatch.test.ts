@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudWatchClient, DescribeAlarmHistoryCommand } from '@aws-sdk/client-cloudwatch';
 import { startLocalEngine, type LocalEngine } from '../../infra/local/engine.ts';
-import { CLOUDWATCH_QUERY_SHAPES, CLOUDWATCH_TIMESTAMPS } from '../../infra/local/endpoint/cloudwatch/query-shapes.ts';
+import { CLOUDWATCH_MAPS, CLOUDWATCH_QUERY_SHAPES, CLOUDWATCH_TIMESTAMPS } from '../../infra/local/endpoint/cloudwatch/query-shapes.ts';
 import { aws, boto3, botocoreModel, cliErrorCode, clientsPresent, modelErrors } from './clients.ts';
 
 const present = clientsPresent();
@@ -17,19 +17,20 @@ describe.skipIf(!present)('CloudWatch as Debian’s AWS CLI and boto3 see it (qu
   const cw = (...args: string[]) => aws(engine.url, engine.region, ['cloudwatch', ...args]);
   beforeAll(async () => {
     // Real time: no evaluation moves the alarms between the CLI's calls.
-    engine = await startLocalEngine({ speed: 1, logLevel: 'SILENT' });
+    engine = await startLocalEngine({ speed: 1, logLevel: 'SILENT', metricLagSeconds: 0 });
   });
   afterAll(async () => {
     await engine?.close();
   });
 
-  it('knows every number, boolean, list and timestamp member of the served operations, by the model', () => {
-    const found = { numbers: new Set<string>(), booleans: new Set<string>(), lists: new Set<string>(), timestamps: new Set<string>() };
+  it('knows every number, boolean, list, map and timestamp member of the served operations, by the model', () => {
+    const found = { numbers: new Set<string>(), booleans: new Set<string>(), lists: new Set<string>(), timestamps: new Set<string>(), maps: new Set<string>() };
     const walk = (shapeName: string, member: string, seen: Set<string>, input: boolean) => {
       const shape = model.shapes[shapeName];
       if (['integer', 'long', 'double', 'float'].includes(shape.type)) found.numbers.add(member);
       if (shape.type === 'boolean') found.booleans.add(member);
       if (shape.type === 'timestamp') found.timestamps.add(member);
+      if (shape.type === 'map' && !input) found.maps.add(member);
       if (shape.type === 'list') {
         if (input) found.lists.add(member);
         walk(shape.member.shape, member, seen, input);
@@ -48,6 +49,7 @@ describe.skipIf(!present)('CloudWatch as Debian’s AWS CLI and boto3 see it (qu
     for (const b of found.booleans) expect(CLOUDWATCH_QUERY_SHAPES.booleans.has(b), b).toBe(true);
     for (const l of found.lists) expect(CLOUDWATCH_QUERY_SHAPES.lists.has(l), l).toBe(true);
     for (const t of found.timestamps) expect(CLOUDWATCH_TIMESTAMPS.has(t), t).toBe(true);
+    expect([...found.maps]).toEqual([...CLOUDWATCH_MAPS]);
     // A dimension's Value is a string in the model, though a datum's Value is a double.
     expect(model.shapes[model.shapes.Dimension.members.Value.shape].type).toBe('string');
     expect(CLOUDWATCH_QUERY_SHAPES.texts.has('Dimensions.Value')).toBe(true);

@@ -37,7 +37,8 @@ let appSeq = 0;
 const NOWHERE = 'http://127.0.0.1:9';
 
 beforeAll(async () => {
-  engine = await startLocalEngine({ speed: 1 });
+  // At speed 1 a minute's metric arrival lag would be a real minute before metric-gate sees the traffic.
+  engine = await startLocalEngine({ speed: 1, metricLagSeconds: 0 });
   Object.assign(process.env, engine.env);
   const config = { endpoint: engine.url, region: engine.region, credentials: { accessKeyId: 'glidepath-local', secretAccessKey: 'glidepath-local' } };
   lambda = new LambdaClient(config);

@@ -66,6 +66,8 @@ export interface EndpointOptions {
   autoEvaluateAlarms?: boolean;
   /** Seconds (engine clock) a new function stays Pending and an update InProgress (default 1). */
   functionTransitionSeconds?: number;
+  /** Seconds (engine clock) before a datapoint shows in GetMetricData/GetMetricStatistics (default 0). */
+  metricLagSeconds?: number;
 }
 
 export interface Endpoint {
@@ -117,7 +119,12 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
   });
 
-  const cloudwatch = new LocalCloudWatch({ clock, account, ...(options.autoEvaluateAlarms === undefined ? {} : { autoEvaluate: options.autoEvaluateAlarms }) });
+  const cloudwatch = new LocalCloudWatch({
+    clock,
+    account,
+    ...(options.autoEvaluateAlarms === undefined ? {} : { autoEvaluate: options.autoEvaluateAlarms }),
+    ...(options.metricLagSeconds === undefined ? {} : { metricLagSeconds: options.metricLagSeconds }),
+  });
   const lambda = new LocalLambda({
     clock,
     account,

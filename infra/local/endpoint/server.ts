@@ -202,7 +202,10 @@ export async function startHttpEndpoint(port: number, options: HttpEndpointOptio
         // The JSON side's "unknown operation" is the query protocol's InvalidAction.
         throw e.code === 'UnknownOperationException' ? new ServiceError('InvalidAction', e.message, { queryCode: 'InvalidAction' }) : e;
       }
-      const xml = queryResponseXml(request.action, xmlns, (output ?? {}) as Record<string, unknown>, requestId, { timestamps: service.query.timestamps });
+      const xml = queryResponseXml(request.action, xmlns, (output ?? {}) as Record<string, unknown>, requestId, {
+        timestamps: service.query.timestamps,
+        ...(service.query.maps ? { maps: service.query.maps } : {}),
+      });
       send(res, 200, { ...common, 'content-type': 'text/xml' }, xml);
     } catch (error) {
       replyError(asServiceError(error));

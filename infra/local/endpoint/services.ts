@@ -57,6 +57,8 @@ export interface QueryProtocol {
   shapes: QueryShapes;
   /** Output member names that hold timestamps (epoch seconds in the JSON output). */
   timestamps: ReadonlySet<string>;
+  /** Output members that are maps (XML `<entry><key/><value/></entry>`), e.g. ExtendedStatistics. */
+  maps?: ReadonlySet<string>;
 }
 
 export interface RestResponse {

@@ -28,6 +28,8 @@ export interface E2E {
 export interface E2EOptions {
   /** Simulated seconds per real second (default 10,000: a 5-minute bake lasts 30 ms), or `max`: virtual time. */
   speed?: number | 'max';
+  /** Seconds (engine clock) before a metric datapoint shows (default: the engine's, a minute). */
+  metricLagSeconds?: number;
 }
 
 /**
@@ -38,7 +40,9 @@ export function useEngine(options: E2EOptions = {}): E2E {
   const ctx = {} as E2E;
   beforeAll(async () => {
     // The handlers' Powertools logs stay quiet unless GLIDEPATH_LOG_LEVEL asks for them.
-    const engine = await startLocalEngine({ speed: options.speed ?? 10_000, logLevel: process.env.GLIDEPATH_LOG_LEVEL ?? 'SILENT' });
+    const engine = await startLocalEngine({ speed: options.speed ?? 10_000, logLevel: process.env.GLIDEPATH_LOG_LEVEL ?? 'SILENT',
+      ...(options.metricLagSeconds === undefined ? {} : { metricLagSeconds: options.metricLagSeconds }),
+    });
     // This test process is a client of the engine, as a shell that sourced `glidepath local up`'s
     // exports would be: AWS_ENDPOINT_URL*, the region and dummy credentials, so `{}` reaches it.
     Object.assign(process.env, engine.env);

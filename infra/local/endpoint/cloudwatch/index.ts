@@ -14,16 +14,24 @@ import { AlarmStore } from './alarms.ts';
 import { cwError } from './errors.ts';
 import { getMetricData, getMetricStatistics, listMetrics, putMetricData } from './metric-api.ts';
 import { MetricStore, type Dimension } from './metrics.ts';
-import { CLOUDWATCH_QUERY_SHAPES, CLOUDWATCH_TIMESTAMPS, CLOUDWATCH_VERSION, CLOUDWATCH_XMLNS } from './query-shapes.ts';
+import { CLOUDWATCH_MAPS, CLOUDWATCH_QUERY_SHAPES, CLOUDWATCH_TIMESTAMPS, CLOUDWATCH_VERSION, CLOUDWATCH_XMLNS } from './query-shapes.ts';
 
 export interface LocalCloudWatchOptions {
   clock: EngineClock;
   account: Account;
   /** Evaluate alarms on a timer and on DescribeAlarms (default true). */
   autoEvaluate?: boolean;
+  /** Seconds (engine clock) before a datapoint shows in GetMetricData/GetMetricStatistics (default 0; the engine's default is AWS's minute). */
+  metricLagSeconds?: number;
 }
 
 type Body = Record<string, unknown>;
+
+/** A metric arrival lag: zero or more seconds. */
+export function checkLag(seconds: number): number {
+  if (!(Number.isFinite(seconds) && seconds >= 0)) throw new RangeError(`metric lag: must be zero or more seconds, got ${seconds}`);
+  return seconds;
+}
 
 export class LocalCloudWatch {
   readonly metrics = new MetricStore();
@@ -31,11 +39,15 @@ export class LocalCloudWatch {
   readonly service: JsonService;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** Seconds (engine clock) after its timestamp a datapoint becomes visible to the metric reads. */
+  metricLagSeconds: number;
 
   constructor(readonly options: LocalCloudWatchOptions) {
     this.alarms = new AlarmStore(this.metrics, options.clock, `arn:aws:cloudwatch:${options.account.region}:${options.account.accountId}:alarm:`);
     this.alarms.autoEvaluate = options.autoEvaluate ?? true;
     const { clock } = options;
+    this.metricLagSeconds = checkLag(options.metricLagSeconds ?? 0);
+    const visibility = { clock, lagSeconds: () => this.metricLagSeconds };
     const operations: Record<string, (body: Body) => Body> = {
       PutMetricAlarm: (b) => putMetricAlarm(this.alarms, b),
       DescribeAlarms: (b) => describeAlarms(this.alarms, b),
@@ -43,8 +55,8 @@ export class LocalCloudWatch {
       DeleteAlarms: (b) => deleteAlarms(this.alarms, b),
       SetAlarmState: (b) => setAlarmState(this.alarms, b),
       PutMetricData: (b) => putMetricData(this.metrics, clock, b),
-      GetMetricData: (b) => getMetricData(this.metrics, b),
-      GetMetricStatistics: (b) => getMetricStatistics(this.metrics, b),
+      GetMetricData: (b) => getMetricData(this.metrics, visibility, b),
+      GetMetricStatistics: (b) => getMetricStatistics(this.metrics, visibility, b),
       ListMetrics: (b) => listMetrics(this.metrics, b),
     };
     this.service = jsonService({
@@ -52,7 +64,7 @@ export class LocalCloudWatch {
       targetPrefix: 'GraniteServiceVersion20100801',
       jsonVersion: '1.0',
       queryCompatible: true,
-      query: { version: CLOUDWATCH_VERSION, xmlns: CLOUDWATCH_XMLNS, shapes: CLOUDWATCH_QUERY_SHAPES, timestamps: CLOUDWATCH_TIMESTAMPS },
+      query: { version: CLOUDWATCH_VERSION, xmlns: CLOUDWATCH_XMLNS, shapes: CLOUDWATCH_QUERY_SHAPES, timestamps: CLOUDWATCH_TIMESTAMPS, maps: CLOUDWATCH_MAPS },
       handle: (operation, input) => {
         const op = operations[operation];
         if (!op) throw new ServiceError('UnknownOperationException', `The local engine does not serve CloudWatch ${operation}`, { queryCode: 'InvalidAction' });

@@ -1,12 +1,14 @@
 /**
- * CloudWatch's metric operations on the wire: PutMetricData, GetMetricData (MetricStat queries),
+ * CloudWatch's metric operations on the wire: PutMetricData, GetMetricData (MetricStat queries and
+ * metric math, paged by MaxDatapoints and NextToken),
  * GetMetricStatistics and ListMetrics, with the service's input rules.
  */
 import type { Clock } from '../../../../shared/core/ports/clock.ts';
 import type { Check } from '../validation.ts';
 import { checkPeriod, dimensionChecks, UNITS } from './alarm-input.ts';
 import { cwError, readTimestamp, seconds, validateCw } from './errors.ts';
-import { alignedBuckets, isPercentile, STATISTICS, statistic, type Dimension, type MetricStore } from './metrics.ts';
+import { alignedBuckets, isPercentile, STATISTICS, statistic, type Dimension, type MetricId, type MetricStore } from './metrics.ts';
+import { evaluate, parseExpression, referencedIds, type MathValue } from './metric-math.ts';
 
 type Body = Record<string, unknown>;
 const TWO_WEEKS = 14 * 86400_000;
@@ -80,56 +82,163 @@ export function putMetricData(metrics: MetricStore, clock: Clock, body: Body): B
   return {};
 }
 
-export function getMetricData(metrics: MetricStore, body: Body): Body {
+/** What GetMetricData and GetMetricStatistics may see: a datapoint shows `lagSeconds` (engine clock) after its timestamp. */
+export interface Visibility {
+  clock: Clock;
+  lagSeconds(): number;
+}
+
+/** The first instant (ms) whose data is not visible yet. */
+function visibleUntil(v: Visibility): number {
+  return v.clock.now() - v.lagSeconds() * 1000 + 1;
+}
+
+const MAX_QUERIES = 500;
+const DEFAULT_MAX_DATAPOINTS = 100_800;
+
+interface Answer {
+  id: string;
+  label: string;
+  returnData: boolean;
+  points: Array<{ t: number; v: number }>;
+}
+
+function readToken(token: unknown): number {
+  if (typeof token !== 'string') throw cwError.invalidNextToken('The service cannot process the NextToken.');
+  const offset = Number(/^gp1:(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'))?.[1]);
+  if (!Number.isSafeInteger(offset)) throw cwError.invalidNextToken('The service cannot process the NextToken.');
+  return offset;
+}
+
+export function getMetricData(metrics: MetricStore, visibility: Visibility, body: Body): Body {
   validateCw([
-    ['metricDataQueries', body.MetricDataQueries, { required: true, type: 'list', maxLength: 500 }],
+    ['metricDataQueries', body.MetricDataQueries, { required: true, type: 'list' }],
     ['startTime', body.StartTime, { required: true }],
     ['endTime', body.EndTime, { required: true }],
     ['scanBy', body.ScanBy, { type: 'string', enum: ['TimestampDescending', 'TimestampAscending'] }],
     ['maxDatapoints', body.MaxDatapoints, { type: 'integer' }],
   ]);
-  if (body.NextToken !== undefined) throw cwError.invalidNextToken('The service cannot process the NextToken.');
+  const queries = body.MetricDataQueries as Body[];
+  if (queries.length > MAX_QUERIES) throw cwError.validation(`The collection MetricDataQueries must not have a size greater than ${MAX_QUERIES}.`);
+  if (queries.length === 0) throw cwError.validation('The collection MetricDataQueries must not be empty.');
+  const offset = body.NextToken === undefined ? 0 : readToken(body.NextToken);
   const start = readTimestamp(body.StartTime, 'startTime');
   const end = readTimestamp(body.EndTime, 'endTime');
   if (start >= end) throw cwError.validation('The parameter StartTime must be less than the parameter EndTime.');
+  const maxDatapoints = (body.MaxDatapoints as number | undefined) ?? DEFAULT_MAX_DATAPOINTS;
+  if (maxDatapoints < 1) throw cwError.validation('The parameter MaxDatapoints must be greater than 0.');
   const ascending = body.ScanBy === 'TimestampAscending';
-  const results = (body.MetricDataQueries as Body[]).map((q, i) => {
+  const until = Math.min(end, visibleUntil(visibility));
+
+  const byId = new Map<string, { q: Body; i: number }>();
+  queries.forEach((q, i) => {
     const path = `metricDataQueries.${i + 1}.member`;
     validateCw([
       [`${path}.id`, q.Id, { required: true, type: 'string', minLength: 1, maxLength: 255, pattern: '[a-z][a-zA-Z0-9_]*' }],
       [`${path}.metricStat`, q.MetricStat, { type: 'structure' }],
+      [`${path}.expression`, q.Expression, { type: 'string', minLength: 1, maxLength: 2048 }],
       [`${path}.label`, q.Label, { type: 'string' }],
       [`${path}.returnData`, q.ReturnData, { type: 'boolean' }],
+      [`${path}.period`, q.Period, { type: 'integer', min: 1 }],
     ]);
-    if (q.Expression !== undefined) throw cwError.invalidParameterValue('The local engine answers MetricStat queries only (metric math Expression is not supported).');
-    const stat = q.MetricStat as Body | undefined;
-    if (!stat) throw cwError.validation(`Exactly one of MetricStat and Expression must be specified in ${path}.`);
-    const metric = stat.Metric as Body | undefined;
-    validateCw([
-      [`${path}.metricStat.metric`, metric, { required: true, type: 'structure' }],
-      [`${path}.metricStat.metric.namespace`, metric?.Namespace, { required: true, type: 'string', minLength: 1, maxLength: 255 }],
-      [`${path}.metricStat.metric.metricName`, metric?.MetricName, { required: true, type: 'string', minLength: 1, maxLength: 255 }],
-      ...dimensionChecks(`${path}.metricStat.metric.dimensions`, metric?.Dimensions),
-      [`${path}.metricStat.period`, stat.Period, { required: true, type: 'integer', min: 1 }],
-      [`${path}.metricStat.stat`, stat.Stat, { required: true, type: 'string' }],
-      [`${path}.metricStat.unit`, stat.Unit, { type: 'string', enum: UNITS }],
-    ]);
-    checkPeriod(stat.Period as number, `MetricDataQueries.member.${i + 1}.MetricStat.Period`);
-    checkStat(stat.Stat as string, `MetricDataQueries.member.${i + 1}.MetricStat.Stat`);
-    const id = { namespace: metric!.Namespace as string, name: metric!.MetricName as string, dimensions: dims(metric!.Dimensions) };
-    const buckets = alignedBuckets(metrics, id, start, end, stat.Period as number, stat.Unit as string | undefined)
-      .map((b) => ({ t: b.t, v: statistic(b.cells, stat.Stat as string) }))
-      .filter((b): b is { t: number; v: number } => b.v !== undefined);
-    if (!ascending) buckets.reverse();
-    return {
-      returnData: q.ReturnData !== false,
-      result: { Id: q.Id, Label: (q.Label as string | undefined) ?? id.name, Timestamps: buckets.map((b) => seconds(b.t)), Values: buckets.map((b) => b.v), StatusCode: 'Complete' },
-    };
+    if ((q.MetricStat === undefined) === (q.Expression === undefined)) {
+      throw cwError.validation(`Exactly one element of the MetricStat and Expression must be specified in MetricDataQueries.member.${i + 1}.`);
+    }
+    if (byId.has(q.Id as string)) throw cwError.validation(`The value ${String(q.Id)} for field MetricDataQueries.member.${i + 1}.Id is duplicated.`);
+    byId.set(q.Id as string, { q, i });
   });
-  return { MetricDataResults: results.filter((r) => r.returnData).map((r) => r.result), Messages: [] };
+  if (![...byId.values()].some(({ q }) => q.ReturnData !== false)) throw cwError.validation('No metric or expression was marked as returning data (ReturnData).');
+
+  const values = new Map<string, MathValue>();
+  const periods = new Map<string, number>();
+  const evaluating = new Set<string>();
+  const valueOf = (id: string): MathValue => {
+    const known = values.get(id);
+    if (known !== undefined) return known;
+    const entry = byId.get(id);
+    if (!entry) throw cwError.validation(`Error in expression: Unrecognized metric or expression id ${id}.`);
+    if (evaluating.has(id)) throw cwError.validation(`Error in expression ${id}: circular dependency between expressions.`);
+    evaluating.add(id);
+    const { q, i } = entry;
+    let value: MathValue;
+    if (q.MetricStat !== undefined) {
+      const stat = metricStat(q.MetricStat as Body, i);
+      periods.set(id, stat.period);
+      value = new Map(
+        alignedBuckets(metrics, stat.id, start, until, stat.period, stat.unit)
+          .map((b) => [b.t, statistic(b.cells, stat.stat)] as const)
+          .filter((b): b is readonly [number, number] => b[1] !== undefined),
+      );
+    } else {
+      const expression = q.Expression as string;
+      const tree = parseExpression(expression);
+      const inputs = referencedIds(tree);
+      inputs.forEach((input) => valueOf(input));
+      const period = (q.Period as number | undefined) ?? Math.min(...inputs.map((input) => periods.get(input) ?? 60), Infinity);
+      const p = (Number.isFinite(period) ? period : 60) * 1000;
+      periods.set(id, p / 1000);
+      const grid: number[] = [];
+      for (let t = Math.floor(start / p) * p; t < end; t += p) if (t >= start - p + 1) grid.push(t);
+      value = evaluate(tree, { expression, resolve: valueOf, grid });
+    }
+    evaluating.delete(id);
+    values.set(id, value);
+    return value;
+  };
+
+  const answers: Answer[] = queries.map((q) => {
+    const id = q.Id as string;
+    const value = valueOf(id);
+    const series = typeof value === 'number' ? new Map<number, number>() : value;
+    const points = [...series].map(([t, v]) => ({ t, v })).sort((a, b) => (ascending ? a.t - b.t : b.t - a.t));
+    const metricName = ((q.MetricStat as Body | undefined)?.Metric as Body | undefined)?.MetricName as string | undefined;
+    return { id, label: (q.Label as string | undefined) ?? metricName ?? id, returnData: q.ReturnData !== false, points };
+  });
+
+  // Paging: the datapoints of all returned queries in request order, MaxDatapoints a page.
+  const returned = answers.filter((a) => a.returnData);
+  const total = returned.reduce((n, a) => n + a.points.length, 0);
+  let skip = offset;
+  let budget = maxDatapoints;
+  const results = returned.map((a) => {
+    const from = Math.min(skip, a.points.length);
+    skip -= from;
+    const page = a.points.slice(from, from + budget);
+    budget -= page.length;
+    const more = from + page.length < a.points.length;
+    return { Id: a.id, Label: a.label, Timestamps: page.map((p) => seconds(p.t)), Values: page.map((p) => p.v), StatusCode: more ? 'PartialData' : 'Complete', Messages: [] };
+  });
+  const next = offset + (maxDatapoints - budget);
+  return {
+    MetricDataResults: results,
+    Messages: [],
+    ...(next < total ? { NextToken: Buffer.from(`gp1:${next}`).toString('base64url') } : {}),
+  };
 }
 
-export function getMetricStatistics(metrics: MetricStore, body: Body): Body {
+function metricStat(stat: Body, i: number): { id: MetricId; period: number; stat: string; unit?: string } {
+  const path = `metricDataQueries.${i + 1}.member`;
+  const metric = stat.Metric as Body | undefined;
+  validateCw([
+    [`${path}.metricStat.metric`, metric, { required: true, type: 'structure' }],
+    [`${path}.metricStat.metric.namespace`, metric?.Namespace, { required: true, type: 'string', minLength: 1, maxLength: 255 }],
+    [`${path}.metricStat.metric.metricName`, metric?.MetricName, { required: true, type: 'string', minLength: 1, maxLength: 255 }],
+    ...dimensionChecks(`${path}.metricStat.metric.dimensions`, metric?.Dimensions),
+    [`${path}.metricStat.period`, stat.Period, { required: true, type: 'integer', min: 1 }],
+    [`${path}.metricStat.stat`, stat.Stat, { required: true, type: 'string' }],
+    [`${path}.metricStat.unit`, stat.Unit, { type: 'string', enum: UNITS }],
+  ]);
+  checkPeriod(stat.Period as number, `MetricDataQueries.member.${i + 1}.MetricStat.Period`);
+  checkStat(stat.Stat as string, `MetricDataQueries.member.${i + 1}.MetricStat.Stat`);
+  return {
+    id: { namespace: metric!.Namespace as string, name: metric!.MetricName as string, dimensions: dims(metric!.Dimensions) },
+    period: stat.Period as number,
+    stat: stat.Stat as string,
+    ...(stat.Unit === undefined ? {} : { unit: stat.Unit as string }),
+  };
+}
+
+export function getMetricStatistics(metrics: MetricStore, visibility: Visibility, body: Body): Body {
   validateCw([
     ['namespace', body.Namespace, { required: true, type: 'string', minLength: 1, maxLength: 255, pattern: '[^:].*' }],
     ['metricName', body.MetricName, { required: true, type: 'string', minLength: 1, maxLength: 255 }],
@@ -158,7 +267,7 @@ export function getMetricStatistics(metrics: MetricStore, body: Body): Body {
     throw cwError.invalidParameterCombination(`You have requested up to ${requested} datapoints, which exceeds the limit of 1440. You may reduce the datapoints requested by increasing Period, or decreasing the time range.`);
   }
   const id = { namespace: body.Namespace as string, name: body.MetricName as string, dimensions: dims(body.Dimensions) };
-  const datapoints = alignedBuckets(metrics, id, start, end, period, body.Unit as string | undefined).map((b) => ({
+  const datapoints = alignedBuckets(metrics, id, start, Math.min(end, visibleUntil(visibility)), period, body.Unit as string | undefined).map((b) => ({
     Timestamp: seconds(b.t),
     ...Object.fromEntries(statistics.map((s) => [s, statistic(b.cells, s)])),
     ...(extended.length > 0 ? { ExtendedStatistics: Object.fromEntries(extended.map((s) => [s, statistic(b.cells, s)])) } : {}),

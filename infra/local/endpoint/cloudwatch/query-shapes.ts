@@ -28,3 +28,6 @@ export const CLOUDWATCH_TIMESTAMPS: ReadonlySet<string> = new Set([
   'AlarmConfigurationUpdatedTimestamp', 'EndDate', 'EndTime', 'StartDate', 'StartTime', 'StateTransitionedTimestamp',
   'StateUpdatedTimestamp', 'Timestamp', 'Timestamps',
 ]);
+
+/** Output members that are maps (DatapointValueMap). */
+export const CLOUDWATCH_MAPS: ReadonlySet<string> = new Set(['ExtendedStatistics']);

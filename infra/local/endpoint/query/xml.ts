@@ -5,7 +5,7 @@
  *   <DescribeAlarmsResponse xmlns="…"><DescribeAlarmsResult>…</DescribeAlarmsResult>
  *     <ResponseMetadata><RequestId>…</RequestId></ResponseMetadata></DescribeAlarmsResponse>
  *
- * Lists are `<member>` elements; timestamps (epoch seconds in the JSON output) become ISO 8601.
+ * Lists are `<member>` elements, maps `<entry>` elements; timestamps (epoch seconds in the JSON output) become ISO 8601.
  */
 import type { ServiceError } from '../errors.ts';
 
@@ -16,6 +16,8 @@ export function escapeXml(text: string): string {
 export interface XmlOptions {
   /** Member names holding timestamps (alone or as list members). */
   timestamps: ReadonlySet<string>;
+  /** Member names holding maps: `<entry><key>…</key><value>…</value></entry>` each. */
+  maps?: ReadonlySet<string>;
 }
 
 function scalar(name: string, value: unknown, options: XmlOptions): string {
@@ -31,6 +33,11 @@ function element(name: string, value: unknown, options: XmlOptions): string {
 
 function content(name: string, value: unknown, options: XmlOptions): string {
   if (Array.isArray(value)) return value.map((item) => `<member>${content(name, item, options)}</member>`).join('');
+  if (options.maps?.has(name) && typeof value === 'object' && value !== null) {
+    return Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `<entry><key>${escapeXml(k)}</key><value>${content(k, v, options)}</value></entry>`)
+      .join('');
+  }
   if (typeof value === 'object' && value !== null && !(value instanceof Date)) {
     return Object.entries(value as Record<string, unknown>)
       .map(([k, v]) => element(k, v, options))
