@@ -105,5 +105,3 @@ export const analysisSchema = z
       else if (names.indexOf(name) !== index) ctx.addIssue({ code: 'custom', message: 'must be unique', path: ['custom', index, 'name'] });
     });
   });
-
-export type AnalysisInput = z.infer<typeof analysisSchema>;
