@@ -122,6 +122,34 @@ function failedFunctionTasks(events: HistoryEvent[]): { state?: string; error?: 
   return out;
 }
 
+describe('CloudWatch server errors', () => {
+  it('a DescribeAlarms that fails 500 (every SDK attempt) is retried by the state machine: the deployment succeeds, no rollback', async () => {
+    const app = await createApp(ctx.lambda, 'alarms-5xx');
+    const alarm = uniqueName('quiet');
+    await ctx.cloudwatch.send(
+      new PutMetricAlarmCommand({ AlarmName: alarm, Namespace: 'Glidepath/E2E', MetricName: 'Unused', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' }),
+    );
+    // Real time while the check after the first shift meets the errors: the watcher (each minute) stays out of it.
+    ctx.engine.clock.speed = 1;
+    const started = await startDeployment(ctx, requestFor(app, { strategy: { type: 'TimeBasedCanary', percentage: 10, intervalMinutes: 60 }, alarms: [alarm] }));
+    await waitForRecord(ctx, started, 'shifted to 10%', (r) => r.weight === 10);
+    // The SDK tries 3 times a call: 3 answers of 500 fail one read of the check.
+    ctx.engine.endpoint.faults.add({ service: 'cloudwatch', operation: 'DescribeAlarms', count: 3, error: 'InternalFailure', status: 500 });
+    await waitForRecord(ctx, started, 'the errors answered', () => ctx.engine.endpoint.faults.list().length === 0, 20_000);
+    await waitForRecord(ctx, started, 'waiting in the bake', (r) => r.waitToken?.kind === 'timed', 20_000);
+    ctx.engine.clock.speed = SPEED;
+
+    const outcome = await waitForEnd(ctx, started, app);
+    expectSucceeded(outcome);
+    await expectTerminalInvariant(ctx, app, outcome, 'target');
+    expect(weightsOf(outcome.record)).toEqual([0, 10, 100]);
+    const history = await ctx.sfn.send(new GetExecutionHistoryCommand({ executionArn: outcome.executionArn, maxResults: 1000 }));
+    const entered = (history.events ?? []).filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name);
+    expect(entered).not.toContain('Rollback');
+    for (const failure of failedFunctionTasks(history.events ?? [])) expect(failure).toMatchObject({ state: 'CheckHealth', error: 'INTERNAL_ERROR' });
+  });
+});
+
 describe('throttling', () => {
   it('UpdateAlias throttled as often as the SDK retries: the state machine retries, the deployment succeeds', async () => {
     const app = await createApp(ctx.lambda, 'throttled');
