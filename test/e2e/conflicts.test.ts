@@ -7,12 +7,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { UpdateAliasCommand } from '@aws-sdk/client-lambda';
-import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { getLock } from '../../shared/aws/deployment-store.ts';
 import { createApp, readAlias, uniqueName } from './support/app.ts';
 import { atWeight, control, deploy, requestFor, startDeployment, waitForEnd, waitForRecord } from './support/deploy.ts';
 import { useEngine } from './support/engine.ts';
+import { manualAlarm } from './support/alarms.ts';
 import { expectFailed, expectSucceeded, expectTerminalInvariant, gapsOf, weightsOf } from './support/expect.ts';
 
 const SPEED = 10_000;
@@ -52,6 +53,32 @@ describe('a second deployment on the same alias', () => {
     await expectTerminalInvariant(ctx, app, outcome, 'target');
     expect(weightsOf(outcome.record)).toEqual([0, 10, 100]);
     expect(gapsOf(outcome.record)[1]).toBeGreaterThanOrEqual(300);
+  });
+});
+
+describe('a manual UpdateAlias that looks like one Glidepath could have made, then a rollback', () => {
+  it.each([
+    { set: 'the target alone', weights: {} as Record<string, number>, then: 'abort' as const, status: 'Stopped' as const },
+    { set: 'a planned 50%', weights: { '2': 0.5 }, then: 'alarm' as const, status: 'Failed' as const },
+  ])('someone sets $set mid-bake, then $then: CONCURRENT_MODIFICATION, the alias as they set it', async ({ weights, then, status }) => {
+    const app = await createApp(ctx.lambda, 'lookalike');
+    const alarm = await manualAlarm(ctx, 'OK');
+    const steps = [{ setWeight: 10 }, { bake: '720m' }, { setWeight: 50 }, { bake: '5m' }, { setWeight: 100 }];
+    const started = await startDeployment(ctx, requestFor(app, { strategy: { steps }, alarms: [alarm] }));
+    await waitForRecord(ctx, started, 'baking at 10%', (r) => r.weight === 10 && r.waitToken?.kind === 'timed');
+    const version = Object.keys(weights).length === 0 ? '2' : '1';
+    const other = await ctx.lambda.send(
+      new UpdateAliasCommand({ FunctionName: app.functionName, Name: app.alias, FunctionVersion: version, RoutingConfig: { AdditionalVersionWeights: weights } }),
+    );
+    if (then === 'abort') await control(ctx, started.deploymentId, 'abort');
+    else await ctx.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'ALARM', StateReason: 'e2e: ALARM' }));
+
+    const outcome = await waitForEnd(ctx, started, app);
+    expectFailed(outcome, 'CONCURRENT_MODIFICATION', status);
+    expect(outcome.cause).toMatch(/changed by someone else/);
+    expect(outcome.alias).toEqual({ version, weights, revisionId: other.RevisionId! });
+    expect(outcome.record!.events.map((e) => e.type)).not.toContain('RolledBack');
+    expect(await getLock(ctx.store, app.functionName, app.alias)).toBeUndefined();
   });
 });
 
