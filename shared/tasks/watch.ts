@@ -5,15 +5,18 @@
  * the latest reading (replaced when it changes, never a list that grows); a deployment whose wait
  * must fail (a watched alarm in ALARM) has its wait failed with ALARM_ACTIVE, and the state
  * machine rolls back. A deployment that is shifting or checking reads its alarms itself.
+ * Deployments that ended with their rollback unfinished stay in the same index until repaired:
+ * each tick gives them to the repair task (shared/tasks/repair.ts).
  */
 import { isoNow } from '../core/ports/clock.ts';
 import { alarmDuringWait, healthPolicy, watchedAlarms } from '../core/health.ts';
-import type { DeploymentRecord } from '../core/model/record.ts';
+import { isActive, type DeploymentRecord } from '../core/model/record.ts';
 import type { AlarmReading, AlarmReader } from '../core/ports/alarm-reader.ts';
 import type { DeploymentStore } from '../core/ports/deployment-store.ts';
 import { failWaitingStep, type ReleasePorts } from './control.ts';
+import { repair, type RepairPorts } from './repair.ts';
 
-export type WatchPorts = Omit<ReleasePorts, 'store'> & {
+export type WatchPorts = Omit<ReleasePorts, 'store'> & Pick<RepairPorts, 'aliases'> & {
   store: Pick<DeploymentStore, 'active' | 'get' | 'update' | 'updateQuietly'>;
   alarms: AlarmReader;
 };
@@ -27,6 +30,8 @@ export interface WatchResult {
   woken: string[];
   /** Deployments the watcher could not look after this time (retried at the next tick). */
   errors: number;
+  /** Ended deployments whose unfinished rollback was repaired at this tick. */
+  repaired: string[];
 }
 
 type Seen = { name: string; state: string }[];
@@ -52,14 +57,17 @@ async function look(deployment: DeploymentRecord, reading: AlarmReading, ports: 
 }
 
 export async function watch(ports: WatchPorts): Promise<WatchResult> {
-  const deployments = await ports.store.active();
+  const listed = await ports.store.active();
+  const repairs = await repair(listed, ports);
+  const repaired = repairs.filter((r) => r.outcome === 'repaired').map((r) => r.deploymentId);
+  const deployments = listed.filter((d) => isActive(d.status));
   const names = [...new Set(deployments.flatMap((d) => watchedAlarms(d.request)))];
-  if (names.length === 0) return { active: deployments.length, alarms: 0, woken: [], errors: 0 };
+  if (names.length === 0) return { active: deployments.length, alarms: 0, woken: [], errors: 0, repaired };
   // One read for all of them (the reader batches 100 names a call); a failed read is the next tick's to retry.
   const reading = await ports.alarms.read(names);
   const looked = await Promise.allSettled(deployments.map((d) => look(d, reading, ports)));
   const woken = deployments.filter((_, i) => looked[i]!.status === 'fulfilled' && (looked[i] as PromiseFulfilledResult<boolean>).value).map((d) => d.id);
   const failed = looked.flatMap((r, i) => (r.status === 'rejected' ? [{ id: deployments[i]!.id, error: r.reason }] : []));
   for (const { id, error } of failed) ports.log.warn('the watcher could not look after a deployment', { deploymentId: id, error: error instanceof Error ? error.message : String(error) });
-  return { active: deployments.length, alarms: names.length, woken, errors: failed.length };
+  return { active: deployments.length, alarms: names.length, woken, errors: failed.length, repaired };
 }

@@ -99,9 +99,26 @@ export interface DeploymentRecord {
   /** The watcher's latest reading of the deployment's alarms (replaced at each change, never a growing list). */
   watch?: { at: string; alarms: { name: string; state: string }[] };
   error?: { code: ErrorCode | string; message: string };
+  /**
+   * Present while the deployment has ended but its rollback did not finish (the alias is still
+   * weighted): the watcher retries it, with backoff, until the alias is back on the current
+   * version. The record stays in the active index (gsi2) meanwhile.
+   */
+  repair?: RepairState;
   createdAt: string;
   updatedAt: string;
   endedAt?: string;
+}
+
+export interface RepairState {
+  /** When the rollback was found unfinished. */
+  since: string;
+  /** Tries the watcher made so far. */
+  attempts: number;
+  /** When the next try is due. */
+  nextAt: string;
+  /** Why the last try failed. */
+  lastError?: string;
 }
 
 export interface LockItem {
