@@ -1,7 +1,7 @@
 /** watch: the watcher, on a `rate(1 minute)` schedule, for every active deployment at once (shared/tasks/watch.ts). */
 import { watch, type WatchPorts } from '../../shared/tasks/watch.ts';
 import { createTaskHandler, type HandlerOptions, type OwnPorts } from '../_lib/handler.ts';
-import { activeDeployments, alarmReader, metricReader, recordReader, recordWriter, taskTokens } from '../_lib/ports.ts';
+import { activeDeployments, alarmReader, aliasRouter, metricReader, recordReader, recordWriter, taskTokens } from '../_lib/ports.ts';
 
 export function createHandler(options: HandlerOptions<OwnPorts<WatchPorts>> = {}) {
   return createTaskHandler(
@@ -14,9 +14,11 @@ export function createHandler(options: HandlerOptions<OwnPorts<WatchPorts>> = {}
         alarms: alarmReader(build),
         metrics: metricReader(build),
         tokens: taskTokens(build),
+        aliases: aliasRouter(build),
       }),
       run: (_event, ports) => watch(ports),
-      outcome: (result) => (result.woken.length > 0 || result.analysis.rechecked.length > 0 ? 'woke' : result.active > 0 ? 'watched' : 'idle'),
+      outcome: (result) =>
+        result.woken.length > 0 || result.analysis.rechecked.length > 0 ? 'woke' : result.repaired.length > 0 ? 'repaired' : result.active > 0 ? 'watched' : 'idle',
     },
     options,
   );

@@ -34,6 +34,13 @@ export function isErrorNamed(error: unknown, ...names: string[]): boolean {
   return names.includes(errorName(error));
 }
 
+/** A server-side failure (5xx): the service broke, the request was fine, a retry may pass. */
+export function isServerFault(error: unknown): boolean {
+  const e = error as SdkErrorLike | undefined;
+  const status = e?.$metadata?.httpStatusCode;
+  return e?.$fault === 'server' || (typeof status === 'number' && status >= 500);
+}
+
 export function isThrottling(error: unknown): boolean {
   const e = error as SdkErrorLike | undefined;
   return THROTTLING_NAMES.has(errorName(error)) || e?.$retryable?.throttling === true || e?.$metadata?.httpStatusCode === 429;
@@ -49,11 +56,14 @@ function messageOf(error: unknown): string {
 /**
  * Any error from a call to `what` (e.g. `lambda:UpdateAlias orders-api:live`) as a GlidepathError:
  * ours pass through; throttling → THROTTLED; everything else → INTERNAL_ERROR (retried by the
- * state machine). Callers map the errors they understand (not found, precondition) first.
+ * state machine), with `details.serverFault` set when the service answered 5xx. Callers map the errors they understand (not found, precondition) first.
  */
 export function toGlidepathError(error: unknown, what: string): GlidepathError {
   if (isGlidepathError(error)) return error;
   const name = errorName(error) || 'Error';
   if (isThrottling(error)) return new ThrottledError(`${what} was throttled (${name}): ${messageOf(error)}`, { cause: error });
-  return new GlidepathError('INTERNAL_ERROR', `${what} failed (${name}): ${messageOf(error)}`, { cause: error });
+  return new GlidepathError('INTERNAL_ERROR', `${what} failed (${name}): ${messageOf(error)}`, {
+    cause: error,
+    ...(isServerFault(error) ? { details: { serverFault: true } } : {}),
+  });
 }

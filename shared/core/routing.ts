@@ -1,11 +1,9 @@
 /**
  * Where an alias should point, as pure decisions: the routing for a weight, whether two routings
- * are the same, which routings this deployment's own unrecorded writes could have left, and what
- * a refused update says about the alias. The move itself is one call through the alias router
+ * are the same, and what a refused update says about the alias. The move itself is one call through the alias router
  * (shared/tasks/move-alias.ts).
  */
 import { ConcurrentModificationError } from './errors.ts';
-import { stepKind } from './model/plan.ts';
 import type { DeploymentRecord } from './model/record.ts';
 import type { ShiftTarget } from './model/machine.ts';
 import { asksForSteps } from './notifications/targets.ts';
@@ -49,21 +47,6 @@ export function concurrentChangeOf(error: unknown): ConcurrentChange | undefined
     return error.details as unknown as ConcurrentChange;
   }
   return undefined;
-}
-
-/**
- * Routings a shift of this deployment may have written without recording it (its answer was
- * lost and every retry failed): any planned weight above the recorded one, and the promotion.
- */
-export function unrecordedOwnRoutings(record: DeploymentRecord): AliasRouting[] {
-  const weights = new Set<number>([100]);
-  for (const step of record.plan.steps) {
-    if (stepKind(step) === 'setWeight') {
-      const w = (step as { setWeight: number }).setWeight;
-      if (w > record.weight) weights.add(w);
-    }
-  }
-  return [...weights].map((w) => routingFor(record, w));
 }
 
 /** The facts a shift needs, carried in the state machine so a setWeight reads no record. */

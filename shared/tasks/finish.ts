@@ -1,6 +1,7 @@
 /**
  * Finish (Complete, ReportFailure, Reject): the final status and error, the lock released (only
  * if this deployment holds it), a state-change event, and in bridge mode CodeDeploy's answer.
+ * A deployment whose rollback failed ends too, marked for repair (the watcher puts the alias back).
  * Idempotent: a finished record is not finished again, a released lock stays released (and its
  * alarm watches deleted), and CodeDeploy's "already completed" is success.
  *
@@ -56,9 +57,11 @@ export async function finishRecorded(input: FinishInput & { deploymentId: string
     input.outcome === 'succeeded' ? { status: 'Succeeded' as DeploymentStatus, error: undefined } : failureOutcome(input);
   const at = isoNow(ports.clock);
   const message = outcome.error ? `${outcome.status}: ${outcome.error.code}: ${outcome.error.message}` : `${outcome.status}`;
+  // The rollback did not finish: the record stays in the active index for the watcher to repair.
+  const repair = input.outcome === 'failed' && isCaughtError(input.rollback) ? { since: at, attempts: 0, nextAt: at } : undefined;
   let record: DeploymentRecord | undefined = await store.update(input.deploymentId, {
-    set: { status: outcome.status, updatedAt: at, endedAt: at, ...(outcome.error ? { error: outcome.error } : {}) },
-    remove: ['waitToken', 'gsi2pk', 'gsi2sk'],
+    set: { status: outcome.status, updatedAt: at, endedAt: at, ...(outcome.error ? { error: outcome.error } : {}), ...(repair ? { repair } : {}) },
+    remove: repair ? ['waitToken'] : ['waitToken', 'gsi2pk', 'gsi2sk'],
     append: { events: [deploymentEvent(outcome.status, message, {}, at)] },
     when: [{ active: true }],
   });

@@ -13,26 +13,14 @@ export interface Moved {
   adopted: boolean;
 }
 
-/**
- * Updates the alias to `desired` guarded by `revisionId`. `alsoOurs`: other routings our own
- * earlier (unrecorded) write may have left, from which the move may go on using the alias's revision.
- */
-export async function moveAlias(
-  aliases: AliasRouter,
-  ref: AliasRef,
-  desired: AliasRouting,
-  revisionId: string,
-  alsoOurs: readonly AliasRouting[] = [],
-): Promise<Moved> {
+/** Updates the alias to `desired` guarded by `revisionId`. */
+export async function moveAlias(aliases: AliasRouter, ref: AliasRef, desired: AliasRouting, revisionId: string): Promise<Moved> {
   try {
     return { state: await aliases.update(ref, desired, revisionId), adopted: false };
   } catch (error) {
     const observed = concurrentChangeOf(error)?.observed;
     if (!observed) throw error;
     if (sameRouting(observed, desired)) return { state: observed, adopted: true };
-    if (alsoOurs.some((routing) => sameRouting(observed, routing))) {
-      return { state: await aliases.update(ref, desired, observed.revisionId), adopted: false };
-    }
     throw error;
   }
 }

@@ -1,9 +1,11 @@
 /**
  * Rollback: the alias back on the current version with no weights, guarded by the recorded
- * RevisionId. Glidepath never overwrites a change it did not make: when the deployment failed with
- * CONCURRENT_MODIFICATION, or the router refuses the guarded update and the alias is not a state
- * this deployment's own (unrecorded) write could have left, the alias is left alone and the
- * result says why.
+ * RevisionId (the last one Glidepath wrote and received). Glidepath never overwrites a change it
+ * did not make: when the deployment failed with CONCURRENT_MODIFICATION, or the router refuses the
+ * guarded update, the alias is left alone and the result says why — a RevisionId Glidepath did
+ * not receive is not Glidepath's, whatever the routing looks like (someone may have set a planned
+ * weight, or the target alone). The one exception moves nothing: an alias already on the current
+ * version with no weights (a retried rollback whose answer was lost) is adopted as rolled back.
  */
 import { isoNow } from '../core/ports/clock.ts';
 import { ConcurrentModificationError, DeploymentNotFoundError } from '../core/errors.ts';
@@ -12,7 +14,7 @@ import type { DeploymentRecord } from '../core/model/record.ts';
 import type { ControllerPorts } from '../core/ports/index.ts';
 import { summarizeCaught } from '../core/deployment/caught-error.ts';
 import { deploymentEvent } from '../core/deployment/records.ts';
-import { aliasRef, routingFor, unrecordedOwnRoutings } from '../core/routing.ts';
+import { aliasRef, routingFor } from '../core/routing.ts';
 import { moveAlias } from './move-alias.ts';
 import { requireDeployment } from './records.ts';
 import type { DeploymentStore } from '../core/ports/deployment-store.ts';
@@ -34,7 +36,7 @@ export async function rollback(input: RollbackInput, ports: RollbackPorts): Prom
 
   let moved;
   try {
-    moved = await moveAlias(ports.aliases, aliasRef(record), routingFor(record, 0), record.revisionId, unrecordedOwnRoutings(record));
+    moved = await moveAlias(ports.aliases, aliasRef(record), routingFor(record, 0), record.revisionId);
   } catch (error) {
     if (error instanceof ConcurrentModificationError) return leaveAlone(ports, record, `CONCURRENT_MODIFICATION: ${error.message}`);
     throw error;

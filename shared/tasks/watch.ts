@@ -6,17 +6,20 @@
  * must fail (a watched alarm in ALARM) has its wait failed with ALARM_ACTIVE, and the state
  * machine rolls back. A deployment that is shifting or checking reads its alarms itself.
  * The same tick runs the analysis (shared/tasks/analyze.ts) for every deployment at once.
+ * Deployments that ended with their rollback unfinished stay in the same index until repaired:
+ * each tick gives them to the repair task (shared/tasks/repair.ts).
  */
 import { isoNow } from '../core/ports/clock.ts';
 import { alarmDuringWait, healthPolicy, watchedAlarms } from '../core/health.ts';
-import type { DeploymentRecord } from '../core/model/record.ts';
+import { isActive, type DeploymentRecord } from '../core/model/record.ts';
 import type { AlarmReading, AlarmReader } from '../core/ports/alarm-reader.ts';
 import type { DeploymentStore } from '../core/ports/deployment-store.ts';
 import type { MetricReader } from '../core/ports/metric-reader.ts';
 import { failWaitingStep, type ReleasePorts } from './control.ts';
 import { analyze, type AnalyzeResult } from './analyze.ts';
+import { repair, type RepairPorts } from './repair.ts';
 
-export type WatchPorts = Omit<ReleasePorts, 'store'> & {
+export type WatchPorts = Omit<ReleasePorts, 'store'> & Pick<RepairPorts, 'aliases'> & {
   store: Pick<DeploymentStore, 'active' | 'get' | 'update' | 'updateQuietly'>;
   alarms: AlarmReader;
   metrics: MetricReader;
@@ -33,6 +36,8 @@ export interface WatchResult {
   errors: number;
   /** The analysis round (shared/tasks/analyze.ts). */
   analysis: AnalyzeResult;
+  /** Ended deployments whose unfinished rollback was repaired at this tick. */
+  repaired: string[];
 }
 
 type Seen = { name: string; state: string }[];
@@ -60,7 +65,7 @@ async function look(deployment: DeploymentRecord, reading: AlarmReading, ports: 
 const NOTHING_ANALYSED: AnalyzeResult = { analysed: 0, verdicts: 0, failed: [], rechecked: [] };
 
 /** The alarms of every deployment: one read for all of them (the reader batches 100 names a call). */
-async function watchAlarms(deployments: DeploymentRecord[], ports: WatchPorts): Promise<Omit<WatchResult, 'active' | 'analysis'>> {
+async function watchAlarms(deployments: DeploymentRecord[], ports: WatchPorts): Promise<Pick<WatchResult, 'alarms' | 'woken' | 'errors'>> {
   const names = [...new Set(deployments.flatMap((d) => watchedAlarms(d.request)))];
   if (names.length === 0) return { alarms: 0, woken: [], errors: 0 };
   const reading = await ports.alarms.read(names);
@@ -72,7 +77,10 @@ async function watchAlarms(deployments: DeploymentRecord[], ports: WatchPorts): 
 }
 
 export async function watch(ports: WatchPorts): Promise<WatchResult> {
-  const deployments = await ports.store.active();
+  const listed = await ports.store.active();
+  const repairs = await repair(listed, ports);
+  const repaired = repairs.filter((r) => r.outcome === 'repaired').map((r) => r.deploymentId);
+  const deployments = listed.filter((d) => isActive(d.status));
   // A failed read (alarms or metrics) is the next tick's to retry; one does not keep the other from running.
   const [alarms, analysis] = await Promise.allSettled([watchAlarms(deployments, ports), analyze(deployments.filter((d) => d.status === 'InProgress'), ports)]);
   if (alarms.status === 'rejected') throw alarms.reason;
@@ -81,5 +89,5 @@ export async function watch(ports: WatchPorts): Promise<WatchResult> {
   }
   const analysed = analysis.status === 'fulfilled' ? analysis.value : NOTHING_ANALYSED;
   // A deployment woken by an alarm is not the analysis's to fail too.
-  return { active: deployments.length, ...alarms.value, woken: [...new Set([...alarms.value.woken, ...analysed.failed])], analysis: analysed };
+  return { active: deployments.length, ...alarms.value, woken: [...new Set([...alarms.value.woken, ...analysed.failed])], analysis: analysed, repaired };
 }

@@ -7,12 +7,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { UpdateAliasCommand } from '@aws-sdk/client-lambda';
-import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { getLock } from '../../shared/aws/deployment-store.ts';
 import { createApp, readAlias, uniqueName } from './support/app.ts';
 import { atWeight, control, deploy, requestFor, startDeployment, waitForEnd, waitForRecord } from './support/deploy.ts';
 import { useEngine } from './support/engine.ts';
+import { manualAlarm } from './support/alarms.ts';
 import { expectFailed, expectSucceeded, expectTerminalInvariant, gapsOf, weightsOf } from './support/expect.ts';
 
 const SPEED = 10_000;
@@ -52,6 +53,32 @@ describe('a second deployment on the same alias', () => {
     await expectTerminalInvariant(ctx, app, outcome, 'target');
     expect(weightsOf(outcome.record)).toEqual([0, 10, 100]);
     expect(gapsOf(outcome.record)[1]).toBeGreaterThanOrEqual(300);
+  });
+});
+
+describe('a manual UpdateAlias that looks like one Glidepath could have made, then a rollback', () => {
+  it.each([
+    { set: 'the target alone', weights: {} as Record<string, number>, then: 'abort' as const, status: 'Stopped' as const },
+    { set: 'a planned 50%', weights: { '2': 0.5 }, then: 'alarm' as const, status: 'Failed' as const },
+  ])('someone sets $set mid-bake, then $then: CONCURRENT_MODIFICATION, the alias as they set it', async ({ weights, then, status }) => {
+    const app = await createApp(ctx.lambda, 'lookalike');
+    const alarm = await manualAlarm(ctx, 'OK');
+    const steps = [{ setWeight: 10 }, { bake: '720m' }, { setWeight: 50 }, { bake: '5m' }, { setWeight: 100 }];
+    const started = await startDeployment(ctx, requestFor(app, { strategy: { steps }, alarms: [alarm] }));
+    await waitForRecord(ctx, started, 'baking at 10%', (r) => r.weight === 10 && r.waitToken?.kind === 'timed');
+    const version = Object.keys(weights).length === 0 ? '2' : '1';
+    const other = await ctx.lambda.send(
+      new UpdateAliasCommand({ FunctionName: app.functionName, Name: app.alias, FunctionVersion: version, RoutingConfig: { AdditionalVersionWeights: weights } }),
+    );
+    if (then === 'abort') await control(ctx, started.deploymentId, 'abort');
+    else await ctx.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'ALARM', StateReason: 'e2e: ALARM' }));
+
+    const outcome = await waitForEnd(ctx, started, app);
+    expectFailed(outcome, 'CONCURRENT_MODIFICATION', status);
+    expect(outcome.cause).toMatch(/changed by someone else/);
+    expect(outcome.alias).toEqual({ version, weights, revisionId: other.RevisionId! });
+    expect(outcome.record!.events.map((e) => e.type)).not.toContain('RolledBack');
+    expect(await getLock(ctx.store, app.functionName, app.alias)).toBeUndefined();
   });
 });
 
@@ -121,6 +148,34 @@ function failedFunctionTasks(events: HistoryEvent[]): { state?: string; error?: 
   }
   return out;
 }
+
+describe('CloudWatch server errors', () => {
+  it('a DescribeAlarms that fails 500 (every SDK attempt) is retried by the state machine: the deployment succeeds, no rollback', async () => {
+    const app = await createApp(ctx.lambda, 'alarms-5xx');
+    const alarm = uniqueName('quiet');
+    await ctx.cloudwatch.send(
+      new PutMetricAlarmCommand({ AlarmName: alarm, Namespace: 'Glidepath/E2E', MetricName: 'Unused', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' }),
+    );
+    // Real time while the check after the first shift meets the errors: the watcher (each minute) stays out of it.
+    ctx.engine.clock.speed = 1;
+    const started = await startDeployment(ctx, requestFor(app, { strategy: { type: 'TimeBasedCanary', percentage: 10, intervalMinutes: 60 }, alarms: [alarm] }));
+    await waitForRecord(ctx, started, 'shifted to 10%', (r) => r.weight === 10);
+    // The SDK tries 3 times a call: 3 answers of 500 fail one read of the check.
+    ctx.engine.endpoint.faults.add({ service: 'cloudwatch', operation: 'DescribeAlarms', count: 3, error: 'InternalFailure', status: 500 });
+    await waitForRecord(ctx, started, 'the errors answered', () => ctx.engine.endpoint.faults.list().length === 0, 20_000);
+    await waitForRecord(ctx, started, 'waiting in the bake', (r) => r.waitToken?.kind === 'timed', 20_000);
+    ctx.engine.clock.speed = SPEED;
+
+    const outcome = await waitForEnd(ctx, started, app);
+    expectSucceeded(outcome);
+    await expectTerminalInvariant(ctx, app, outcome, 'target');
+    expect(weightsOf(outcome.record)).toEqual([0, 10, 100]);
+    const history = await ctx.sfn.send(new GetExecutionHistoryCommand({ executionArn: outcome.executionArn, maxResults: 1000 }));
+    const entered = (history.events ?? []).filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name);
+    expect(entered).not.toContain('Rollback');
+    for (const failure of failedFunctionTasks(history.events ?? [])) expect(failure).toMatchObject({ state: 'CheckHealth', error: 'INTERNAL_ERROR' });
+  });
+});
 
 describe('throttling', () => {
   it('UpdateAlias throttled as often as the SDK retries: the state machine retries, the deployment succeeds', async () => {

@@ -128,9 +128,26 @@ export interface DeploymentRecord {
   /** The analysis of the step in progress (shared/tasks/analyze.ts). */
   analysis?: AnalysisState;
   error?: { code: ErrorCode | string; message: string };
+  /**
+   * Present while the deployment has ended but its rollback did not finish (the alias is still
+   * weighted): the watcher retries it, with backoff, until the alias is back on the current
+   * version. The record stays in the active index (gsi2) meanwhile.
+   */
+  repair?: RepairState;
   createdAt: string;
   updatedAt: string;
   endedAt?: string;
+}
+
+export interface RepairState {
+  /** When the rollback was found unfinished. */
+  since: string;
+  /** Tries the watcher made so far. */
+  attempts: number;
+  /** When the next try is due. */
+  nextAt: string;
+  /** Why the last try failed. */
+  lastError?: string;
 }
 
 export interface LockItem {

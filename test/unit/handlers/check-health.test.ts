@@ -94,16 +94,22 @@ describe('Handler: check-health', () => {
     await expect(handler(bake)).resolves.toMatchObject({ decision: 'fail', code: 'INVALID_ALARM_CONFIG', message: 'alarm orders-p99 does not exist' });
   });
 
-  it('CloudWatch unreadable: fail INTERNAL_ERROR, or go on with ignorePollAlarmFailure', async () => {
+  it('CloudWatch unreadable (refused, not a server error): fail INTERNAL_ERROR, or go on with ignorePollAlarmFailure', async () => {
     arrange(baking());
-    mocks.cloudwatch.on(DescribeAlarmsCommand).rejects(awsError('InternalServiceError', 'service unavailable', 500));
+    mocks.cloudwatch.on(DescribeAlarmsCommand).rejects(awsError('AccessDenied', 'not authorized', 403));
     const failed = await handler(bake);
     expect(failed).toMatchObject({ decision: 'fail', code: 'INTERNAL_ERROR' });
-    expect(failed.message).toContain('alarms could not be read: cloudwatch:DescribeAlarms (2 alarms) failed (InternalServiceError): service unavailable');
+    expect(failed.message).toContain('alarms could not be read: cloudwatch:DescribeAlarms (2 alarms) failed (AccessDenied): not authorized');
 
     arrange(baking({ request: { ...baseRequest, alarmPolicy: { ignorePollAlarmFailure: true } } }));
     mocks.cloudwatch.on(DescribeAlarmsCommand).rejects(awsError('Throttling', 'Rate exceeded'));
     await expect(handler(bake)).resolves.toMatchObject({ decision: 'wait' });
+  });
+
+  it('CloudWatch answering 5xx: INTERNAL_ERROR thrown, so the state machine retries the check before any rollback', async () => {
+    arrange(baking());
+    mocks.cloudwatch.on(DescribeAlarmsCommand).rejects(awsError('InternalServiceError', 'service unavailable', 500));
+    await expect(handler(bake)).rejects.toMatchObject({ name: 'INTERNAL_ERROR', message: expect.stringContaining('service unavailable') });
   });
 
   it('CloudWatch throttled: THROTTLED, so the state machine retries the check (a throttle says nothing about the alarms)', async () => {

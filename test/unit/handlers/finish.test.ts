@@ -94,6 +94,19 @@ describe('Handler: finish', () => {
     expect(failed.error).toEqual({ code: 'ALARM_ACTIVE', message: 'alarm x is in ALARM; rollback failed (THROTTLED): lambda:UpdateAlias was throttled' });
   });
 
+  it('a rollback that failed leaves the record in the active index, marked for repair; one that finished takes it out', async () => {
+    await handler({ execution, deploymentId: 'gp-test-1', outcome: 'failed', error: { Error: 'ALARM_ACTIVE', Cause: 'alarm x' }, rollback: { Error: 'INTERNAL_ERROR', Cause: 'lambda down' } });
+    const unfinished = decodeUpdate(mocks.ddb.commandCalls(UpdateCommand)[0]!.args[0].input);
+    expect(unfinished.set).toMatchObject({ status: 'Failed', repair: { since: clock.iso(), attempts: 0, nextAt: clock.iso() } });
+    expect(unfinished.remove).toEqual(['waitToken']);
+
+    mocks.ddb.resetHistory();
+    await handler({ execution, deploymentId: 'gp-test-1', outcome: 'failed', error: { Error: 'ALARM_ACTIVE', Cause: 'alarm x' }, rollback: { rolledBack: true, weight: 0 } });
+    const finished = decodeUpdate(mocks.ddb.commandCalls(UpdateCommand)[0]!.args[0].input);
+    expect(finished.set.repair).toBeUndefined();
+    expect(finished.remove).toEqual(['waitToken', 'gsi2pk', 'gsi2sk']);
+  });
+
   it('bridge mode: tells CodeDeploy Succeeded or Failed; "already completed" is fine', async () => {
     const codeDeploy = { deploymentId: 'd-ABCDEF', lifecycleEventHookExecutionId: 'hook-exec-1' };
     arrange(deploymentRecord({ weight: 100 }, { ...baseRequest, codeDeploy }));

@@ -67,15 +67,15 @@ describe('Handler: rollback', () => {
     expect(decodeUpdate(mocks.ddb.commandCalls(UpdateCommand)[0]!.args[0].input).set).toMatchObject({ weight: 0, revisionId: 'rev-3' });
   });
 
-  it('PreconditionFailed where our own next shift landed unrecorded: roll that back too, with its revision', async () => {
-    mocks.lambda
-      .on(UpdateAliasCommand)
-      .rejectsOnce(awsError('PreconditionFailedException', 'no match', 412))
-      .resolves({ FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: {} }, RevisionId: 'rev-4' });
-    // the record says 10%, the alias is at 100% on the target (the promotion's answer was lost)
-    mocks.lambda.on(GetAliasCommand).resolves({ FunctionVersion: '8', RoutingConfig: { AdditionalVersionWeights: {} }, RevisionId: 'rev-lost' });
-    await expect(handler(alarm)).resolves.toEqual({ rolledBack: true, weight: 0 });
-    expect(mocks.lambda).toHaveReceivedNthCommandWith(UpdateAliasCommand, 2, { FunctionVersion: '7', RevisionId: 'rev-lost' });
+  it.each([
+    ['the target alone', { FunctionVersion: '8', RoutingConfig: { AdditionalVersionWeights: {} } }],
+    ['a planned weight (50% on the target)', { FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: { '8': 0.5 } } }],
+  ])('PreconditionFailed and someone set %s: a revision Glidepath did not receive is not its own, left alone', async (_, set) => {
+    mocks.lambda.on(UpdateAliasCommand).rejects(awsError('PreconditionFailedException', 'no match', 412));
+    mocks.lambda.on(GetAliasCommand).resolves({ ...set, RevisionId: 'rev-theirs' });
+    const result = await handler(alarm);
+    expect(result).toMatchObject({ rolledBack: false, weight: 10, reason: expect.stringMatching(/^CONCURRENT_MODIFICATION: .*since revision rev-2/) });
+    expect(mocks.lambda).toHaveReceivedCommandTimes(UpdateAliasCommand, 1);
   });
 
   it('throttled → THROTTLED (retried); alias gone → INVALID_LAMBDA_FUNCTION', async () => {

@@ -1,0 +1,88 @@
+/**
+ * Repair: level-triggered, from the watcher's tick. A deployment that ended with its rollback
+ * unfinished (every retry of the state machine failed: a long Lambda outage, throttling, the
+ * table unreachable) keeps a `repair` marker and stays in the active index. Each tick, every one
+ * whose next try is due is driven to the terminal invariant: the alias back on the current
+ * version with no weights, moved only from the RevisionId Glidepath last received, the record
+ * terminal with the reason and out of the active index.
+ *
+ * A try that fails with throttling or a server error is counted on the record (attempts, last
+ * error, next try: backoff from a minute, doubling, at most every 30 minutes) and comes again; a
+ * refusal that no retry can change ends the repair: someone else's change (CONCURRENT_MODIFICATION,
+ * the alias left as they set it) or an alias that is gone or refused.
+ */
+import { isoNow } from '../core/ports/clock.ts';
+import { ConcurrentModificationError, isGlidepathError } from '../core/errors.ts';
+import type { DeploymentRecord } from '../core/model/record.ts';
+import type { ControllerPorts } from '../core/ports/index.ts';
+import type { DeploymentStore } from '../core/ports/deployment-store.ts';
+import { deploymentEvent } from '../core/deployment/records.ts';
+import { afterFailedTry, isRepairDue } from '../core/deployment/repair.ts';
+import { aliasRef, routingFor } from '../core/routing.ts';
+import { moveAlias } from './move-alias.ts';
+
+export type RepairPorts = Pick<ControllerPorts, 'aliases' | 'clock' | 'log'> & { store: Pick<DeploymentStore, 'update'> };
+
+export type RepairOutcome = 'repaired' | 'retrying' | 'leftAlone' | 'gaveUp' | 'notDue';
+
+/** Failures a later try may get past. */
+const RETRYABLE = new Set(['THROTTLED', 'INTERNAL_ERROR']);
+
+const DONE = ['repair', 'gsi2pk', 'gsi2sk'];
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function end(ports: RepairPorts, record: DeploymentRecord, code: string, reason: string, type: string): Promise<void> {
+  const at = isoNow(ports.clock);
+  const message = `${record.error?.message ?? record.status}; ${reason}`;
+  await ports.store.update(record.id, {
+    set: { updatedAt: at, error: { code, message } },
+    remove: DONE,
+    append: { events: [deploymentEvent(type, reason, {}, at)] },
+  });
+}
+
+/** One try at one deployment marked for repair. */
+export async function repairOne(record: DeploymentRecord, ports: RepairPorts): Promise<RepairOutcome> {
+  const state = record.repair;
+  if (!state || !isRepairDue(record, ports.clock.now())) return 'notDue';
+  const tries = state.attempts + 1;
+  try {
+    const moved = await moveAlias(ports.aliases, aliasRef(record), routingFor(record, 0), record.revisionId);
+    const at = isoNow(ports.clock);
+    const reason = `repaired after ${tries} ${tries === 1 ? 'try' : 'tries'}: version ${record.currentVersion} takes all traffic`;
+    await ports.store.update(record.id, {
+      set: { weight: 0, revisionId: moved.state.revisionId, updatedAt: at, ...(record.error ? { error: { ...record.error, message: `${record.error.message}; ${reason}` } } : {}) },
+      remove: DONE,
+      append: { ...(record.weight === 0 ? {} : { weights: [{ at, weight: 0 }] }), events: [deploymentEvent('Repaired', reason, {}, at)] },
+    });
+    return 'repaired';
+  } catch (error) {
+    if (error instanceof ConcurrentModificationError) {
+      await end(ports, record, 'CONCURRENT_MODIFICATION', `repair skipped: ${error.message}`, 'RepairSkipped');
+      return 'leftAlone';
+    }
+    const code = isGlidepathError(error) ? error.code : 'INTERNAL_ERROR';
+    if (!RETRYABLE.has(code)) {
+      await end(ports, record, code, `repair gave up (${code}): ${messageOf(error)}`, 'RepairFailed');
+      return 'gaveUp';
+    }
+    const next = afterFailedTry(state, `${code}: ${messageOf(error)}`, ports.clock.now());
+    await ports.store.update(record.id, { set: { repair: next, updatedAt: isoNow(ports.clock) } });
+    ports.log.warn('repair of a deployment failed; tried again later', { deploymentId: record.id, attempts: next.attempts, nextAt: next.nextAt, error: next.lastError });
+    return 'retrying';
+  }
+}
+
+/** One try at every deployment in `records` marked for repair and due; a failed try is the next tick's. */
+export async function repair(records: readonly DeploymentRecord[], ports: RepairPorts): Promise<{ deploymentId: string; outcome: RepairOutcome }[]> {
+  const marked = records.filter((r) => r.repair);
+  const settled = await Promise.allSettled(marked.map((r) => repairOne(r, ports)));
+  return marked.map((r, i) => {
+    const s = settled[i]!;
+    if (s.status === 'rejected') ports.log.warn('repair could not record its try', { deploymentId: r.id, error: messageOf(s.reason) });
+    return { deploymentId: r.id, outcome: s.status === 'fulfilled' ? s.value : 'retrying' };
+  });
+}
