@@ -26,7 +26,11 @@ async function leaveAlone(ports: RollbackPorts, record: DeploymentRecord, reason
 }
 
 export async function rollback(input: RollbackInput, ports: RollbackPorts): Promise<RollbackResult> {
-  const record = await requireDeployment(ports.store, input.deploymentId);
+  // From here the deployment rolls back whatever happens: an operator's abort is refused (it could change nothing).
+  const started = isoNow(ports.clock);
+  const record =
+    (await ports.store.update(input.deploymentId, { set: { rollingBackAt: started, updatedAt: started }, when: [{ active: true }, { absent: 'rollingBackAt' }] })) ??
+    (await requireDeployment(ports.store, input.deploymentId));
   const cause = summarizeCaught(input.error);
   if (cause.code === 'CONCURRENT_MODIFICATION') {
     return leaveAlone(ports, record, `CONCURRENT_MODIFICATION: ${cause.message}; the alias was left as it is`);
