@@ -98,7 +98,7 @@ export interface DeploymentRecord {
   waitToken?: { token: string; stepIndex: number; kind: WaitKind };
   /** The watcher's latest reading of the deployment's alarms (replaced at each change, never a growing list). */
   watch?: { at: string; alarms: { name: string; state: string }[] };
-  /** When Rollback began: from then on the deployment rolls back whatever happens, and an abort is refused. */
+  /** When Rollback put the alias back (or left it alone): the deployment can only end now, and an abort is refused. */
   rollingBackAt?: string;
   error?: { code: ErrorCode | string; message: string };
   createdAt: string;
