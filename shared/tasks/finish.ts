@@ -124,7 +124,8 @@ async function finishRejected(input: FinishInput, ports: FinishPorts): Promise<F
       at: isoNow(ports.clock),
     });
     if (await ports.store.putIfAbsent(record)) await announce(ports, stateChangeOf(record, isoNow(ports.clock)));
-    await tellCodeDeploy(ports, request, 'Failed');
+    // A refused codeDeploy field did not come from the bridge: no CodeDeploy hook is answered.
+    if (!(error.code === 'INVALID_REQUEST' && error.message.startsWith('codeDeploy:'))) await tellCodeDeploy(ports, request, 'Failed');
   }
   return { deploymentId, status: 'Failed', error };
 }
