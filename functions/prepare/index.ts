@@ -3,7 +3,7 @@ import { parseTaskInput, prepareInputSchema } from '../../shared/core/deployment
 import { deploymentIdFromExecution } from '../../shared/core/model/machine.ts';
 import { prepare, type PreparePorts } from '../../shared/tasks/prepare.ts';
 import { createTaskHandler, type HandlerOptions, type OwnPorts } from '../_lib/handler.ts';
-import { alarmReader, alarmWatches, aliasReader, deploymentCreator, eventBus, functionConfigurations, recordReader } from '../_lib/ports.ts';
+import { alarmReader, alarmWatches, aliasReader, codeDeployDeployments, deploymentCreator, eventBus, functionConfigurations, recordReader } from '../_lib/ports.ts';
 
 export function createHandler(options: HandlerOptions<OwnPorts<PreparePorts>> = {}) {
   return createTaskHandler(
@@ -17,6 +17,7 @@ export function createHandler(options: HandlerOptions<OwnPorts<PreparePorts>> = 
         functions: functionConfigurations(build),
         alarms: alarmReader(build),
         events: eventBus(build),
+        codeDeploy: codeDeployDeployments(build),
       }),
       run: (input, ports) => prepare(input, ports),
       outcome: () => 'accepted',

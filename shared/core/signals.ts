@@ -29,11 +29,12 @@ function set(signals: ControlSignals | undefined, key: keyof ControlSignals): bo
   return typeof signals?.[key] === 'string' && signals[key] !== '';
 }
 
-type ControlState = Pick<DeploymentRecord, 'id' | 'status' | 'signals' | 'waitToken' | 'stepIndex' | 'plan'>;
+type ControlState = Pick<DeploymentRecord, 'id' | 'status' | 'signals' | 'waitToken' | 'stepIndex' | 'plan' | 'rollingBackAt'>;
 
 /** Why `action` cannot be taken now, or `undefined` when it can. */
 export function invalidControlAction(record: ControlState, action: ControlAction): string | undefined {
   if (!ACTIVE.has(record.status)) return `deployment ${record.id} has ended (${record.status}); ${action} applies only to an active deployment`;
+  if (record.rollingBackAt) return `deployment ${record.id} is already rolling back (since ${record.rollingBackAt}); ${action} can change nothing`;
   switch (action) {
     case 'abort':
     case 'promote':

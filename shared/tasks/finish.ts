@@ -2,6 +2,8 @@
  * Finish (Complete, ReportFailure, Reject): the final status and error, the lock released (only
  * if this deployment holds it), a state-change event, and in bridge mode CodeDeploy's answer.
  * A deployment whose rollback failed ends too, marked for repair (the watcher puts the alias back).
+ * A success is recorded only if no abort was accepted: otherwise MANUAL_STOP, and the state
+ * machine rolls back.
  * Idempotent: a finished record is not finished again, a released lock stays released (and its
  * alarm watches deleted), and CodeDeploy's "already completed" is success.
  *
@@ -11,7 +13,8 @@
  */
 import { isoNow } from '../core/ports/clock.ts';
 import { deploymentIdFromExecution, type FinishInput, type FinishResult, type RollbackResult } from '../core/model/machine.ts';
-import type { DeploymentRecord, DeploymentStatus } from '../core/model/record.ts';
+import { isActive, type DeploymentRecord, type DeploymentStatus } from '../core/model/record.ts';
+import { GlidepathError } from '../core/errors.ts';
 import { aliasSchema, codeDeploySchema, deploymentRequestSchema, functionNameSchema, type DeploymentRequest } from '../core/model/request.ts';
 import { planDeployment } from '../core/planner.ts';
 import type { ControllerPorts } from '../core/ports/index.ts';
@@ -63,11 +66,17 @@ export async function finishRecorded(input: FinishInput & { deploymentId: string
     set: { status: outcome.status, updatedAt: at, endedAt: at, ...(outcome.error ? { error: outcome.error } : {}), ...(repair ? { repair } : {}) },
     remove: repair ? ['waitToken'] : ['waitToken', 'gsi2pk', 'gsi2sk'],
     append: { events: [deploymentEvent(outcome.status, message, {}, at)] },
-    when: [{ active: true }],
+    // Abort wins up to the end: a success is recorded only while no abort is accepted.
+    when: input.outcome === 'succeeded' ? [{ active: true }, { unsignalled: ['abort'] }] : [{ active: true }],
   });
   const firstTime = record !== undefined;
   // Already finished (a retried finish) or gone: finish with what is there.
   record ??= await store.get(input.deploymentId);
+  if (!firstTime && record && isActive(record.status) && record.signals?.abort) {
+    // An abort accepted after the alias went to the target (the AfterAllowTraffic hook, the final
+    // bake): the state machine's Catch on Complete rolls back.
+    throw new GlidepathError('MANUAL_STOP', `stopped by an operator (abort at ${record.signals.abort}) before the deployment ended`);
+  }
   if (!record) {
     ports.log.warn('no record to finish', { deploymentId: input.deploymentId });
     return { deploymentId: input.deploymentId, status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) };
@@ -118,7 +127,8 @@ async function finishRejected(input: FinishInput, ports: FinishPorts): Promise<F
       at: isoNow(ports.clock),
     });
     if (await ports.store.putIfAbsent(record)) await announce(ports, stateChangeOf(record, isoNow(ports.clock)));
-    await tellCodeDeploy(ports, request, 'Failed');
+    // A refused codeDeploy field did not come from the bridge: no CodeDeploy hook is answered.
+    if (!(error.code === 'INVALID_REQUEST' && error.message.startsWith('codeDeploy:'))) await tellCodeDeploy(ports, request, 'Failed');
   }
   return { deploymentId, status: 'Failed', error };
 }

@@ -22,11 +22,14 @@ import { announce } from './announce.ts';
 import type { DeploymentStore } from '../core/ports/deployment-store.ts';
 import type { AliasRouter } from '../core/ports/alias-router.ts';
 import type { FunctionReader } from '../core/ports/function-reader.ts';
+import type { CodeDeployReader } from '../core/ports/codedeploy-reader.ts';
+import { checkBridgeOrigin } from './bridge-origin.ts';
 
 export type PreparePorts = Pick<ControllerPorts, 'alarms' | 'events' | 'clock' | 'log'> & {
   store: Pick<DeploymentStore, 'get' | 'create' | 'lock' | 'watchAlarms'>;
   aliases: Pick<AliasRouter, 'read'>;
   functions: Pick<FunctionReader, 'configuration'>;
+  codeDeploy: Pick<CodeDeployReader, 'deployment'>;
 };
 
 /** Every hook the request names, with the field that names it. */
@@ -88,6 +91,7 @@ export async function prepare(input: PrepareInput, ports: PreparePorts): Promise
   const request = parseRequest(input.request);
   const plan = planDeployment(request);
   const { store } = ports;
+  await checkBridgeOrigin(request, input.execution.Name, ports.codeDeploy);
 
   const [fn, alias] = await Promise.all([ports.functions.configuration(request.functionName), readAliasOrNothing(ports, request)]);
   const currentVersion = request.currentVersion ?? alias?.functionVersion;

@@ -117,10 +117,14 @@ export async function reconcileExecution(detail: ExecutionEnd, ports: ReconcileP
 
   if (detail.status === 'FAILED' && detail.error === FINISH_NOT_RECORDED) {
     // The walk completed and the alias serves the target: record the success Complete could not.
-    const finished = await finishRecorded({ execution: { Id: detail.executionArn, Name: detail.name }, deploymentId, outcome: 'succeeded' }, ports);
-    return { ...base, outcome: 'reconciled', status: finished.status };
+    const finished = await finishRecorded({ execution: { Id: detail.executionArn, Name: detail.name }, deploymentId, outcome: 'succeeded' }, ports).catch((caught: unknown) => {
+      // An abort was accepted before the success was recorded: it rolls back (below).
+      if (isGlidepathError(caught) && caught.code === 'MANUAL_STOP') return undefined;
+      throw caught;
+    });
+    if (finished) return { ...base, outcome: 'reconciled', status: finished.status };
   }
-  const error = endingError(detail);
+  const error = detail.status === 'FAILED' && detail.error === FINISH_NOT_RECORDED && record.signals?.abort ? { Error: 'MANUAL_STOP', Cause: `stopped by an operator (abort at ${record.signals.abort})` } : endingError(detail);
   const rolledBack = await rollBack(deploymentId, error, ports);
   const finished = await finishRecorded(
     { execution: { Id: detail.executionArn, Name: detail.name }, deploymentId, outcome: 'failed', error, rollback: rolledBack },

@@ -23,7 +23,7 @@ export type RollbackPorts = Pick<ControllerPorts, 'aliases' | 'clock'> & { store
 
 async function leaveAlone(ports: RollbackPorts, record: DeploymentRecord, reason: string): Promise<RollbackResult> {
   const at = isoNow(ports.clock);
-  await ports.store.update(record.id, { set: { updatedAt: at }, append: { events: [deploymentEvent('RollbackSkipped', reason, {}, at)] } });
+  await ports.store.update(record.id, { set: { updatedAt: at, rollingBackAt: at }, append: { events: [deploymentEvent('RollbackSkipped', reason, {}, at)] } });
   return { rolledBack: false, reason, weight: record.weight };
 }
 
@@ -47,7 +47,8 @@ export async function rollback(input: RollbackInput, ports: RollbackPorts): Prom
     ? `alias was already back on version ${record.currentVersion} with no weights`
     : `rolled back after ${cause.code}: version ${record.currentVersion} takes all traffic`;
   const updated = await ports.store.update(record.id, {
-    set: { weight: 0, revisionId: moved.state.revisionId, updatedAt: at },
+    // From here an operator's abort is refused: it could change nothing.
+    set: { weight: 0, revisionId: moved.state.revisionId, updatedAt: at, rollingBackAt: at },
     append: {
       ...(record.weight === 0 ? {} : { weights: [{ at, weight: 0 }] }),
       events: [deploymentEvent('RolledBack', message, { cause: cause.code }, at)],

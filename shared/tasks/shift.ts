@@ -52,6 +52,19 @@ function failed(result: HealthResult): GlidepathError {
   return new GlidepathError(isErrorCode(result.code) ? result.code : 'INTERNAL_ERROR', result.message ?? result.code ?? 'health check failed');
 }
 
+/**
+ * Abort wins: the move is claimed with a guarded write before the alias changes. Once an abort is
+ * accepted the claim fails and the alias does not move forward; MANUAL_STOP sends the state
+ * machine to Rollback. An abort accepted after the claim is seen when the step is recorded.
+ */
+async function claimForward(ports: ShiftPorts, input: ShiftInput): Promise<void> {
+  const claimed = await ports.store.updateQuietly(input.deploymentId, { set: { updatedAt: isoNow(ports.clock) }, when: [{ active: true }, { unsignalled: ['abort'] }] });
+  if (claimed) return;
+  const record = await requireDeployment(ports.store, input.deploymentId);
+  const abort = record.signals?.abort;
+  throw new GlidepathError('MANUAL_STOP', abort ? `stopped by an operator (abort at ${abort}) before ${input.promote ? 'the promotion' : `step ${input.cursor.index}`} moved the alias` : `deployment ${record.id} has ended (${record.status}); the alias was not moved`);
+}
+
 export async function shift(input: ShiftInput, ports: ShiftPorts): Promise<HealthResult> {
   const weight = stepWeight(input);
   const { target, revisionId } = input;
@@ -70,6 +83,7 @@ export async function shift(input: ShiftInput, ports: ShiftPorts): Promise<Healt
   if (vetoed && input.promote) throw failed(vetoed);
   if (vetoed) return { ...vetoed, ...(input.weight === undefined ? {} : { weight: input.weight }), revisionId };
 
+  await claimForward(ports, input);
   const moved = await moveAlias(ports.aliases, aliasRef(target), routingFor(target, weight), revisionId);
   if (moved.adopted) {
     ports.log.warn('alias already moved (an earlier answer was lost); adopting its revision', {

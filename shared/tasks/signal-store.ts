@@ -25,13 +25,13 @@ export interface SignalWrite {
   event: DeploymentEvent;
 }
 
-/** Writes an operator signal while the deployment is active; undefined when it is not (or is gone). */
+/** Writes an operator signal while the deployment is active and not rolling back; undefined when it is not (or is gone). */
 export async function writeSignal(store: Store, id: string, write: SignalWrite): Promise<DeploymentRecord | undefined> {
   return store.update(id, {
     set: { [`signals.${write.set}`]: write.at, updatedAt: write.at },
     remove: write.clear.map((key) => `signals.${key}`),
     append: { events: [write.event] },
-    when: [{ active: true }],
+    when: [{ active: true }, { absent: 'rollingBackAt' }],
   });
 }
 

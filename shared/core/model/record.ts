@@ -127,6 +127,8 @@ export interface DeploymentRecord {
   watch?: { at: string; alarms: { name: string; state: string }[] };
   /** The analysis of the step in progress (shared/tasks/analyze.ts). */
   analysis?: AnalysisState;
+  /** When Rollback put the alias back (or left it alone): the deployment can only end now, and an abort is refused. */
+  rollingBackAt?: string;
   error?: { code: ErrorCode | string; message: string };
   /**
    * Present while the deployment has ended but its rollback did not finish (the alias is still

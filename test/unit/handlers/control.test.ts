@@ -46,7 +46,8 @@ describe('Handler: control — operator actions', () => {
     const [write] = updates();
     expect(write!.set).toEqual({ 'signals.abort': clock.iso(), updatedAt: clock.iso() });
     expect(write!.append.events).toEqual([expect.objectContaining({ type: 'ControlAction', action: 'abort' })]);
-    expect(write!.condition).toBe('attribute_exists(pk) AND status IN ("Created", "InProgress", "Paused")');
+    // Active and not rolling back: once Rollback has run, an abort can change nothing and is refused.
+    expect(write!.condition).toBe('attribute_exists(pk) AND status IN ("Created", "InProgress", "Paused") AND attribute_not_exists(rollingBackAt)');
     expect(mocks.sfn).not.toHaveReceivedAnyCommand();
   });
 

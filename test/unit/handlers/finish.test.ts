@@ -39,7 +39,8 @@ describe('Handler: finish', () => {
     expect(update.set).toEqual({ status: 'Succeeded', updatedAt: clock.iso(), endedAt: clock.iso() });
     // The wait and the active index's keys: the deployment leaves the watcher's sight.
     expect(update.remove).toEqual(['waitToken', 'gsi2pk', 'gsi2sk']);
-    expect(update.condition).toBe('attribute_exists(pk) AND status IN ("Created", "InProgress", "Paused")');
+    // Abort wins: a success is recorded only while no abort is accepted.
+    expect(update.condition).toBe('attribute_exists(pk) AND status IN ("Created", "InProgress", "Paused") AND attribute_not_exists(signals.abort)');
     expect(mocks.ddb).toHaveReceivedCommandWith(DeleteCommand, {
       TableName: env.tableName,
       Key: { pk: 'LOCK#orders-api#live', sk: 'LOCK' },

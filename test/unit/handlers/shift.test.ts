@@ -33,7 +33,7 @@ function arrange(r: DeploymentRecord | undefined, alarms: Alarms = [{ AlarmName:
     const step = /stepIndex <> (\d+)/.exec(decoded.condition ?? '');
     if (step && record.stepIndex === Number(step[1])) throw conditionFailed();
     if (/attribute_not_exists\(promotedAt\)/.test(decoded.condition ?? '') && (record as { promotedAt?: string }).promotedAt) throw conditionFailed();
-    if (input.ReturnValues === 'NONE' && ['abort', 'promoteFull', 'promote', 'pause'].some((k) => (record.signals as Record<string, string>)[k])) throw conditionFailed();
+    if (Object.keys(record.signals ?? {}).some((k) => (decoded.condition ?? '').includes(`attribute_not_exists(signals.${k})`))) throw conditionFailed();
     record = applyUpdate(record, input);
     return input.ReturnValues === 'NONE' ? {} : { Attributes: record };
   });
@@ -69,10 +69,13 @@ describe('Handler: shift', () => {
     // The state machine carries what the shift needs: the record is not read.
     expect(mocks.ddb).not.toHaveReceivedCommand(GetCommand);
     const update = mocks.ddb.commandCalls(UpdateCommand);
-    expect(update).toHaveLength(1);
-    expect(update[0]!.args[0].input).toMatchObject({ Key: { pk: 'DEP#gp-test-1', sk: 'DEPLOYMENT' }, ReturnValues: 'NONE' });
+    expect(update).toHaveLength(2);
+    // Abort wins: the move is claimed (no abort accepted) before the alias changes.
+    expect(decodeUpdate(update[0]!.args[0].input).condition).toBe('attribute_exists(pk) AND status IN ("Created", "InProgress", "Paused") AND attribute_not_exists(signals.abort)');
+    expect(mocks.ddb.commandCalls(UpdateCommand)[0]!.args[0].input).toMatchObject({ ReturnValues: 'NONE' });
+    expect(update[1]!.args[0].input).toMatchObject({ Key: { pk: 'DEP#gp-test-1', sk: 'DEPLOYMENT' }, ReturnValues: 'NONE' });
     const at = clock.iso();
-    expect(decodeUpdate(update[0]!.args[0].input)).toEqual({
+    expect(decodeUpdate(update[1]!.args[0].input)).toEqual({
       set: { weight: 10, revisionId: 'rev-2', updatedAt: at, stepIndex: 0, stepStartedAt: at },
       append: { weights: [{ at, weight: 10 }], events: [{ at, type: 'WeightShifted', message: 'step 0: 10% on version 8', stepIndex: 0, weight: 10 }] },
       remove: [],
@@ -83,7 +86,7 @@ describe('Handler: shift', () => {
     expect(mocks.cloudwatch).toHaveReceivedCommandTimes(DescribeAlarmsCommand, 1);
   });
 
-  it('with the target and RevisionId the state machine carries: exactly 3 AWS calls (UpdateAlias, UpdateItem, one DescribeAlarms batch)', async () => {
+  it('with the target and RevisionId the state machine carries: exactly 4 AWS calls (the claim, UpdateAlias, UpdateItem, one DescribeAlarms batch)', async () => {
     const carried = {
       ...setWeight10,
       target: { functionName: 'orders-api', alias: 'live', currentVersion: '7', targetVersion: '8', alarms: ['orders-5xx', 'orders-p99'] },
@@ -91,7 +94,7 @@ describe('Handler: shift', () => {
     };
     const result = await handler(carried);
     expect(result).toMatchObject({ decision: 'next', weight: 10, revisionId: 'rev-2' });
-    expect(totalCalls()).toBe(3);
+    expect(totalCalls()).toBe(4);
     expect(mocks.ddb).not.toHaveReceivedCommand(GetCommand);
     expect(mocks.lambda).toHaveReceivedCommandExactlyOnceWith(UpdateAliasCommand, {
       FunctionName: 'orders-api',
@@ -100,33 +103,36 @@ describe('Handler: shift', () => {
       RoutingConfig: { AdditionalVersionWeights: { '8': 0.1 } },
       RevisionId: 'rev-1',
     });
-    const update = mocks.ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
+    const update = mocks.ddb.commandCalls(UpdateCommand)[1]!.args[0].input;
     // The record is not carried back: the condition says no signal the decision acts on is set.
     expect(update.ReturnValues).toBe('NONE');
     expect(decodeUpdate(update).condition).toBe(
       'attribute_exists(pk) AND stepIndex <> 0 AND attribute_not_exists(signals.abort) AND attribute_not_exists(signals.promoteFull) AND attribute_not_exists(signals.promote) AND attribute_not_exists(signals.pause)',
     );
     // A retry after a lost UpdateItem answer: the step is already recorded, so the record is read, not appended to twice.
-    mocks.ddb.on(UpdateCommand).rejects(awsError('ConditionalCheckFailedException'));
+    mocks.ddb.on(UpdateCommand).callsFake((input) => {
+      if (/stepIndex <> 0/.test(decodeUpdate(input).condition ?? '')) throw awsError('ConditionalCheckFailedException');
+      return {};
+    });
     mocks.lambda.on(UpdateAliasCommand).rejects(awsError('PreconditionFailedException', 'The RevisionId provided does not match the latest RevisionId', 412));
     mocks.lambda.on(GetAliasCommand).resolves({ FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: { '8': 0.1 } }, RevisionId: 'rev-2' });
     await expect(handler(carried)).resolves.toMatchObject({ decision: 'next' });
     expect(mocks.ddb).toHaveReceivedCommandTimes(GetCommand, 1);
   });
 
-  it('one path: 3 AWS calls per setWeight step (2 without alarms); without the carried target (a broken contract) nothing is called', async () => {
+  it('one path: 4 AWS calls per setWeight step (3 without alarms); without the carried target (a broken contract) nothing is called', async () => {
     await handler(setWeight10);
-    expect(totalCalls()).toBe(3);
+    expect(totalCalls()).toBe(4);
     ({ clients, mocks } = mockedClients());
     handler = inLambda(createHandler(handlerOptions(clients)));
     arrange(deploymentRecord({}, { ...baseRequest, alarms: [] }));
     mocks.lambda.on(UpdateAliasCommand).resolves({ FunctionVersion: '7', RevisionId: 'rev-2' });
     await handler({ ...setWeight10, target: shiftTarget(deploymentRecord({}, { ...baseRequest, alarms: [] })) });
-    expect(totalCalls()).toBe(2);
+    expect(totalCalls()).toBe(3);
     expect(mocks.cloudwatch).not.toHaveReceivedAnyCommand();
     const { target: _t, revisionId: _r, ...bare } = setWeight10;
     await expect(handler(bare)).rejects.toMatchObject({ name: 'INTERNAL_ERROR', message: expect.stringContaining('shift needs the target and the RevisionId the state machine carries') });
-    expect(totalCalls()).toBe(2);
+    expect(totalCalls()).toBe(3);
   });
 
   it('setWeight 100 and promote point the alias at the target with no weights', async () => {
@@ -136,7 +142,7 @@ describe('Handler: shift', () => {
     for (const call of mocks.lambda.commandCalls(UpdateAliasCommand)) {
       expect(call.args[0].input).toMatchObject({ FunctionVersion: '8', RoutingConfig: { AdditionalVersionWeights: {} }, RevisionId: 'rev-1' });
     }
-    const promoted = decodeUpdate(mocks.ddb.commandCalls(UpdateCommand)[1]!.args[0].input);
+    const promoted = decodeUpdate(mocks.ddb.commandCalls(UpdateCommand)[3]!.args[0].input);
     expect(promoted.set).toEqual({ weight: 100, revisionId: 'rev-2', updatedAt: clock.iso(), promotedAt: clock.iso() });
     expect(promoted.append.events).toEqual([expect.objectContaining({ type: 'Promoted', message: 'promoted: version 8 takes all traffic' })]);
   });
@@ -145,7 +151,7 @@ describe('Handler: shift', () => {
     mocks.lambda.on(UpdateAliasCommand).rejects(awsError('PreconditionFailedException', 'The RevisionId provided does not match the latest RevisionId', 412));
     mocks.lambda.on(GetAliasCommand).resolves({ FunctionVersion: '7', RoutingConfig: { AdditionalVersionWeights: { '8': 0.1 } }, RevisionId: 'rev-ours' });
     await expect(handler(setWeight10)).resolves.toMatchObject({ decision: 'next', weight: 10 });
-    expect(decodeUpdate(mocks.ddb.commandCalls(UpdateCommand)[0]!.args[0].input).set).toMatchObject({ revisionId: 'rev-ours', weight: 10 });
+    expect(decodeUpdate(mocks.ddb.commandCalls(UpdateCommand)[1]!.args[0].input).set).toMatchObject({ revisionId: 'rev-ours', weight: 10 });
   });
 
   it('someone else changed the alias: CONCURRENT_MODIFICATION saying what it saw, nothing recorded', async () => {
@@ -154,7 +160,9 @@ describe('Handler: shift', () => {
     const error = await handler(setWeight10).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'CONCURRENT_MODIFICATION' });
     expect((error as Error).message).toContain('it now serves version 9 with no weights (revision rev-theirs)');
-    expect(mocks.ddb).not.toHaveReceivedCommand(UpdateCommand);
+    // Only the claim: no step recorded.
+    expect(mocks.ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    expect(record.weight).toBe(0);
   });
 
   it('a retried step the record shows as done is not redone: the alias is found moved (adopted) and nothing is recorded twice', async () => {
