@@ -40,6 +40,9 @@ export interface RequestFlags {
   hookTimeout?: string;
   finalBake?: string;
   description?: string;
+  /** `--analysis <JSON>` (a string) or `--no-analysis` (false). */
+  analysis?: string | boolean;
+  onInconclusive?: string;
 }
 
 /** The strategy used for an AppSpec when --strategy is not given (an AppSpec names none). */
@@ -161,7 +164,24 @@ function withDeploymentFlags(request: Record<string, unknown>, flags: RequestFla
   const finalBake = durationFlag(flags.finalBake);
   if (finalBake !== undefined) request.finalBake = finalBake;
   if (flags.description !== undefined) request.description = flags.description;
+  const analysis = analysisFlags(request.analysis, flags);
+  if (analysis !== undefined) request.analysis = analysis;
   return request;
+}
+
+/** `--analysis <JSON>` over the source's policy, then `--no-analysis` and `--on-inconclusive`. */
+function analysisFlags(given: unknown, flags: RequestFlags): unknown {
+  let analysis = given;
+  if (typeof flags.analysis === 'string') {
+    try {
+      analysis = { ...((given as Record<string, unknown> | undefined) ?? {}), ...(JSON.parse(flags.analysis) as Record<string, unknown>) };
+    } catch (error) {
+      throw usageError('--analysis', `must be a JSON object (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+  if (flags.analysis === false) analysis = { ...((analysis as Record<string, unknown> | undefined) ?? {}), enabled: false };
+  if (flags.onInconclusive !== undefined) analysis = { ...((analysis as Record<string, unknown> | undefined) ?? {}), onInconclusive: flags.onInconclusive };
+  return analysis;
 }
 
 export interface BuiltRequest {

@@ -55,6 +55,8 @@ export interface DeploymentSnapshot {
   nextStepInSeconds?: number;
   alarms: AlarmView[];
   hooks: HookResult[];
+  /** The analysis's latest verdict of each check (messages in their fixed form). */
+  verdicts: { check: string; outcome: string; message: string }[];
   error?: { code: string; message: string };
   weights: WeightPoint[];
   events: DeploymentEvent[];
@@ -260,6 +262,7 @@ export async function readSnapshot(target: Target, id: string, options: ReadOpti
     steps,
     alarms,
     hooks,
+    verdicts: (record?.analysis?.lastVerdicts ?? []).map(({ check, outcome, message }) => ({ check, outcome, message })),
     weights: record?.weights ?? [],
     events: record?.events ?? [],
     readAt: new Date(nowMs).toISOString(),

@@ -6,7 +6,9 @@
  * 3. publishes a faulty version 3 and deploys it with a BeforeAllowTraffic smoke-test hook
  *    (which passes: the bug is only on real orders); at the canary step its errors trip the
  *    alarm and Glidepath rolls back to version 2;
- * 4. prints both timelines (weight over time, with events) and exits 0 if all went as told.
+ * 4. publishes version 4, which fails one order in five, and deploys it with no alarm at all: the
+ *    analysis judges it against version 2 from the per-version metrics and rolls it back;
+ * 5. prints the three timelines (weight over time, with events) and exits 0 if all went as told.
  */
 import { getAlias } from '../../shared/aws/lambda-alias.ts';
 import { createFunctionWithVersions, createNodeFunction, publishCode, putMetricAlarm, type MetricAlarm } from '../../shared/aws/sample-app.ts';
@@ -140,15 +142,27 @@ export async function runDemo(io: CliIO, options: DemoOptions = {}): Promise<num
       alarms: [`${DEMO_FUNCTION}-v${v3}-errors`],
       description: 'glidepath demo: a faulty release',
     });
+
+    const v4 = await publishCode(lambda, DEMO_FUNCTION, zipHandler(ordersSource({ name: 'v4', faulty: false, flaky: true })));
+    say(`Published version ${v4} (fails one order in five), no alarm for it: only the analysis compares it with version ${v2}`);
+    await deployPhase(`3. Deploy version ${v4} at 20% for 10 minutes, no alarm: the analysis judges it against version ${v2}`, {
+      functionName: DEMO_FUNCTION,
+      alias: DEMO_ALIAS,
+      currentVersion: v2,
+      targetVersion: v4,
+      strategy: { steps: [{ setWeight: 20 }, { bake: '10m' }] },
+      description: 'glidepath demo: a release only the analysis catches',
+    });
     await traffic.stop();
 
-    // Read both once more: the full history (hooks with their times) for the timelines.
+    // Read them once more: the full history (hooks with their times) for the timelines.
     const finals = await Promise.all(phases.map((p) => readSnapshot(target, p.snapshot.id)));
     const served = await getAlias(lambda, { functionName: DEMO_FUNCTION, alias: DEMO_ALIAS });
     const routing = served.weights;
     const problems: string[] = [];
     if (finals[0]!.status !== 'Succeeded') problems.push(`deployment 1 ended ${finals[0]!.status}${finals[0]!.error ? ` (${finals[0]!.error.code}: ${finals[0]!.error.message})` : ''}, expected Succeeded`);
     if (finals[1]!.status !== 'Failed') problems.push(`deployment 2 ended ${finals[1]!.status}, expected Failed (rolled back by the alarm)`);
+    if (finals[2]!.error?.code !== 'ANALYSIS_FAILED') problems.push(`deployment 3 ended ${finals[2]!.status}${finals[2]!.error ? ` (${finals[2]!.error.code})` : ''}, expected Failed (ANALYSIS_FAILED)`);
     if (!finals[1]!.hooks.some((h) => h.lifecycleEvent === 'BeforeAllowTraffic' && h.status === 'Succeeded')) problems.push('the BeforeAllowTraffic hook did not succeed');
     if (served.functionVersion !== v2 || Object.keys(routing).length > 0) {
       problems.push(`alias ${DEMO_ALIAS} serves ${served.functionVersion} with weights ${JSON.stringify(routing)}, expected version ${v2} alone`);

@@ -79,6 +79,12 @@ export function outcomeLine(s: DeploymentSnapshot, style: Style): string {
   return `${colourStatus(s.status, style)}${took ? ` after ${took}` : ''}${why}${back}`;
 }
 
+function colourVerdict(verdict: DeploymentSnapshot['verdicts'][number], style: Style): string {
+  if (verdict.outcome === 'Fail') return style.red(verdict.message);
+  if (verdict.outcome === 'Pass') return style.green(verdict.message);
+  return style.dim(verdict.message);
+}
+
 /** The full view: what a terminal redraws in place, and what `status` prints. */
 export function renderSnapshot(s: DeploymentSnapshot, style: Style, options: { events?: number } = {}): string[] {
   const lines = [headline(s, style)];
@@ -91,6 +97,7 @@ export function renderSnapshot(s: DeploymentSnapshot, style: Style, options: { e
   if (progress) lines.push(progress);
   if (s.alarms.length > 0) lines.push(`alarms  ${s.alarms.map((a) => colourAlarm(a, style)).join(', ')}`);
   if (s.hooks.length > 0) lines.push(`hooks   ${s.hooks.map((h) => colourHook(h, style)).join(', ')}`);
+  for (const [i, verdict] of s.verdicts.entries()) lines.push(`${i === 0 ? 'analysis' : '        '} ${colourVerdict(verdict, style)}`);
   const count = options.events ?? 5;
   if (count > 0 && s.events.length > 0) {
     lines.push(style.dim(`events (${Math.min(count, s.events.length)} of ${s.events.length})`));
@@ -109,6 +116,7 @@ export function plainLine(s: DeploymentSnapshot): string {
   }
   if (s.alarms.length > 0) parts.push(`alarms ${s.alarms.map((a) => `${a.name}=${a.state}`).join(',')}`);
   if (s.hooks.length > 0) parts.push(`hooks ${s.hooks.map((h) => `${hookName(h)}=${h.status}`).join(',')}`);
+  if (s.verdicts.length > 0) parts.push(`analysis ${s.verdicts.map((v) => `${v.check}=${v.outcome}`).join(',')}`);
   return parts.join('  ');
 }
 

@@ -41,9 +41,6 @@ export const CALLS_NOT_MADE: Record<string, Record<string, string>> = {
   ReconcileFunction: {
     'states:SendTaskSuccess': "release() (shared/tasks/control.ts) answers operators' releases with success; reconcile only fails waits (failWaitingStep)",
   },
-  WatchFunction: {
-    'states:SendTaskSuccess': "release() (shared/tasks/control.ts) answers operators' releases with success; the watcher only fails waits (failWaitingStep)",
-  },
 };
 
 /** IAM grants compared with the code of every function whose handler exists (handlerPaths reports the others). */

@@ -96,6 +96,20 @@ export function dynamoRecordReader(store: Store): Pick<DeploymentStore, 'get'> {
 /** Guarded UpdateItem of a record. */
 export function dynamoRecordWriter(store: Store): Pick<DeploymentStore, 'update' | 'updateQuietly'> {
   return {
+    update: (id, change) => {
+      if (change.append?.verdicts?.length) throw new Error('verdicts are written by the analysis writer (dynamoAnalysisWriter)');
+      return updateDeployment(store, id, updateOf(change));
+    },
+    updateQuietly: (id, change) => updateDeploymentOnly(store, id, updateOf(change)),
+  };
+}
+
+/**
+ * The watcher's writer: the same guarded UpdateItem, and with verdicts to append, the update and
+ * one PutItem per verdict in one TransactWriteItems (the verdicts are items of their own).
+ */
+export function dynamoAnalysisWriter(store: Store): Pick<DeploymentStore, 'update' | 'updateQuietly'> {
+  return {
     update: (id, change) =>
       change.append?.verdicts?.length
         ? updateDeploymentWithItems(store, id, updateOf(change), change.append.verdicts.map((verdict) => ({ ...keys.verdict(id, verdict), ...verdict })))

@@ -22,10 +22,12 @@ describe('glidepath demo', () => {
     expect(out).toMatch(/alarms demo-orders-v3-errors=ALARM/);
     expect(out).toMatch(/Failed after \S+ \(ALARM_ACTIVE\)/);
     // Two timelines, each with its axis and a legend.
-    expect(out.match(/^100% ┤/gm)).toHaveLength(2);
-    expect(out.match(/^ {5}└─+$/gm)).toHaveLength(2);
+    expect(out).toMatch(/3\. Deploy version 4 at 20% for 10 minutes, no alarm: the analysis judges it against version 2\nStarted gp-[0-9a-z]{20}: demo-orders:live version 2 → version 4/);
+    expect(out).toMatch(/Failed after \S+ \(ANALYSIS_FAILED\): errorRate: target \d+(\.\d+)?% \(\d+\/\d+\) vs current 0% \(0\/\d+\), tolerance \+0\.5pp → Fail \(1\/1\)/);
+    expect(out.match(/^100% ┤/gm)).toHaveLength(3);
+    expect(out.match(/^ {5}└─+$/gm)).toHaveLength(3);
     expect(out).toMatch(/BeforeAllowTraffic hook demo-smoke-hook: Succeeded/);
-    expect(out).toMatch(/Alias live serves version 2\. traffic: \d+ requests — v1 \d+, v2 \d+, v3 \d+ \(\d+ errors?\)/);
+    expect(out).toMatch(/Alias live serves version 2\. traffic: \d+ requests — v1 \d+, v2 \d+, v3 \d+ \(\d+ errors?\), v4 \d+ \(\d+ errors?\)/);
     expect(out).toMatch(/Demo finished in \d+\.\d s\./);
   }, 120_000);
 });

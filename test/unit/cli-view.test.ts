@@ -36,6 +36,8 @@ function snapshot(over: Partial<DeploymentSnapshot> = {}): DeploymentSnapshot {
     nextStepInSeconds: 192,
     alarms: [{ name: 'orders-errors', state: 'OK' }],
     hooks: [{ lifecycleEvent: 'BeforeAllowTraffic', hook: 'smoke', status: 'Succeeded' }],
+    verdicts: [],
+
     weights: [
       { at: at(0), weight: 0 },
       { at: at(1), weight: 10 },

@@ -8,6 +8,10 @@ export const handler = async (event) => {
 
   const order = (event && event.order) || {};
   let total;
+  if (RELEASE.flaky && Number(String(order.id).split('-').pop()) % 5 === 0) {
+    // The v4 bug: a new discount rule divides by the items left, and every fifth order has none left.
+    throw new RangeError(`order ${order.id}: no items left to discount`);
+  }
   if (RELEASE.faulty) {
     // The v3 bug: the refactoring renamed `unitPrice` to `pricing.unit` in one place only.
     total = order.quantity * order.pricing.unit;

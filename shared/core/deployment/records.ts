@@ -117,6 +117,8 @@ export function stateChangeOf(record: DeploymentRecord, at: string, extra: Recor
     weight: record.weight,
     ...(record.error ? { error: { code: String(record.error.code), message: record.error.message } } : {}),
     ...(record.executionArn ? { executionArn: record.executionArn } : {}),
+    // The analysis's latest verdict of each check (what rolled it back, or what it last said).
+    ...(record.analysis?.lastVerdicts.length ? { verdicts: record.analysis.lastVerdicts.map(({ check, outcome, message }) => ({ check, outcome, message })) } : {}),
     at,
     ...extra,
   };

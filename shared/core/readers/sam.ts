@@ -29,6 +29,8 @@ export interface SamRequest {
   hooks?: { beforeAllowTraffic?: string; afterAllowTraffic?: string };
   alarms?: string[];
   notifications?: Notification[];
+  /** The function's `Metadata.Glidepath.analysis` (SAM validates DeploymentPreference's keys; Metadata is free). */
+  analysis?: unknown;
 }
 
 export interface SamRead {
@@ -175,6 +177,8 @@ export function readSamTemplate(source: string, logicalId: string, options: SamR
   const triggers = triggerNotifications(values, preference.TriggerConfigurations, dpKey('TriggerConfigurations'));
   if (triggers.notifications.length > 0) request.notifications = triggers.notifications;
   warnings.push(...triggers.warnings, ...ignoredSettings(preference, dpKey));
+  const glidepath = isObject(resource.Metadata) && isObject(resource.Metadata.Glidepath) ? resource.Metadata.Glidepath : undefined;
+  if (glidepath?.analysis !== undefined) request.analysis = glidepath.analysis;
   return { request, ...(type.name === undefined ? {} : { deploymentType: type.name }), typeField, warnings };
 }
 
