@@ -8,7 +8,7 @@
  * end; alarm → rollback latency in simulated seconds; the cost model (state transitions counted in
  * the local execution history); rehearsals in virtual time (virtual-time.ts); 1,000 concurrent
  * deployments in a child process (its peak RSS); the analysis judge on simulated traffic
- * (analysis-judge.ts).
+ * (analysis-judge.ts) and the GetMetricData calls its watcher makes (analysis-calls.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -20,6 +20,8 @@ import { BUNDLE_FILE, listHandlers, measureColdLoad } from '../../infra/build.ts
 import type { DeploymentRequest } from '../../shared/core/model/request.ts';
 import { newDeploymentId } from '../../cli/deployment-id.ts';
 import { analysisJudge } from './analysis-judge.ts';
+import { analysisCalls } from './analysis-calls.ts';
+import { analysisEndToEnd } from './analysis-e2e.ts';
 import { concurrency, concurrencyChild } from './concurrency.ts';
 import { costModel, renderCostTable, type CostResult } from './cost.ts';
 import { virtualTime } from './virtual-time.ts';
@@ -261,6 +263,15 @@ async function main(): Promise<void> {
     rows.push(...judge.rows);
     numbers.analysisJudge = judge.runs;
     judgeGrid = judge.grid;
+    const calls = await analysisCalls();
+    rows.push(...calls.rows);
+    numbers.analysisCalls = calls.runs;
+  }
+  if (!skip.has('analysis')) {
+    log('analysis end to end on the engine (20 deployments per scenario, virtual time)');
+    const e2e = await analysisEndToEnd();
+    rows.push(...e2e.rows);
+    numbers.analysisEndToEnd = e2e.runs;
   }
   if (!skip.has('concurrency')) {
     log('1,000 concurrent deployments (child process)');

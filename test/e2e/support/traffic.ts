@@ -100,11 +100,12 @@ export interface Traffic {
 const BURST_SECONDS = 10;
 const CONCURRENCY = 16;
 
-export function startTraffic(lambda: LambdaClient, clock: EngineClock, app: Pick<App, 'functionName' | 'alias'>, perMinute: number): Traffic {
+export function startTraffic(lambda: LambdaClient, clock: EngineClock, app: Pick<App, 'functionName' | 'alias'>, perMinute: number, firstSeq = 0): Traffic {
   const byVersion: Traffic['byVersion'] = {};
   const stopping = new AbortController();
   const perBurst = (perMinute * BURST_SECONDS) / 60;
   let credit = 0;
+  let seq = firstSeq;
   const burst = async () => {
     credit += perBurst;
     const calls = Math.floor(credit);
@@ -113,7 +114,8 @@ export function startTraffic(lambda: LambdaClient, clock: EngineClock, app: Pick
     const worker = async () => {
       while (next < calls) {
         next += 1;
-        const call = await invokeAlias(lambda, app.functionName, app.alias, {});
+        seq += 1;
+        const call = await invokeAlias(lambda, app.functionName, app.alias, { seq });
         const counts = (byVersion[call.executedVersion] ??= { calls: 0, errors: 0 });
         counts.calls += 1;
         if (call.failed) counts.errors += 1;
