@@ -7,7 +7,8 @@
  * per setWeight step (clock ×1, so the record's timestamps are real milliseconds); AllAtOnce end to
  * end; alarm → rollback latency in simulated seconds; the cost model (state transitions counted in
  * the local execution history); rehearsals in virtual time (virtual-time.ts); 1,000 concurrent
- * deployments in a child process (its peak RSS).
+ * deployments in a child process (its peak RSS); a soak of 10,000 short deployments on one engine
+ * (soak.ts: RSS after 1,000, 5,000 and 10,000).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { newDeploymentId } from '../../cli/deployment-id.ts';
 import { concurrency, concurrencyChild } from './concurrency.ts';
 import { costModel, renderCostTable, type CostResult } from './cost.ts';
 import { virtualTime } from './virtual-time.ts';
+import { soak } from './soak.ts';
 import {
   benchOn,
   countRequestsOn,
@@ -256,6 +258,12 @@ async function main(): Promise<void> {
     const { row, result } = await concurrency();
     rows.push(row);
     numbers.concurrency = result;
+  }
+  if (!skip.has('soak')) {
+    log('soak: 10,000 AllAtOnce deployments on one engine, RSS sampled');
+    const { row, result } = await soak();
+    rows.push(row);
+    numbers.soak = result;
   }
   printTable();
   process.stdout.write(`\nbench took ${((performance.now() - t0) / 1000).toFixed(0)} s on ${(await import('node:os')).cpus().length} cores, Node ${process.version}\n`);
