@@ -37,10 +37,12 @@ export interface Started {
 }
 
 /** Starts the execution (shared/aws/start-deployment.ts): the execution name is the deployment id, the input the request. */
-export async function startRequest(target: Target, request: DeploymentRequest, id = newDeploymentId()): Promise<Started> {
+/** Times come from the target's clock (`target.now()`: the engine's on the local engine), never this process's. */
+export async function startRequest(target: Target, request: DeploymentRequest, id?: string): Promise<Started> {
   try {
-    const started = await startDeployment(target.clients.sfn, target.stateMachineArn, id, request);
-    return { deploymentId: started.deploymentId, executionArn: started.executionArn, startDate: started.startDate ?? new Date().toISOString(), request };
+    const nowMs = await target.now();
+    const started = await startDeployment(target.clients.sfn, target.stateMachineArn, id ?? newDeploymentId(nowMs), request);
+    return { deploymentId: started.deploymentId, executionArn: started.executionArn, startDate: started.startDate ?? new Date(nowMs).toISOString(), request };
   } catch (error) {
     throw explainUnreachable(error, target.description);
   }

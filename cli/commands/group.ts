@@ -89,7 +89,7 @@ export function register(program: Command, ctx: CliContext): void {
     run(options, async () => {
       const mode = outputMode(options);
       const parsed = parseGroup(readGroupFile(io, options.file!));
-      const { item, replaced } = await withStore(options, io, (store) => putGroup(store, parsed, new Date().toISOString()));
+      const { item, replaced } = await withStore(options, io, async (store, target) => putGroup(store, parsed, new Date(await target.now()).toISOString()));
       if (mode === 'json') io.stdout.write(`${JSON.stringify({ ...item.group, createdAt: item.createdAt, updatedAt: item.updatedAt, replaced }, null, 2)}\n`);
       else io.stdout.write(`${replaced ? 'replaced' : 'created'} ${describeGroup(item.group)}`);
     }),

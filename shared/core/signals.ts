@@ -10,6 +10,7 @@
 import type { SignalResult } from './model/machine.ts';
 import type { ControlAction, ControlSignals, DeploymentRecord } from './model/record.ts';
 import { stepKind } from './model/plan.ts';
+import type { Guard } from './ports/deployment-store.ts';
 
 import type { WaitKind } from './model/record.ts';
 export type { WaitKind };
@@ -59,6 +60,16 @@ export function invalidControlAction(record: ControlState, action: ControlAction
 export function signalWrite(action: ControlAction): { set: keyof ControlSignals; clear: (keyof ControlSignals)[] } {
   if (action === 'resume') return { set: 'resume', clear: ['pause'] };
   return { set: SIGNAL_OF[action], clear: [] };
+}
+
+/**
+ * The facts an action's write depends on beyond the deployment being active. An approve passes
+ * one approval: it is written only if no approve is pending and the record's wait is the one it
+ * was judged on, so of two approves racing for one approval, one wins and the other is refused.
+ */
+export function signalGuards(record: DeploymentRecord, action: ControlAction): Guard[] {
+  if (action !== 'approve') return [];
+  return [{ unsignalled: ['approve'] }, record.waitToken ? { holdsToken: record.waitToken.token } : { absent: 'waitToken' }];
 }
 
 export type Release =

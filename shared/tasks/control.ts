@@ -13,7 +13,7 @@ import { GlidepathError } from '../core/errors.ts';
 import type { ControlRequest, WaitRegistration } from '../core/model/machine.ts';
 import type { ControlAction, DeploymentRecord } from '../core/model/record.ts';
 import type { ControllerPorts } from '../core/ports/index.ts';
-import { invalidControlAction, releaseFor, signalWrite, stepWaitKind, type Release, type WaitKind } from '../core/signals.ts';
+import { invalidControlAction, releaseFor, signalGuards, signalWrite, stepWaitKind, type Release, type WaitKind } from '../core/signals.ts';
 import { alarmDuringWait, healthPolicy, watchedAlarms } from '../core/health.ts';
 import { deploymentEvent, stateChangeOf } from '../core/deployment/records.ts';
 import { announce } from './announce.ts';
@@ -91,10 +91,13 @@ export async function controlAction(input: ControlRequest, ports: Omit<ControlPo
     ...write,
     at,
     event: deploymentEvent('ControlAction', `operator: ${input.action}`, { action: input.action }, at),
+    when: signalGuards(record, input.action),
   });
   if (!written) {
     const now = await requireDeployment(store, input.deploymentId);
-    throw new GlidepathError('INVALID_CONTROL_ACTION', invalidControlAction(now, input.action) ?? `deployment ${now.id} is not active`, { field: 'action' });
+    const raced = now.status === 'Created' || now.status === 'InProgress' || now.status === 'Paused';
+    const why = invalidControlAction(now, input.action) ?? (raced ? `deployment ${now.id} changed while ${input.action} was written (another ${input.action} came first); nothing was changed` : `deployment ${now.id} is not active`);
+    throw new GlidepathError('INVALID_CONTROL_ACTION', why, { field: 'action' });
   }
 
   const result: ControlResult = { deploymentId: written.id, status: written.status, action: input.action };

@@ -6,7 +6,7 @@
  * - a wait is claimed (its token removed) by exactly one writer, who then answers the token.
  */
 import type { ControlSignals, DeploymentEvent, DeploymentRecord, DeploymentStatus } from '../core/model/record.ts';
-import type { DeploymentStore } from '../core/ports/deployment-store.ts';
+import type { DeploymentStore, Guard } from '../core/ports/deployment-store.ts';
 
 type Store = Pick<DeploymentStore, 'update'>;
 
@@ -23,6 +23,8 @@ export interface SignalWrite {
   clear: (keyof ControlSignals)[];
   at: string;
   event: DeploymentEvent;
+  /** More facts the write depends on (an approve: no approve pending, the wait as it was read). */
+  when?: Guard[];
 }
 
 /** Writes an operator signal while the deployment is active and not rolling back; undefined when it is not (or is gone). */
@@ -31,7 +33,7 @@ export async function writeSignal(store: Store, id: string, write: SignalWrite):
     set: { [`signals.${write.set}`]: write.at, updatedAt: write.at },
     remove: write.clear.map((key) => `signals.${key}`),
     append: { events: [write.event] },
-    when: [{ active: true }, { absent: 'rollingBackAt' }],
+    when: [{ active: true }, { absent: 'rollingBackAt' }, ...(write.when ?? [])],
   });
 }
 

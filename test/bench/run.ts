@@ -8,7 +8,8 @@
  * end; alarm → rollback latency in simulated seconds; the cost model (state transitions counted in
  * the local execution history); rehearsals in virtual time (virtual-time.ts); 1,000 concurrent
  * deployments in a child process (its peak RSS); the analysis judge on simulated traffic
- * (analysis-judge.ts) and the GetMetricData calls its watcher makes (analysis-calls.ts).
+ * (analysis-judge.ts), the GetMetricData calls its watcher makes (analysis-calls.ts) and the
+ * analysis end to end (analysis-e2e.ts); a soak of short deployments on one engine (soak.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ import { analysisEndToEnd } from './analysis-e2e.ts';
 import { concurrency, concurrencyChild } from './concurrency.ts';
 import { costModel, renderCostTable, type CostResult } from './cost.ts';
 import { virtualTime } from './virtual-time.ts';
+import { soak } from './soak.ts';
 import {
   benchOn,
   countRequestsOn,
@@ -278,6 +280,14 @@ async function main(): Promise<void> {
     const { row, result } = await concurrency();
     rows.push(row);
     numbers.concurrency = result;
+  }
+  if (!skip.has('soak')) {
+    // 10,000 take about 40 minutes on 2 cores: `--soak=10000` for the full figure.
+    const count = Number(process.argv.find((a) => a.startsWith('--soak='))?.slice(7) ?? 2000);
+    log(`soak: ${count} AllAtOnce deployments on one engine, RSS sampled`);
+    const { row, result } = await soak(count);
+    rows.push(row);
+    numbers.soak = result;
   }
   printTable();
   process.stdout.write(`\nbench took ${((performance.now() - t0) / 1000).toFixed(0)} s on ${(await import('node:os')).cpus().length} cores, Node ${process.version}\n`);

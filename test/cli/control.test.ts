@@ -8,7 +8,7 @@ import { eventually, json, lambda, runCli, startCli, startedId, useLocalUp } fro
 const steps = (list: unknown[]) => JSON.stringify({ steps: list });
 
 describe('glidepath abort / promote / pause / resume / approve', () => {
-  const local = useLocalUp(['ctl-approve', 'ctl-pause', 'ctl-promote', 'ctl-full', 'ctl-abort']);
+  const local = useLocalUp(['ctl-approve', 'ctl-race', 'ctl-pause', 'ctl-promote', 'ctl-full', 'ctl-abort']);
 
   const deploy = async (fn: string, strategy: string) => {
     const result = await runCli(['deploy', '--strategy', strategy, '--function', fn, '--alias', 'live', '--target', '2'], local.env);
@@ -35,6 +35,19 @@ describe('glidepath abort / promote / pause / resume / approve', () => {
     const again = await runCli(['approve', id, '--output', 'json'], local.env);
     expect(again.code).toBe(2);
     expect(json(again).error.code).toBe('INVALID_CONTROL_ACTION');
+  }, 60_000);
+
+  it('two approves at once with one approval ahead: one wins (exit 0), the other is refused (exit 2)', async () => {
+    const id = await deploy('ctl-race', steps([{ setWeight: 10 }, { bake: '12h' }, { approval: {} }, { setWeight: 100 }]));
+    await until(id, (r) => r.weight === 10 && r.stepIndex === 1, 'baking');
+    const both = await Promise.all([runCli(['approve', id, '--output', 'json'], local.env), runCli(['approve', id, '--output', 'json'], local.env)]);
+    expect(both.map((r) => r.code).sort()).toEqual([0, 2]);
+    const loser = both.find((r) => r.code === 2)!;
+    expect(json(loser).error.code).toBe('INVALID_CONTROL_ACTION');
+    expect(json(loser).error.message).toMatch(/approve/);
+    const record = await local.read(id);
+    expect(record!.events.filter((e) => e.type === 'ControlAction')).toHaveLength(1);
+    await runCli(['abort', id], local.env);
   }, 60_000);
 
   it('pause holds the deployment (status Paused); resume lets it finish', async () => {

@@ -14,6 +14,7 @@ import { SimulatedClock, type EngineClock } from '../clock.ts';
 import { processAlive } from '../process-alive.ts';
 import { LocalCloudWatch } from './cloudwatch/index.ts';
 import { FaultInjector } from './faults.ts';
+import { MODELLED_SERVICES, modelOperations } from './fault-operations.ts';
 import { LocalLambda } from './lambda/index.ts';
 import type { S3CodeResolver } from './lambda/store.ts';
 import { startHttpEndpoint } from './server.ts';
@@ -101,7 +102,11 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
   const clock = options.clock ?? new SimulatedClock();
   const account = { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '000000000000' };
   const registry = new ServiceRegistry();
-  const faults = new FaultInjector();
+  const faults = new FaultInjector({
+    // Services served now or later (Step Functions, DynamoDB, … register when the stack starts).
+    services: () => [...new Set([...registry.names(), ...MODELLED_SERVICES])],
+    operations: (service) => modelOperations(service),
+  });
   const handlerEnv: Record<string, string> = { ...options.handlerEnv };
   if (options.codeRoot === undefined) sweepStaleCodeRoots();
   const codeRoot = options.codeRoot ?? join(CODE_ROOTS, `endpoint-${process.pid}-${randomUUID().slice(0, 8)}`);

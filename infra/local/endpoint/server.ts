@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import type { EngineClock } from '../clock.ts';
 import { asServiceError, ServiceError } from './errors.ts';
-import { FaultInjector, type FaultProbe, type FaultSpec } from './faults.ts';
+import { FaultInjector, type FaultEffect, type FaultProbe, type FaultSpec } from './faults.ts';
 import { parseQueryForm } from './query/form.ts';
 import { queryErrorXml, queryResponseXml } from './query/xml.ts';
 import { parseJsonBody, ServiceRegistry, type RequestContext, type RestResponse, type Service } from './services.ts';
@@ -90,7 +90,14 @@ export async function startHttpEndpoint(port: number, options: HttpEndpointOptio
   const { registry, faults } = options;
   let baseUrl = '';
 
-  async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** An affected call: waits its latency (letting the clock go meanwhile), then fails unless latency-only. */
+  async function suffer(effect: FaultEffect | undefined, service: Service, wait: (ms: number) => Promise<void>): Promise<void> {
+    if (!effect) return;
+    if (effect.latencyMs > 0) await wait(effect.latencyMs);
+    if (effect.fails) throw faultError(service, effect.spec);
+  }
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse, wait: (ms: number) => Promise<void>): Promise<void> {
     const requestId = randomUUID();
     const url = new URL(req.url ?? '/', baseUrl);
     const rawPath = url.pathname;
@@ -132,8 +139,8 @@ export async function startHttpEndpoint(port: number, options: HttpEndpointOptio
         return;
       }
       try {
-        const fault = faults.take(service.name, found.operation, probe(rawPath, body));
-        if (fault) throw faultError(service, fault);
+        if (method !== 'POST') throw new ServiceError('MethodNotAllowedException', `method: ${method} is not allowed; ${target} takes POST`, { status: 405, headers: { allow: 'POST' } });
+        await suffer(faults.take(service.name, found.operation, probe(rawPath, body)), service, wait);
         if (service.kind === 'proxy') {
           if (service.inProcess) {
             service.inProcess(replayed(req, body), res);
@@ -157,7 +164,7 @@ export async function startHttpEndpoint(port: number, options: HttpEndpointOptio
       return;
     }
     if (!found && method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-      await answerQuery(res, common, requestId, body, ctx);
+      await answerQuery(res, common, requestId, body, ctx, wait);
       return;
     }
     if (!found) {
@@ -166,8 +173,7 @@ export async function startHttpEndpoint(port: number, options: HttpEndpointOptio
       return;
     }
     try {
-      const fault = faults.take(found.service.name, found.route.operation, probe(rawPath, body));
-      if (fault) throw faultError(found.service, fault);
+      await suffer(faults.take(found.service.name, found.route.operation, probe(rawPath, body)), found.service, wait);
       const reply = await found.route.handle(
         { params: found.params, query: url.searchParams, headers: req.headers, body, json: () => parseJsonBody(body) },
         ctx,
@@ -181,7 +187,7 @@ export async function startHttpEndpoint(port: number, options: HttpEndpointOptio
   }
 
   /** The query protocol: `Action` and `Version` in a form body pick the service and operation; XML back. */
-  async function answerQuery(res: ServerResponse, common: Record<string, string>, requestId: string, body: Buffer, ctx: RequestContext): Promise<void> {
+  async function answerQuery(res: ServerResponse, common: Record<string, string>, requestId: string, body: Buffer, ctx: RequestContext, wait: (ms: number) => Promise<void>): Promise<void> {
     const version = new URLSearchParams(body.toString('utf8')).get('Version') ?? undefined;
     const service = registry.byQueryVersion(version);
     const xmlns = service?.query?.xmlns ?? 'https://local.glidepath/';
@@ -192,8 +198,7 @@ export async function startHttpEndpoint(port: number, options: HttpEndpointOptio
     }
     try {
       const request = parseQueryForm(body, service.query.shapes);
-      const fault = faults.take(service.name, request.action, probe(ctx.path, body));
-      if (fault) throw faultError(service, fault);
+      await suffer(faults.take(service.name, request.action, probe(ctx.path, body)), service, wait);
       let output: unknown;
       try {
         output = await service.handle(request.action, request.input, ctx);
@@ -228,6 +233,7 @@ export async function startHttpEndpoint(port: number, options: HttpEndpointOptio
           faults.add(spec);
           return { status: 201, body: { faults: faults.list() } };
         }
+        return { status: 405, headers: { allow: 'GET, POST, DELETE' }, body: { message: `method: ${method} is not allowed on ${path}; use GET, POST or DELETE` } };
       }
       return { status: 404, body: { message: `No admin route ${method} ${path}` } };
     } catch (error) {
@@ -237,9 +243,19 @@ export async function startHttpEndpoint(port: number, options: HttpEndpointOptio
 
   const server = createServer((req, res) => {
     // A request in flight is work: virtual time stands still until its answer has gone.
-    const release = options.clock.hold?.();
-    if (release) res.once('close', release);
-    dispatch(req, res).catch((error: unknown) => {
+    let release = options.clock.hold?.();
+    res.once('close', () => release?.());
+    // A latency fault: the request lets go of the clock while it waits on it.
+    const wait = async (ms: number) => {
+      release?.();
+      try {
+        await options.clock.sleep(ms / 1000);
+      } finally {
+        release = options.clock.hold?.();
+        if (res.closed) release?.();
+      }
+    };
+    dispatch(req, res, wait).catch((error: unknown) => {
       if (!res.headersSent) send(res, 500, { 'content-type': 'application/json' }, JSON.stringify({ message: String(error) }));
       else res.destroy();
     });

@@ -10,7 +10,11 @@
  * One counter per execution enforces the hard quota (shared/core/history-events.ts): the 25,000th
  * event must end the execution, or it is an ExecutionFailed (`States.Runtime`) and the execution ends.
  *
- * Memory: details hold the values the states saw and are turned into JSON text when first read.
+ * Memory is bounded: a detail's input or output is JSON text of at most 256 KiB (longer is dropped,
+ * `truncated: true`, as Step Functions truncates), and one execution holds at most
+ * MAX_DETAIL_CHARS of it: beyond that the oldest events' texts are dropped (`""`, `truncated: true`),
+ * so the latest states' data, what readers of a running deployment look at, stays. The event count
+ * is bounded by the 25,000-event quota above.
  */
 import { MAX_HISTORY_EVENTS } from '../../../shared/core/history-events.ts';
 
@@ -49,14 +53,49 @@ const json = (value: unknown) => JSON.stringify(value ?? null);
 const causeText = (value: unknown) => (typeof value === 'string' ? value : json(value));
 const FINAL = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);
 
-/** Details whose `key` is the JSON text of `value`, written when first read (most histories never are). */
-function lazy(fields: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
-  let text: string | undefined;
-  const detailsKey = key === 'input' || key === 'parameters' ? 'inputDetails' : 'outputDetails';
-  return Object.defineProperty({ ...fields, ...(key === 'parameters' ? {} : { [detailsKey]: { truncated: false } }) }, key, {
-    enumerable: true,
-    get: () => (text ??= json(value)),
-  });
+/** Longest input or output text one event keeps (Step Functions' payload limit, 256 KiB). */
+export const MAX_DETAIL_CHARS_PER_EVENT = 256 * 1024;
+/** Input and output text one execution's history keeps in all; older events' texts go first. */
+export const MAX_DETAIL_CHARS = 512 * 1024;
+
+interface HeldDetail {
+  holder: Record<string, unknown>;
+  key: string;
+  detailsKey?: string;
+  chars: number;
+}
+
+/** The input and output texts of one history, held within MAX_DETAIL_CHARS. */
+class DetailBudget {
+  #chars = 0;
+  readonly #held: HeldDetail[] = [];
+  #first = 0;
+
+  get chars(): number {
+    return this.#chars;
+  }
+
+  /** Details whose `key` is the JSON text of `value` (empty and `truncated` when too long). */
+  detail(fields: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
+    const detailsKey = key === 'input' || key === 'parameters' ? (key === 'input' ? 'inputDetails' : undefined) : 'outputDetails';
+    let text = json(value);
+    const truncated = text.length > MAX_DETAIL_CHARS_PER_EVENT;
+    if (truncated) text = '';
+    const holder: Record<string, unknown> = { ...fields, [key]: text, ...(detailsKey ? { [detailsKey]: { truncated } } : {}) };
+    if (text.length > 0) {
+      this.#held.push({ holder, key, ...(detailsKey ? { detailsKey } : {}), chars: text.length });
+      this.#chars += text.length;
+      while (this.#chars > MAX_DETAIL_CHARS && this.#first < this.#held.length) this.#drop(this.#held[this.#first++]!);
+      if (this.#first > 1024 && this.#first * 2 > this.#held.length) this.#held.splice(0, this.#first), (this.#first = 0);
+    }
+    return holder;
+  }
+
+  #drop(d: HeldDetail): void {
+    d.holder[d.key] = d.key === 'parameters' ? '{}' : '';
+    if (d.detailsKey) d.holder[d.detailsKey] = { truncated: true };
+    this.#chars -= d.chars;
+  }
 }
 
 const CAP = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -66,7 +105,13 @@ export class ExecutionHistory {
   /** Task events waiting for their state's Entered event (the library's log reaches us a little later). */
   readonly #waiting = new Map<string, TaskEvent[]>();
   readonly #entered = new Set<string>();
+  readonly #details = new DetailBudget();
   #full = false;
+
+  /** Input and output text this history holds (at most MAX_DETAIL_CHARS). */
+  get detailChars(): number {
+    return this.#details.chars;
+  }
 
   constructor(
     readonly clock: { now(): number },
@@ -81,9 +126,9 @@ export class ExecutionHistory {
     const state = e.state;
     switch (e.type) {
       case 'ExecutionStarted':
-        return this.#add('ExecutionStarted', { executionStartedEventDetails: lazy({ roleArn: this.context.roleArn }, 'input', e.input) });
+        return this.#add('ExecutionStarted', { executionStartedEventDetails: this.#detail({ roleArn: this.context.roleArn }, 'input', e.input) });
       case 'ExecutionSucceeded':
-        return this.#add('ExecutionSucceeded', { executionSucceededEventDetails: lazy({}, 'output', e.output) });
+        return this.#add('ExecutionSucceeded', { executionSucceededEventDetails: this.#detail({}, 'output', e.output) });
       case 'ExecutionFailed':
         return this.#add('ExecutionFailed', { executionFailedEventDetails: { error: e.Error, cause: causeText(e.Cause) } });
       case 'ExecutionAborted': {
@@ -93,7 +138,7 @@ export class ExecutionHistory {
       case 'ExecutionTimeout':
         return this.#add('ExecutionTimedOut', { executionTimedOutEventDetails: { error: 'States.Timeout', cause: 'The execution timed out' } });
       case 'StateEntered': {
-        this.#add(`${state!.type}StateEntered`, { stateEnteredEventDetails: lazy({ name: state!.name }, 'input', state!.input) });
+        this.#add(`${state!.type}StateEntered`, { stateEnteredEventDetails: this.#detail({ name: state!.name }, 'input', state!.input) });
         this.#entered.add(state!.name);
         for (const t of this.#waiting.get(state!.name) ?? []) this.#taskEvent(t);
         this.#waiting.delete(state!.name);
@@ -101,7 +146,7 @@ export class ExecutionHistory {
       }
       case 'StateExited':
         this.#entered.delete(state!.name);
-        return this.#add(`${state!.type}StateExited`, { stateExitedEventDetails: lazy({ name: state!.name }, 'output', state!.output) });
+        return this.#add(`${state!.type}StateExited`, { stateExitedEventDetails: this.#detail({ name: state!.name }, 'output', state!.output) });
       default:
         // StateFailed, StateRetried, StateCaught: no events of their own on AWS (a Task's failure
         // is its LambdaFunctionFailed / TaskFailed, written by its binding).
@@ -127,12 +172,12 @@ export class ExecutionHistory {
       switch (t.phase) {
         case 'scheduled':
           return this.#add('LambdaFunctionScheduled', {
-            [key]: lazy({ resource: t.resource, ...(t.timeoutSeconds === undefined ? {} : { timeoutInSeconds: t.timeoutSeconds }) }, 'input', t.value),
+            [key]: this.#detail({ resource: t.resource, ...(t.timeoutSeconds === undefined ? {} : { timeoutInSeconds: t.timeoutSeconds }) }, 'input', t.value),
           });
         case 'started':
           return this.#add('LambdaFunctionStarted', {});
         case 'succeeded':
-          return this.#add('LambdaFunctionSucceeded', { [key]: lazy({}, 'output', t.value) });
+          return this.#add('LambdaFunctionSucceeded', { [key]: this.#detail({}, 'output', t.value) });
         default:
           return this.#add(type === 'LambdaFunctionTimedOut' ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed', { [key]: { error: t.error, cause: t.cause } });
       }
@@ -141,20 +186,24 @@ export class ExecutionHistory {
     const key = `task${CAP(t.phase)}EventDetails`;
     switch (t.phase) {
       case 'scheduled': {
-        const details = lazy({ ...base, region: t.region, ...(t.timeoutSeconds === undefined ? {} : { timeoutInSeconds: t.timeoutSeconds }) }, 'parameters', t.value);
+        const details = this.#detail({ ...base, region: t.region, ...(t.timeoutSeconds === undefined ? {} : { timeoutInSeconds: t.timeoutSeconds }) }, 'parameters', t.value);
         return this.#add('TaskScheduled', { [key]: details });
       }
       case 'started':
         return this.#add('TaskStarted', { [key]: base });
       case 'submitted':
-        return this.#add('TaskSubmitted', { [key]: lazy(base, 'output', t.value) });
+        return this.#add('TaskSubmitted', { [key]: this.#detail(base, 'output', t.value) });
       case 'succeeded':
-        return this.#add('TaskSucceeded', { [key]: lazy(base, 'output', t.value) });
+        return this.#add('TaskSucceeded', { [key]: this.#detail(base, 'output', t.value) });
       case 'timedOut':
         return this.#add('TaskTimedOut', { [key]: { ...base, error: t.error, cause: t.cause } });
       default:
         return this.#add('TaskFailed', { [key]: { ...base, error: t.error, cause: t.cause } });
     }
+  }
+
+  #detail(fields: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
+    return this.#details.detail(fields, key, value);
   }
 
   #add(type: string, details: Record<string, unknown>): void {

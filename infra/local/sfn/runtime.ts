@@ -2,6 +2,11 @@
  * The local Step Functions service: state machines and executions run by aws-local-stepfunctions,
  * with Tasks bound to the engine's functions (bindings.ts) and time on the engine's clock.
  * The wire layer (wire.ts) maps the Step Functions API onto this class.
+ *
+ * Ended executions are kept for Describe/List/GetExecutionHistory while they are among the latest
+ * MAX_ENDED_EXECUTIONS to end and their histories' texts together stay under MAX_ENDED_DETAIL_CHARS;
+ * older ones are forgotten (ExecutionDoesNotExist), as Step Functions forgets closed executions
+ * after its retention period. Running executions are always kept.
  */
 import '../polyfill.ts';
 import { StateMachine } from 'aws-local-stepfunctions';
@@ -45,6 +50,8 @@ export interface ExecutionRecord {
   error?: string;
   cause?: string;
   history: HistoryEvent[];
+  /** Input/output text the history holds (bounded per execution, see history.ts). */
+  historyChars(): number;
   abort: () => void;
   done: Promise<void>;
 }
@@ -58,12 +65,20 @@ export interface LocalSfnOptions {
   onExecutionEnd?: (execution: ExecutionRecord) => void;
 }
 
+/** How many ended executions are kept. */
+export const MAX_ENDED_EXECUTIONS = 1000;
+/** Input/output text the kept ended executions' histories may hold together. */
+export const MAX_ENDED_DETAIL_CHARS = 64 * 1024 * 1024;
+
 const NAME = /^[a-zA-Z0-9_-]{1,80}$/;
 
 export class LocalStepFunctions {
   readonly tokens = new TaskTokens();
   private readonly machines = new Map<string, StateMachineRecord>();
   private readonly executions = new Map<string, ExecutionRecord>();
+  /** Ended executions, oldest first, with the history text each held when it ended. */
+  readonly #ended: Array<{ arn: string; chars: number }> = [];
+  #endedChars = 0;
 
   constructor(private readonly options: LocalSfnOptions) {}
 
@@ -162,6 +177,7 @@ export class LocalStepFunctions {
       startDate,
       input: rawInput,
       history: writer.events,
+      historyChars: () => writer.detailChars,
       abort: run.abort,
       done: Promise.resolve(),
     };
@@ -182,7 +198,7 @@ export class LocalStepFunctions {
         record.status = 'SUCCEEDED';
         record.output = JSON.stringify(output ?? null);
         record.stopDate = clock.now();
-        this.#ended(record);
+        this.#onEnded(record);
       },
       (error: Error & { cause?: unknown }) => {
         if (record.status !== 'RUNNING') return;
@@ -191,7 +207,7 @@ export class LocalStepFunctions {
         record.error = inner.name;
         record.cause = inner.message;
         record.stopDate = clock.now();
-        this.#ended(record);
+        this.#onEnded(record);
       },
     );
     record.done = record.done.then(() => history).finally(() => ended.abort());
@@ -220,7 +236,7 @@ export class LocalStepFunctions {
       record.stopDate = this.options.clock.now();
       this.tokens.expireExecution(executionArn, new TaskFailure('States.Aborted', 'execution stopped'));
       record.abort();
-      this.#ended(record);
+      this.#onEnded(record);
     }
     return record.stopDate ?? this.options.clock.now();
   }
@@ -234,15 +250,37 @@ export class LocalStepFunctions {
     record.stopDate = this.options.clock.now();
     this.tokens.expireExecution(record.executionArn, new TaskFailure(error, cause));
     record.abort();
-    this.#ended(record);
+    this.#onEnded(record);
   }
 
-  #ended(record: ExecutionRecord): void {
+  #onEnded(record: ExecutionRecord): void {
+    this.#retain(record);
     try {
       this.options.onExecutionEnd?.(record);
     } catch {
       // A listener's failure is its own: the execution has ended either way.
     }
+  }
+
+  /** Keeps the latest ended executions within MAX_ENDED_EXECUTIONS and MAX_ENDED_DETAIL_CHARS. */
+  #retain(record: ExecutionRecord): void {
+    // Its history's last events are written once its result settles; count it once that is done.
+    void record.done.then(() => {
+      const chars = record.historyChars();
+      this.#ended.push({ arn: record.executionArn, chars });
+      this.#endedChars += chars;
+      while (this.#ended.length > MAX_ENDED_EXECUTIONS || (this.#endedChars > MAX_ENDED_DETAIL_CHARS && this.#ended.length > 1)) {
+        const oldest = this.#ended.shift()!;
+        this.#endedChars -= oldest.chars;
+        const kept = this.executions.get(oldest.arn);
+        if (kept && kept.status !== 'RUNNING') this.executions.delete(oldest.arn);
+      }
+    });
+  }
+
+  /** How many executions the engine keeps (running and ended). */
+  keptExecutions(): number {
+    return this.executions.size;
   }
 
   /** Resolves when every running execution has ended (tests and shutdown). */

@@ -121,10 +121,10 @@ export class LocalWaysIn {
       },
       // Reports about Glidepath's own hook executions: the hook status endpoint's core.
       fallback: async (_input, ctx) => {
-        const response = await handleHookStatusRequest({ method: 'POST', headers: ctx.headers, body: ctx.body }, statusPorts);
+        const response = await handleHookStatusRequest({ method: ctx.method, headers: ctx.headers, body: ctx.body }, statusPorts);
         const body = JSON.parse(response.body || '{}') as Record<string, unknown>;
         if (response.statusCode === 200) return body;
-        throw new ServiceError(String(body.__type ?? 'InternalFailure'), String(body.message ?? 'hook status not recorded'), { status: response.statusCode });
+        throw new ServiceError(String(body.__type ?? 'InternalFailure'), String(body.message ?? 'hook status not recorded'), { status: response.statusCode, ...(response.headers?.allow ? { headers: { allow: response.headers.allow } } : {}) });
       },
     });
 

@@ -51,6 +51,18 @@ describe('Handler: control — operator actions', () => {
     expect(mocks.sfn).not.toHaveReceivedAnyCommand();
   });
 
+  it('approve is written only if no approve is pending and the wait is the one it was judged on', async () => {
+    arrange(deploymentRecord({ weight: 10, stepIndex: 2, waitToken: { token: 'tok-approval', stepIndex: 2, kind: 'approval' } }, stepsRequest));
+    await handler({ deploymentId: 'gp-test-1', action: 'approve' });
+    const [write] = updates();
+    expect(write!.condition).toBe('attribute_exists(pk) AND status IN ("Created", "InProgress", "Paused") AND attribute_not_exists(signals.approve) AND waitToken.token = "tok-approval"');
+    ({ clients, mocks } = mockedClients());
+    handler = inLambda(createHandler(handlerOptions(clients)));
+    arrange(deploymentRecord({ weight: 10, stepIndex: 1 }, stepsRequest));
+    await handler({ deploymentId: 'gp-test-1', action: 'approve' });
+    expect(updates()[0]!.condition).toBe('attribute_exists(pk) AND status IN ("Created", "InProgress", "Paused") AND attribute_not_exists(signals.approve) AND attribute_not_exists(waitToken)');
+  });
+
   it('approve releases a waiting approval through its token (claim first, then SendTaskSuccess)', async () => {
     arrange(deploymentRecord({ weight: 10, stepIndex: 2, waitToken: { token: 'tok-approval', stepIndex: 2, kind: 'approval' } }, stepsRequest));
     await expect(handler({ deploymentId: 'gp-test-1', action: 'approve' })).resolves.toMatchObject({ released: 'next', status: 'InProgress' });

@@ -1,0 +1,116 @@
+/**
+ * Fault injection on the loopback endpoint: specs are checked (unknown service or operation, bad
+ * numbers → HTTP 400 naming the field, nothing armed), latency faults delay a call on the engine's
+ * clock, and JSON-protocol routes answer only POST (405 with Allow otherwise).
+ */
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimulatedClock } from '../../infra/local/clock.ts';
+import { FaultInjector } from '../../infra/local/endpoint/faults.ts';
+import { jsonService } from '../../infra/local/endpoint/services.ts';
+import { startTestEndpoint, type TestEndpoint } from './endpoint-helpers.ts';
+
+let t: TestEndpoint;
+const clock = new SimulatedClock({ start: Date.parse('2026-03-01T12:00:00Z'), virtual: true });
+beforeAll(async () => {
+  t = await startTestEndpoint({ clock });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const postFault = (spec: unknown) =>
+  fetch(`${t.endpoint.url}/__glidepath/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+
+describe('fault spec validation', () => {
+  const cases: Array<[string, unknown, RegExp]> = [
+    ['an unknown service', { service: 'lamda', operation: 'Invoke' }, /^fault\.service: no service named "lamda"/],
+    ['an unknown operation', { service: 'cloudwatch', operation: 'DescribeAlarm' }, /^fault\.operation: cloudwatch has no operation "DescribeAlarm"/],
+    ['a count of zero', { service: 'lambda', operation: 'Invoke', count: 0 }, /^fault\.count: must be an integer of at least 1, got 0/],
+    ['a count that is not a number', { service: 'lambda', operation: 'Invoke', count: 'two' }, /^fault\.count:/],
+    ['a probability above 1', { service: 'lambda', operation: 'Invoke', probability: 1.5 }, /^fault\.probability:/],
+    ['a negative latency', { service: 'lambda', operation: 'Invoke', latencyMs: -5 }, /^fault\.latencyMs:/],
+    ['a latency that is text', { service: 'lambda', operation: 'Invoke', latencyMs: '50' }, /^fault\.latencyMs:/],
+    ['a status that is no error', { service: 'lambda', operation: 'Invoke', error: 'Boom', status: 200 }, /^fault\.status:/],
+    ['an unknown field', { service: 'lambda', operation: 'Invoke', delay: 5 }, /^fault\.delay: unknown field/],
+  ];
+  it.each(cases)('refuses %s with 400 naming the field, arming nothing', async (_name, spec, message) => {
+    const response = await postFault(spec);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string }).message).toMatch(message);
+    expect(t.endpoint.faults.list()).toEqual([]);
+  });
+
+  it('accepts a known operation, "*", and a service of the engine not yet started (sfn)', async () => {
+    expect((await postFault({ service: 'lambda', operation: 'GetFunction' })).status).toBe(201);
+    expect((await postFault({ service: 'sfn', operation: 'StartExecution', latencyMs: 10, probability: 0.5 })).status).toBe(201);
+    expect((await postFault({ service: 'cloudwatch', operation: '*' })).status).toBe(201);
+    expect(t.endpoint.faults.list()).toHaveLength(3);
+    t.endpoint.faults.clear();
+  });
+
+  it('answers 405 with Allow for another method on the faults route', async () => {
+    const response = await fetch(`${t.endpoint.url}/__glidepath/faults`, { method: 'PUT', body: '{}' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, POST, DELETE');
+  });
+});
+
+describe('latency faults', () => {
+  it('delays the matching calls on the engine clock, then serves them', async () => {
+    t.endpoint.faults.add({ service: 'cloudwatch', operation: 'DescribeAlarms', latencyMs: 30_000, count: 2 });
+    const before = clock.now();
+    const realStart = performance.now();
+    const first = await t.cloudwatch.send(new DescribeAlarmsCommand({}));
+    expect(first.$metadata.attempts).toBe(1);
+    expect(clock.now() - before).toBeGreaterThanOrEqual(30_000);
+    await t.cloudwatch.send(new DescribeAlarmsCommand({}));
+    expect(clock.now() - before).toBeGreaterThanOrEqual(60_000);
+    const third = clock.now();
+    await t.cloudwatch.send(new DescribeAlarmsCommand({}));
+    expect(clock.now() - third).toBeLessThan(30_000);
+    // Virtual time: the waits cost no real time.
+    expect(performance.now() - realStart).toBeLessThan(10_000);
+    expect(t.endpoint.faults.list()).toEqual([]);
+  });
+
+  it('delays and then fails a call that also names an error', async () => {
+    t.endpoint.faults.add({ service: 'cloudwatch', operation: 'DescribeAlarms', latencyMs: 5_000, error: 'InternalServiceFault', status: 500, count: 3 });
+    const before = clock.now();
+    const error = await t.cloudwatch.send(new DescribeAlarmsCommand({})).catch((e: Error) => e);
+    expect((error as Error).name).toBe('InternalServiceFault');
+    expect(clock.now() - before).toBeGreaterThanOrEqual(5_000);
+    t.endpoint.faults.clear();
+  });
+
+  it('affects a call only as often as its probability draws', () => {
+    const draws = [0.9, 0.1, 0.7, 0.2];
+    const faults = new FaultInjector(undefined, () => draws.shift()!);
+    faults.add({ service: 'lambda', operation: 'Invoke', probability: 0.5, count: 5 });
+    const probe = { path: '/', body: '' };
+    const hits = [1, 2, 3, 4].map(() => faults.take('lambda', 'Invoke', probe) !== undefined);
+    expect(hits).toEqual([false, true, false, true]);
+    expect(faults.list()[0]!.remaining).toBe(3);
+  });
+});
+
+describe('JSON-protocol routes take POST only', () => {
+  it('answers GET on the CodeDeploy hook status route with 405 and Allow: POST, without serving it', async () => {
+    const served: string[] = [];
+    const unregister = t.endpoint.registerService(
+      jsonService({ name: 'codedeploy', targetPrefix: 'CodeDeploy_20141006', jsonVersion: '1.1', handle: (operation) => (served.push(operation), {}) }),
+    );
+    try {
+      const target = 'CodeDeploy_20141006.PutLifecycleEventHookExecutionStatus';
+      const get = await fetch(t.endpoint.url, { method: 'GET', headers: { 'x-amz-target': target } });
+      expect(get.status).toBe(405);
+      expect(get.headers.get('allow')).toBe('POST');
+      expect(((await get.json()) as { __type: string }).__type).toBe('MethodNotAllowedException');
+      const post = await fetch(t.endpoint.url, { method: 'POST', headers: { 'x-amz-target': target, 'content-type': 'application/x-amz-json-1.1' }, body: '{}' });
+      expect(post.status).toBe(200);
+      expect(served).toEqual(['PutLifecycleEventHookExecutionStatus']);
+    } finally {
+      unregister();
+    }
+  });
+});
