@@ -3,6 +3,7 @@
  * DeploymentPreference and CLI flags are all translated into this shape.
  */
 import { z } from 'zod';
+import { MAX_EXECUTION_SECONDS } from '../strategies/limits.ts';
 
 /** Lambda's own pattern for a function name, partial ARN or full ARN (botocore lambda FunctionName). */
 export const FUNCTION_NAME_PATTERN =
@@ -18,11 +19,35 @@ export const DURATION_PATTERN = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 
 export const MAX_HOOK_TIMEOUT_SECONDS = 12 * 3600;
 
+/**
+ * Request limits (docs/deployments.md lists them). Each keeps a deployment's record and its work
+ * bounded: CloudWatch DescribeAlarms reads 100 names per call, and a record of a request this size
+ * stays far below DynamoDB's 400 KB item limit whatever the plan.
+ */
+export const MAX_ALARMS = 100;
+/** The serialized request, in bytes of UTF-8 JSON. */
+export const MAX_REQUEST_BYTES = 64 * 1024;
+/** A final bake of two weeks watches a finished shift long enough; beyond that it is most likely a unit slip. */
+export const MAX_FINAL_BAKE_SECONDS = 14 * 24 * 3600;
+/** No single duration may be longer than an execution can last (one year). */
+export const MAX_DURATION_SECONDS = MAX_EXECUTION_SECONDS;
+
 export const functionNameSchema = z
   .string()
   .min(1)
   .max(140)
   .regex(FUNCTION_NAME_PATTERN, 'must be a Lambda function name or ARN');
+
+/** The `:1` / `:live` after a function name or ARN, or undefined. */
+export function functionQualifier(name: string): string | undefined {
+  return FUNCTION_NAME_PATTERN.exec(name)?.[9];
+}
+
+/** The function a deployment moves: its alias is a field of its own, so no version or alias qualifier. */
+export const deployedFunctionSchema = functionNameSchema.refine(
+  (name) => functionQualifier(name) === undefined,
+  'must be the unqualified function name or ARN (no :version or :alias suffix; the alias goes in "alias")',
+);
 
 export const aliasSchema = z.string().min(1).max(128).regex(ALIAS_PATTERN, 'must be letters, digits, - or _, and not only digits');
 
@@ -31,13 +56,20 @@ export const versionSchema = z
   .regex(VERSION_PATTERN, 'must be a published version number (a positive integer, never $LATEST)');
 
 /** A duration in seconds, given as a number or as `"90s"`, `"5m"`, `"1h"`, `"1h30m"`. */
-export const durationSchema = z.union([
-  z.number().int('must be a whole number of seconds').nonnegative('must not be negative'),
-  z
-    .string()
-    .regex(DURATION_PATTERN, 'must be a duration such as "90s", "5m", "1h" or a number of seconds')
-    .refine((s) => s.length > 0, 'must not be empty'),
-]);
+export const durationSchema = boundedDuration(MAX_DURATION_SECONDS, 'one year');
+
+/** A duration (as durationSchema) of at most `max` seconds (`said` in words). */
+export function boundedDuration(max: number, said: string) {
+  const rule = `must be at most ${said} (${max} seconds)`;
+  return z.union([
+    z.number().int('must be a whole number of seconds').nonnegative('must not be negative').max(max, rule),
+    z
+      .string()
+      .regex(DURATION_PATTERN, 'must be a duration such as "90s", "5m", "1h" or a number of seconds')
+      .refine((s) => s.length > 0, 'must not be empty')
+      .refine((s) => durationToSeconds(s) <= max, rule),
+  ]);
+}
 
 export function durationToSeconds(value: number | string): number {
   if (typeof value === 'number') return value;
@@ -158,9 +190,9 @@ export const deploymentSettingsShape = {
   strategy: strategySchema,
   hooks: hooksSchema.optional(),
   hookTimeoutSeconds: z.number().int().min(1).max(MAX_HOOK_TIMEOUT_SECONDS).optional(),
-  alarms: z.array(z.string().min(1).max(MAX_ALARM_NAME)).max(1000).optional(),
+  alarms: z.array(z.string().min(1).max(MAX_ALARM_NAME)).max(MAX_ALARMS).optional(),
   alarmPolicy: alarmPolicySchema.optional(),
-  finalBake: durationSchema.optional(),
+  finalBake: boundedDuration(MAX_FINAL_BAKE_SECONDS, '14 days').optional(),
   windows: z.array(windowSchema).optional(),
   notifications: z.array(notificationSchema).max(10).optional(),
 };
@@ -171,7 +203,7 @@ export const DEPLOYMENT_SETTINGS = Object.keys(deploymentSettingsShape) as (keyo
 export const descriptionSchema = z.string().max(1024);
 
 export const deploymentRequestSchema = z.strictObject({
-  functionName: functionNameSchema,
+  functionName: deployedFunctionSchema,
   alias: aliasSchema,
   currentVersion: versionSchema.optional(),
   targetVersion: versionSchema,
