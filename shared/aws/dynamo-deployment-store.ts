@@ -20,6 +20,7 @@ import {
   type Store,
 } from './deployment-store.ts';
 import { deploymentsWatching, unwatchAlarms, watchAlarms } from './alarm-watches.ts';
+import { readHistory, updateWithVerdicts } from './deployment-history.ts';
 import type { Condition, RecordUpdate } from './update-expression.ts';
 
 const ACTIVE_STATUSES = ['Created', 'InProgress', 'Paused'] as const;
@@ -95,8 +96,17 @@ export function dynamoRecordReader(store: Store): Pick<DeploymentStore, 'get'> {
 /** Guarded UpdateItem of a record. */
 export function dynamoRecordWriter(store: Store): Pick<DeploymentStore, 'update' | 'updateQuietly'> {
   return {
-    update: (id, change) => updateDeployment(store, id, updateOf(change)),
-    updateQuietly: (id, change) => updateDeploymentOnly(store, id, updateOf(change)),
+    update: async (id, change) => {
+      const verdicts = change.append?.verdicts ?? [];
+      if (verdicts.length === 0) return updateDeployment(store, id, updateOf(change));
+      // A transaction answers with nothing: the record is read after it.
+      return (await updateWithVerdicts(store, id, updateOf(change), verdicts)) ? getDeployment(store, id) : undefined;
+    },
+    updateQuietly: (id, change) => {
+      const verdicts = change.append?.verdicts ?? [];
+      if (verdicts.length === 0) return updateDeploymentOnly(store, id, updateOf(change));
+      return updateWithVerdicts(store, id, updateOf(change), verdicts);
+    },
   };
 }
 
@@ -129,6 +139,10 @@ export function dynamoAlarmWatchers(store: Store): Pick<DeploymentStore, 'watche
 }
 
 /** Query of an alias's deployments (index gsi1). */
+export function dynamoDeploymentHistory(store: Store): Pick<DeploymentStore, 'history'> {
+  return { history: (id, kind, options) => readHistory(store, id, kind, options) };
+}
+
 export function dynamoDeploymentList(store: Store): Pick<DeploymentStore, 'list'> {
   return { list: (functionName, alias, options) => listDeployments(store, functionName, alias, options) };
 }
@@ -151,5 +165,6 @@ export function dynamoDeploymentStore(ddb: DynamoDBDocumentClient, tableName: st
     ...dynamoAlarmWatchers(store),
     ...dynamoDeploymentList(store),
     ...dynamoActiveDeployments(store),
+    ...dynamoDeploymentHistory(store),
   };
 }
