@@ -5,6 +5,7 @@
  * transaction (deployment-store.ts).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GlidepathError } from '../core/errors.ts';
 import { TABLE_KEYS, keys, type DeploymentRecord } from '../core/model/record.ts';
 import { queryIndexAll } from './table.ts';
 import type { DeploymentStore, Guard, RecordChange } from '../core/ports/deployment-store.ts';
@@ -95,22 +96,45 @@ export function dynamoRecordReader(store: Store): Pick<DeploymentStore, 'get'> {
 
 /** Guarded UpdateItem of a record. */
 export function dynamoRecordWriter(store: Store): Pick<DeploymentStore, 'update' | 'updateQuietly'> {
+  const refuseVerdicts = (id: string, change: RecordChange): void => {
+    if (change.append?.verdicts?.length) {
+      throw new GlidepathError('INTERNAL_ERROR', `deployment ${id}: verdicts are written through dynamoVerdictRecordWriter (its role needs dynamodb:PutItem and dynamodb:ConditionCheckItem)`);
+    }
+  };
+  return {
+    update: (id, change) => {
+      refuseVerdicts(id, change);
+      return updateDeployment(store, id, updateOf(change));
+    },
+    updateQuietly: (id, change) => {
+      refuseVerdicts(id, change);
+      return updateDeploymentOnly(store, id, updateOf(change));
+    },
+  };
+}
+
+/**
+ * The record writer that also writes `append.verdicts`, each an item of its own, in one
+ * TransactWriteItems with the record change (a function using it needs dynamodb:PutItem and
+ * dynamodb:ConditionCheckItem on the table as well as UpdateItem and GetItem).
+ */
+export function dynamoVerdictRecordWriter(store: Store): Pick<DeploymentStore, 'update' | 'updateQuietly'> {
+  const plain = dynamoRecordWriter(store);
   return {
     update: async (id, change) => {
       const verdicts = change.append?.verdicts ?? [];
-      if (verdicts.length === 0) return updateDeployment(store, id, updateOf(change));
+      if (verdicts.length === 0) return plain.update(id, change);
       // A transaction answers with nothing: the record is read after it.
       return (await updateWithVerdicts(store, id, updateOf(change), verdicts)) ? getDeployment(store, id) : undefined;
     },
     updateQuietly: (id, change) => {
       const verdicts = change.append?.verdicts ?? [];
-      if (verdicts.length === 0) return updateDeploymentOnly(store, id, updateOf(change));
+      if (verdicts.length === 0) return plain.updateQuietly(id, change);
       return updateWithVerdicts(store, id, updateOf(change), verdicts);
     },
   };
 }
 
-/** Record + lock in one TransactWriteItems, and the lock's GetItem. */
 export function dynamoDeploymentCreator(store: Store): Pick<DeploymentStore, 'create' | 'lock'> {
   return { create: (record) => createDeployment(store, record), lock: (functionName, alias) => getLock(store, functionName, alias) };
 }
@@ -157,7 +181,7 @@ export function dynamoDeploymentStore(ddb: DynamoDBDocumentClient, tableName: st
   const store: Store = { ddb, tableName };
   return {
     ...dynamoRecordReader(store),
-    ...dynamoRecordWriter(store),
+    ...dynamoVerdictRecordWriter(store),
     ...dynamoDeploymentCreator(store),
     ...dynamoRejectionWriter(store),
     ...dynamoLockReleaser(store),

@@ -67,7 +67,7 @@ export function boundedDuration(max: number, said: string) {
       .string()
       .regex(DURATION_PATTERN, 'must be a duration such as "90s", "5m", "1h" or a number of seconds')
       .refine((s) => s.length > 0, 'must not be empty')
-      .refine((s) => durationToSeconds(s) <= max, rule),
+      .refine((s) => !DURATION_PATTERN.test(s) || durationToSeconds(s) <= max, rule),
   ]);
 }
 
