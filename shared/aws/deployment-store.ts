@@ -168,38 +168,6 @@ export async function updateDeploymentOnly(store: Store, id: string, update: Rec
   }
 }
 
-/**
- * The conditional update and items of their own written with it (verdicts), in one
- * TransactWriteItems: both or neither. The record after it (read again: a transaction returns
- * nothing), or undefined when the condition did not hold.
- */
-export async function updateDeploymentWithItems(store: Store, id: string, update: RecordUpdate, items: readonly Record<string, unknown>[]): Promise<DeploymentRecord | undefined> {
-  const command = updateCommand(store, id, update, 'NONE').input;
-  try {
-    await store.ddb.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: command.TableName,
-              Key: command.Key,
-              UpdateExpression: command.UpdateExpression,
-              ConditionExpression: command.ConditionExpression,
-              ExpressionAttributeNames: command.ExpressionAttributeNames,
-              ExpressionAttributeValues: command.ExpressionAttributeValues,
-            },
-          },
-          ...items.map((Item) => ({ Put: { TableName: store.tableName, Item } })),
-        ],
-      }),
-    );
-  } catch (error) {
-    if (isErrorNamed(error, 'TransactionCanceledException') && /ConditionalCheckFailed/.test(String((error as Error).message))) return undefined;
-    throw toGlidepathError(error, `dynamodb:TransactWriteItems deployment ${id}`);
-  }
-  return getDeployment(store, id);
-}
-
 /** Writes a record only if none exists with its id (a refused deployment's record). */
 export async function putRecordIfAbsent(store: Store, record: DeploymentRecord): Promise<boolean> {
   try {

@@ -5,6 +5,7 @@
  * transaction (deployment-store.ts).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GlidepathError } from '../core/errors.ts';
 import { TABLE_KEYS, keys, type DeploymentRecord } from '../core/model/record.ts';
 import { queryIndexAll } from './table.ts';
 import type { DeploymentStore, Guard, RecordChange } from '../core/ports/deployment-store.ts';
@@ -16,11 +17,11 @@ import {
   putRecordIfAbsent,
   releaseLock,
   updateDeployment,
-  updateDeploymentWithItems,
   updateDeploymentOnly,
   type Store,
 } from './deployment-store.ts';
 import { deploymentsWatching, unwatchAlarms, watchAlarms } from './alarm-watches.ts';
+import { readHistory, updateWithVerdicts } from './deployment-history.ts';
 import type { Condition, RecordUpdate } from './update-expression.ts';
 
 const ACTIVE_STATUSES = ['Created', 'InProgress', 'Paused'] as const;
@@ -95,30 +96,45 @@ export function dynamoRecordReader(store: Store): Pick<DeploymentStore, 'get'> {
 
 /** Guarded UpdateItem of a record. */
 export function dynamoRecordWriter(store: Store): Pick<DeploymentStore, 'update' | 'updateQuietly'> {
+  const refuseVerdicts = (id: string, change: RecordChange): void => {
+    if (change.append?.verdicts?.length) {
+      throw new GlidepathError('INTERNAL_ERROR', `deployment ${id}: verdicts are written through dynamoVerdictRecordWriter (its role needs dynamodb:PutItem and dynamodb:ConditionCheckItem)`);
+    }
+  };
   return {
     update: (id, change) => {
-      if (change.append?.verdicts?.length) throw new Error('verdicts are written by the analysis writer (dynamoAnalysisWriter)');
+      refuseVerdicts(id, change);
       return updateDeployment(store, id, updateOf(change));
     },
-    updateQuietly: (id, change) => updateDeploymentOnly(store, id, updateOf(change)),
+    updateQuietly: (id, change) => {
+      refuseVerdicts(id, change);
+      return updateDeploymentOnly(store, id, updateOf(change));
+    },
   };
 }
 
 /**
- * The watcher's writer: the same guarded UpdateItem, and with verdicts to append, the update and
- * one PutItem per verdict in one TransactWriteItems (the verdicts are items of their own).
+ * The record writer that also writes `append.verdicts`, each an item of its own, in one
+ * TransactWriteItems with the record change (a function using it needs dynamodb:PutItem and
+ * dynamodb:ConditionCheckItem on the table as well as UpdateItem and GetItem).
  */
-export function dynamoAnalysisWriter(store: Store): Pick<DeploymentStore, 'update' | 'updateQuietly'> {
+export function dynamoVerdictRecordWriter(store: Store): Pick<DeploymentStore, 'update' | 'updateQuietly'> {
+  const plain = dynamoRecordWriter(store);
   return {
-    update: (id, change) =>
-      change.append?.verdicts?.length
-        ? updateDeploymentWithItems(store, id, updateOf(change), change.append.verdicts.map((verdict) => ({ ...keys.verdict(id, verdict), ...verdict })))
-        : updateDeployment(store, id, updateOf(change)),
-    updateQuietly: (id, change) => updateDeploymentOnly(store, id, updateOf(change)),
+    update: async (id, change) => {
+      const verdicts = change.append?.verdicts ?? [];
+      if (verdicts.length === 0) return plain.update(id, change);
+      // A transaction answers with nothing: the record is read after it.
+      return (await updateWithVerdicts(store, id, updateOf(change), verdicts)) ? getDeployment(store, id) : undefined;
+    },
+    updateQuietly: (id, change) => {
+      const verdicts = change.append?.verdicts ?? [];
+      if (verdicts.length === 0) return plain.updateQuietly(id, change);
+      return updateWithVerdicts(store, id, updateOf(change), verdicts);
+    },
   };
 }
 
-/** Record + lock in one TransactWriteItems, and the lock's GetItem. */
 export function dynamoDeploymentCreator(store: Store): Pick<DeploymentStore, 'create' | 'lock'> {
   return { create: (record) => createDeployment(store, record), lock: (functionName, alias) => getLock(store, functionName, alias) };
 }
@@ -147,6 +163,10 @@ export function dynamoAlarmWatchers(store: Store): Pick<DeploymentStore, 'watche
 }
 
 /** Query of an alias's deployments (index gsi1). */
+export function dynamoDeploymentHistory(store: Store): Pick<DeploymentStore, 'history'> {
+  return { history: (id, kind, options) => readHistory(store, id, kind, options) };
+}
+
 export function dynamoDeploymentList(store: Store): Pick<DeploymentStore, 'list'> {
   return { list: (functionName, alias, options) => listDeployments(store, functionName, alias, options) };
 }
@@ -161,7 +181,7 @@ export function dynamoDeploymentStore(ddb: DynamoDBDocumentClient, tableName: st
   const store: Store = { ddb, tableName };
   return {
     ...dynamoRecordReader(store),
-    ...dynamoRecordWriter(store),
+    ...dynamoVerdictRecordWriter(store),
     ...dynamoDeploymentCreator(store),
     ...dynamoRejectionWriter(store),
     ...dynamoLockReleaser(store),
@@ -169,5 +189,6 @@ export function dynamoDeploymentStore(ddb: DynamoDBDocumentClient, tableName: st
     ...dynamoAlarmWatchers(store),
     ...dynamoDeploymentList(store),
     ...dynamoActiveDeployments(store),
+    ...dynamoDeploymentHistory(store),
   };
 }

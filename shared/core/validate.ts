@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import {
+  MAX_REQUEST_BYTES,
   deploymentRequestSchema,
   planningRequestSchema,
   type DeploymentRequest,
@@ -47,6 +48,7 @@ function ruleFor(iss: Record<string, unknown>): string | undefined {
   switch (iss.code) {
     case 'invalid_type':
       if (iss.input === undefined) return 'is required';
+      if (typeof iss.input === 'number' && !Number.isFinite(iss.input)) return 'must be a finite number (this one is out of range)';
       return `must be ${TYPE_NAMES[String(iss.expected)] ?? String(iss.expected)}`;
     case 'too_small':
       if (iss.origin === 'string') return iss.minimum === 1 ? 'must not be empty' : `must be at least ${bound('minimum')} characters long`;
@@ -198,8 +200,23 @@ function checkRequest(request: PlanningRequest): void {
   }
 }
 
+/** The request as JSON must fit MAX_REQUEST_BYTES (its record, events and limits all follow from it). */
+function checkRequestSize(input: unknown): void {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(input);
+  } catch {
+    return; // zod names what cannot be serialized
+  }
+  const bytes = text === undefined ? 0 : new TextEncoder().encode(text).length;
+  if (bytes > MAX_REQUEST_BYTES) {
+    throw ruleViolation('INVALID_REQUEST', 'request', `must be at most ${MAX_REQUEST_BYTES} bytes as JSON, is ${bytes} bytes`);
+  }
+}
+
 /** A deployment request, or a ValidationError naming the first field that breaks a rule. */
 export function parseRequest(input: unknown): DeploymentRequest {
+  checkRequestSize(input);
   const request = parseWith(deploymentRequestSchema, input, REQUEST_FORMAT);
   checkRequest(request);
   return request;
@@ -207,6 +224,7 @@ export function parseRequest(input: unknown): DeploymentRequest {
 
 /** The same for planning: function, alias and target version may be left out. */
 export function parsePlanningRequest(input: unknown): PlanningRequest {
+  checkRequestSize(input);
   const request = parseWith(planningRequestSchema, input, REQUEST_FORMAT);
   checkRequest(request);
   return request;

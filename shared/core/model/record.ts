@@ -13,7 +13,7 @@
  * | deployment group   | `GROUP#<name>`             | `GROUP`     | `GROUPS`                   | `<name>`               |
  * | trigger dedupe     | `TRIGGER#<key>`            | `TRIGGER`   |                            |                        |
  * | alarm watch        | `ALARM#<alarmName>`        | `DEP#<id>`  |                            |                        |
- * | analysis verdict   | `DEP#<id>`                 | `VERDICT#<at>#<check>` |                 |                        |
+ * | verdict            | `DEP#<id>`                 | `VERDICT#<at>#<seq>#<check>` |                |                        |
  *
  * `<function>` is the bare function name (an ARN is reduced to its name) so that a name and an
  * ARN of the same function share one lock. Items that expire carry `ttl` (epoch seconds).
@@ -22,6 +22,12 @@
  * alarm policy is enabled), written by Prepare after the record and deleted by Finish. A Query on
  * `ALARM#<alarmName>` finds the deployments to reconcile when that alarm fires (reconcile deletes
  * any watch whose deployment has ended, should one outlive its Finish).
+ *
+ * Verdicts: one item per judged interval of a check, in the record's own partition (so a Query on
+ * `DEP#<id>` with `sk` beginning `VERDICT#` reads them in time order), never inside the record
+ * item, which stays below DynamoDB's 400 KB whatever the number of intervals. They are written in
+ * one TransactWriteItems with the record update they come with, under that update's guards.
+ * `<seq>` is the entry's place in its batch (4 digits), so entries of one instant keep their order.
  */
 import type { DeploymentRequest } from './request.ts';
 import type { Plan } from './plan.ts';
@@ -76,6 +82,9 @@ export interface AnalysisState {
   failure?: { check: string; message: string; at: string };
   lastVerdicts: Verdict[];
 }
+
+/** The lists a deployment's history is read as (DeploymentStore.history). */
+export type HistoryKind = 'events' | 'weights' | 'verdicts';
 
 /** Operator signals, written by `control`, read at every check. Each is an ISO time when set. */
 export interface ControlSignals {
@@ -200,11 +209,16 @@ export const keys = {
   group: (name: string) => ({ pk: `GROUP#${name}`, sk: 'GROUP' as const }),
   trigger: (key: string) => ({ pk: `TRIGGER#${key}`, sk: 'TRIGGER' as const }),
   targetIndex: (functionName: string, alias: string) => `TARGET#${bareFunctionName(functionName)}#${alias}`,
-  /** A verdict of the analysis: an item of its own in the deployment's partition, in time order. */
-  verdict: (deploymentId: string, verdict: Pick<Verdict, 'at' | 'check'>) => ({ pk: `DEP#${deploymentId}`, sk: `VERDICT#${verdict.at}#${verdict.check}` }),
   alarmWatch: (alarmName: string, deploymentId: string) => ({ pk: `ALARM#${alarmName}`, sk: `DEP#${deploymentId}` }),
   /** The partition of an alarm's watches (Query `pk = :pk`). */
   alarmWatches: (alarmName: string) => `ALARM#${alarmName}`,
+  /** A verdict item of deployment `id`: `seq` is its place among the entries written with it. */
+  verdict: (id: string, verdict: Pick<Verdict, 'at' | 'check'>, seq: number) => ({
+    pk: `DEP#${id}`,
+    sk: `VERDICT#${verdict.at}#${String(seq).padStart(4, '0')}#${verdict.check}`,
+  }),
+  /** The sort-key prefix of deployment `id`'s verdict items (Query `pk = DEP#<id> AND begins_with(sk, :prefix)`). */
+  verdictPrefix: 'VERDICT#' as const,
   /** The partition of index gsi2: the active deployments. */
   active: 'ACTIVE' as const,
 };

@@ -3,8 +3,9 @@
  * DeploymentPreference and CLI flags are all translated into this shape.
  */
 import { z } from 'zod';
-import { durationSchema } from './durations.ts';
+import { boundedDuration, durationSchema } from './durations.ts';
 import { analysisSchema } from './analysis.ts';
+import { MAX_EXECUTION_SECONDS } from '../strategies/limits.ts';
 
 /** Lambda's own pattern for a function name, partial ARN or full ARN (botocore lambda FunctionName). */
 export const FUNCTION_NAME_PATTERN =
@@ -17,11 +18,33 @@ export const VERSION_PATTERN = /^[1-9][0-9]*$/;
 export const MAX_ALARM_NAME = 255;
 export const MAX_HOOK_TIMEOUT_SECONDS = 12 * 3600;
 
+/**
+ * Request limits (docs/deployments.md lists them). Each keeps a deployment's record and its work
+ * bounded: CloudWatch DescribeAlarms reads 100 names per call, and a record of a request this size
+ * stays far below DynamoDB's 400 KB item limit whatever the plan.
+ */
+export const MAX_ALARMS = 100;
+/** The serialized request, in bytes of UTF-8 JSON. */
+export const MAX_REQUEST_BYTES = 64 * 1024;
+/** A final bake of two weeks watches a finished shift long enough; beyond that it is most likely a unit slip. */
+export const MAX_FINAL_BAKE_SECONDS = 14 * 24 * 3600;
+
 export const functionNameSchema = z
   .string()
   .min(1)
   .max(140)
   .regex(FUNCTION_NAME_PATTERN, 'must be a Lambda function name or ARN');
+
+/** The `:1` / `:live` after a function name or ARN, or undefined. */
+export function functionQualifier(name: string): string | undefined {
+  return FUNCTION_NAME_PATTERN.exec(name)?.[9];
+}
+
+/** The function a deployment moves: its alias is a field of its own, so no version or alias qualifier. */
+export const deployedFunctionSchema = functionNameSchema.refine(
+  (name) => functionQualifier(name) === undefined,
+  'must be the unqualified function name or ARN (no :version or :alias suffix; the alias goes in "alias")',
+);
 
 export const aliasSchema = z.string().min(1).max(128).regex(ALIAS_PATTERN, 'must be letters, digits, - or _, and not only digits');
 
@@ -142,9 +165,9 @@ export const deploymentSettingsShape = {
   strategy: strategySchema,
   hooks: hooksSchema.optional(),
   hookTimeoutSeconds: z.number().int().min(1).max(MAX_HOOK_TIMEOUT_SECONDS).optional(),
-  alarms: z.array(z.string().min(1).max(MAX_ALARM_NAME)).max(1000).optional(),
+  alarms: z.array(z.string().min(1).max(MAX_ALARM_NAME)).max(MAX_ALARMS).optional(),
   alarmPolicy: alarmPolicySchema.optional(),
-  finalBake: durationSchema.optional(),
+  finalBake: boundedDuration(MAX_FINAL_BAKE_SECONDS, '14 days').optional(),
   windows: z.array(windowSchema).optional(),
   notifications: z.array(notificationSchema).max(10).optional(),
   analysis: analysisSchema.optional(),
@@ -156,7 +179,7 @@ export const DEPLOYMENT_SETTINGS = Object.keys(deploymentSettingsShape) as (keyo
 export const descriptionSchema = z.string().max(1024);
 
 export const deploymentRequestSchema = z.strictObject({
-  functionName: functionNameSchema,
+  functionName: deployedFunctionSchema,
   alias: aliasSchema,
   currentVersion: versionSchema.optional(),
   targetVersion: versionSchema,

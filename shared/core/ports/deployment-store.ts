@@ -5,7 +5,7 @@
  * adapter makes the change only if every guard holds, atomically, and says so.
  * On AWS the adapter is DynamoDB (shared/aws/deployment-store.ts); tests use an in-memory one.
  */
-import type { ControlSignals, DeploymentEvent, DeploymentRecord, LockItem, Verdict, WeightPoint } from '../model/record.ts';
+import type { ControlSignals, DeploymentEvent, DeploymentRecord, HistoryKind, LockItem, Verdict, WeightPoint } from '../model/record.ts';
 
 /** A fact a change depends on. */
 export type Guard =
@@ -25,11 +25,24 @@ export type Guard =
 /** A change to one record: fields set (paths may be dotted: `signals.pause`), list items appended, fields removed. */
 export interface RecordChange {
   set?: Record<string, unknown>;
-  /** Verdicts are items of their own, written with the change (both or neither). */
+  /** Events and weights go to the record's lists; each verdict is an item of its own, written with the change (both or neither). */
   append?: { events?: DeploymentEvent[]; weights?: WeightPoint[]; verdicts?: Verdict[] };
   remove?: string[];
   /** Every guard must hold (and the record must exist) for the change to be made. */
   when?: Guard[];
+}
+
+/** What each history kind holds. */
+export interface HistoryEntries {
+  events: DeploymentEvent;
+  weights: WeightPoint;
+  verdicts: Verdict;
+}
+
+export interface HistoryOptions {
+  /** At most this many entries (the newest when `newestFirst`, else the oldest). */
+  limit?: number;
+  newestFirst?: boolean;
 }
 
 export interface DeploymentPage {
@@ -64,4 +77,6 @@ export interface DeploymentStore {
   watchersOf(alarmName: string): Promise<string[]>;
   /** Every deployment that has not ended (one query, however many). */
   active(): Promise<DeploymentRecord[]>;
+  /** A deployment's history of one kind, oldest first unless `newestFirst`; empty when there is none. */
+  history<K extends HistoryKind>(id: string, kind: K, options?: HistoryOptions): Promise<HistoryEntries[K][]>;
 }
