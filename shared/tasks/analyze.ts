@@ -43,9 +43,20 @@ function extended(record: DeploymentRecord, now: number): boolean {
   return seconds !== undefined && Number.isFinite(started) && now >= started + seconds * 1000;
 }
 
+/**
+ * Inconclusive again, for the same reason (no traffic: the same message each minute): not worth
+ * an item a minute. The span keeps growing, and the next verdict that says something is written.
+ */
+function saysNothingNew(record: DeploymentRecord, round: ReturnType<typeof evaluateAnalysis>): boolean {
+  const before = record.analysis?.stepIndex === round.state.stepIndex ? record.analysis.lastVerdicts : undefined;
+  if (!before || before.length !== round.verdicts.length) return false;
+  return round.verdicts.every((v, i) => v.outcome === 'Inconclusive' && before[i]!.outcome === 'Inconclusive' && before[i]!.message === v.message);
+}
+
 async function act(record: DeploymentRecord, planned: PlannedAnalysis, series: Awaited<ReturnType<MetricReader['read']>>, ports: AnalyzePorts): Promise<{ verdicts: number; failed: boolean; rechecked: boolean }> {
   const at = isoNow(ports.clock);
   const round = evaluateAnalysis(record.analysis, planned, series, at);
+  if (saysNothingNew(record, round)) return { verdicts: 0, failed: false, rechecked: false };
   const events = round.failed ? [deploymentEvent('AnalysisFailed', round.failed.message, { stepIndex: planned.span.stepIndex, check: round.failed.check }, at)] : [];
   const updated = await ports.store.update(record.id, {
     set: { analysis: round.state },

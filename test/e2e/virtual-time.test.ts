@@ -57,7 +57,8 @@ describe('virtual time', () => {
     expect(history.events!.length).toBeLessThan(500);
     expect(history.nextToken).toBeUndefined();
     expect((await getDeployment(ctx.store, id))!.weights.map((w) => w.weight)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
-  });
+    // 2,880 simulated minutes, each a watcher tick that reads the deployment's metrics for the analysis.
+  }, 90_000);
 
   it('a plan over the history budget is refused by Prepare with nothing touched', async () => {
     const zips = ['v1', 'v2'].map((name) => zipHandler(ordersSource({ name, faulty: false })));
