@@ -87,18 +87,29 @@ export async function controlAction(input: ControlRequest, ports: Omit<ControlPo
 
   const at = isoNow(ports.clock);
   const write = signalWrite(input.action);
-  const written = await writeSignal(store, record.id, {
-    ...write,
-    at,
-    event: deploymentEvent('ControlAction', `operator: ${input.action}`, { action: input.action }, at),
-    when: signalGuards(record, input.action),
-  });
-  if (!written) {
+  // The write is guarded on the record as read; a wait registered meanwhile is no reason to refuse
+  // (read again and write again), another approve that came first is.
+  let seen = record;
+  let written: DeploymentRecord | undefined;
+  for (let attempt = 0; attempt < 3 && !written; attempt += 1) {
+    written = await writeSignal(store, seen.id, {
+      ...write,
+      at,
+      event: deploymentEvent('ControlAction', `operator: ${input.action}`, { action: input.action }, at),
+      when: signalGuards(seen, input.action),
+    });
+    if (written) break;
     const now = await requireDeployment(store, input.deploymentId);
     const raced = now.status === 'Created' || now.status === 'InProgress' || now.status === 'Paused';
-    const why = invalidControlAction(now, input.action) ?? (raced ? `deployment ${now.id} changed while ${input.action} was written (another ${input.action} came first); nothing was changed` : `deployment ${now.id} is not active`);
-    throw new GlidepathError('INVALID_CONTROL_ACTION', why, { field: 'action' });
+    const invalidNow = invalidControlAction(now, input.action);
+    const first = input.action === 'approve' && typeof now.signals?.approve === 'string';
+    if (invalidNow || !raced || first || attempt === 2) {
+      const why = invalidNow ?? (raced ? `deployment ${now.id} changed while ${input.action} was written (another ${input.action} came first); nothing was changed` : `deployment ${now.id} is not active`);
+      throw new GlidepathError('INVALID_CONTROL_ACTION', why, { field: 'action' });
+    }
+    seen = now;
   }
+  if (!written) throw new GlidepathError('INVALID_CONTROL_ACTION', `deployment ${record.id} kept changing while ${input.action} was written; nothing was changed`, { field: 'action' });
 
   const result: ControlResult = { deploymentId: written.id, status: written.status, action: input.action };
   if (!written.waitToken) return result;

@@ -226,12 +226,15 @@ describe('Controller over DynamoDB (dynalite)', () => {
     const request = { ...baseRequest, strategy: { steps: [{ setWeight: 10 }, { approval: {} }, { setWeight: 100 }] } };
     const { deploymentId: id } = await handlers.prepare({ request, execution: execution('gp-race3') });
     await handlers.control({ deploymentId: id, wait: { taskToken: 'tok', kind: 'step', stepIndex: 1 } });
-    const results = await Promise.all([
+    const settled = await Promise.allSettled([
       handlers.control({ deploymentId: id, action: 'approve' }),
       handlers.control({ deploymentId: id, action: 'approve' }),
       handlers.control({ deploymentId: id, action: 'promote' }),
     ]);
+    const results = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     expect(results.filter((r) => r.released !== undefined)).toHaveLength(1);
+    // An approve that lost the race to another is refused with a reason (exit 2 in the CLI), never taken twice.
+    for (const r of settled) if (r.status === 'rejected') expect(r.reason).toMatchObject({ name: 'INVALID_CONTROL_ACTION' });
     expect(mocks.sfn).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 1);
   });
 

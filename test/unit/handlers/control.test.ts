@@ -55,12 +55,12 @@ describe('Handler: control — operator actions', () => {
     arrange(deploymentRecord({ weight: 10, stepIndex: 2, waitToken: { token: 'tok-approval', stepIndex: 2, kind: 'approval' } }, stepsRequest));
     await handler({ deploymentId: 'gp-test-1', action: 'approve' });
     const [write] = updates();
-    expect(write!.condition).toBe('attribute_exists(pk) AND status IN ("Created", "InProgress", "Paused") AND attribute_not_exists(signals.approve) AND waitToken.token = "tok-approval"');
+    expect(write!.condition).toBe('attribute_exists(pk) AND status IN ("Created", "InProgress", "Paused") AND attribute_not_exists(rollingBackAt) AND attribute_not_exists(signals.approve) AND waitToken.token = "tok-approval"');
     ({ clients, mocks } = mockedClients());
     handler = inLambda(createHandler(handlerOptions(clients)));
     arrange(deploymentRecord({ weight: 10, stepIndex: 1 }, stepsRequest));
     await handler({ deploymentId: 'gp-test-1', action: 'approve' });
-    expect(updates()[0]!.condition).toBe('attribute_exists(pk) AND status IN ("Created", "InProgress", "Paused") AND attribute_not_exists(signals.approve) AND attribute_not_exists(waitToken)');
+    expect(updates()[0]!.condition).toBe('attribute_exists(pk) AND status IN ("Created", "InProgress", "Paused") AND attribute_not_exists(rollingBackAt) AND attribute_not_exists(signals.approve) AND attribute_not_exists(waitToken)');
   });
 
   it('approve releases a waiting approval through its token (claim first, then SendTaskSuccess)', async () => {
