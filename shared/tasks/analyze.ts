@@ -11,7 +11,7 @@ import { isoNow } from '../core/ports/clock.ts';
 import type { DeploymentRecord } from '../core/model/record.ts';
 import type { MetricReader } from '../core/ports/metric-reader.ts';
 import type { DeploymentStore } from '../core/ports/deployment-store.ts';
-import { analysisPolicy } from '../core/analysis/policy.ts';
+import { analysisPolicy, type AnalysisPolicy } from '../core/analysis/policy.ts';
 import { analysisSpan } from '../core/analysis/span.ts';
 import { evaluateAnalysis, planAnalysis, type PlannedAnalysis } from '../core/analysis/evaluate.ts';
 import { analysisConclusive, analysisStepPassed } from '../core/analysis/decision.ts';
@@ -53,7 +53,13 @@ function saysNothingNew(record: DeploymentRecord, round: ReturnType<typeof evalu
   return round.verdicts.every((v, i) => v.outcome === 'Inconclusive' && before[i]!.outcome === 'Inconclusive' && before[i]!.message === v.message);
 }
 
-async function act(record: DeploymentRecord, planned: PlannedAnalysis, series: Awaited<ReturnType<MetricReader['read']>>, ports: AnalyzePorts): Promise<{ verdicts: number; failed: boolean; rechecked: boolean }> {
+interface Planned {
+  record: DeploymentRecord;
+  policy: AnalysisPolicy;
+  planned: PlannedAnalysis;
+}
+
+async function act({ record, policy, planned }: Planned, series: Awaited<ReturnType<MetricReader['read']>>, now: number, ports: AnalyzePorts): Promise<{ verdicts: number; failed: boolean; rechecked: boolean }> {
   const at = isoNow(ports.clock);
   const round = evaluateAnalysis(record.analysis, planned, series, at);
   if (saysNothingNew(record, round)) return { verdicts: 0, failed: false, rechecked: false };
@@ -68,9 +74,9 @@ async function act(record: DeploymentRecord, planned: PlannedAnalysis, series: A
     const result = await failWaitingStep(updated, { error: 'ANALYSIS_FAILED', cause: round.failed.message }, ports);
     return { verdicts: round.verdicts.length, failed: result.released !== undefined, rechecked: false };
   }
-  const view = { policy: analysisPolicy(updated.request), state: round.state };
+  const view = { policy, state: round.state };
   const step = updated.plan.steps[updated.stepIndex];
-  const news = analysisStepPassed(step, view, updated.stepIndex) || (analysisConclusive(view, updated.stepIndex) && extended(updated, ports.clock.now()));
+  const news = analysisStepPassed(step, view, updated.stepIndex) || (analysisConclusive(view, updated.stepIndex) && extended(updated, now));
   if (!news) return { verdicts: round.verdicts.length, failed: false, rechecked: false };
   const result = await recheckWaitingStep(updated, ports);
   return { verdicts: round.verdicts.length, failed: false, rechecked: result.released !== undefined };
@@ -78,11 +84,11 @@ async function act(record: DeploymentRecord, planned: PlannedAnalysis, series: A
 
 export async function analyze(deployments: readonly DeploymentRecord[], ports: AnalyzePorts): Promise<AnalyzeResult> {
   const now = ports.clock.now();
-  const planned: { record: DeploymentRecord; planned: PlannedAnalysis }[] = [];
+  const planned: Planned[] = [];
   deployments.forEach((record, index) => {
     const policy = analysisPolicy(record.request);
     const span = analysisSpan(record, policy, now);
-    if (span) planned.push({ record, planned: planAnalysis(record, policy, span, `d${index}`) });
+    if (span) planned.push({ record, policy, planned: planAnalysis(record, policy, span, `d${index}`) });
   });
   if (planned.length === 0) return { analysed: 0, verdicts: 0, failed: [], rechecked: [] };
   const starts = planned.flatMap(({ planned: p }) => [Date.parse(p.span.target.start), Date.parse(p.span.current.start)]);
@@ -91,7 +97,7 @@ export async function analyze(deployments: readonly DeploymentRecord[], ports: A
     planned.flatMap(({ planned: p }) => p.queries),
     { start: new Date(Math.min(...starts)).toISOString(), end: new Date(Math.max(...ends)).toISOString() },
   );
-  const acted = await Promise.allSettled(planned.map(({ record, planned: p }) => act(record, p, series, ports)));
+  const acted = await Promise.allSettled(planned.map((p) => act(p, series, now, ports)));
   const result: AnalyzeResult = { analysed: planned.length, verdicts: 0, failed: [], rechecked: [] };
   acted.forEach((outcome, i) => {
     const id = planned[i]!.record.id;

@@ -8,6 +8,7 @@ import type { HealthResult } from '../model/machine.ts';
 import type { PlanStep } from '../model/plan.ts';
 import type { AnalysisState, ControlSignals } from '../model/record.ts';
 import type { AnalysisPolicy } from './policy.ts';
+import { isAnalysedStep } from './span.ts';
 
 export interface AnalysisView {
   policy: Pick<AnalysisPolicy, 'enabled' | 'onInconclusive' | 'extendUpToSeconds'>;
@@ -57,10 +58,12 @@ export interface StepEnd {
  */
 export function inconclusiveEnd(view: AnalysisView | undefined, end: StepEnd): HealthResult | undefined {
   if (!view?.policy.enabled) return undefined;
-  const analysed = end.final || (end.step !== undefined && ('bake' in end.step || 'analysis' in end.step));
-  if (!analysed || (end.step && 'analysis' in end.step ? false : analysisConclusive(view, end.stepIndex))) return undefined;
+  if (!isAnalysedStep(end.step, end.final)) return undefined;
+  // An analysis step that reached its timeout did not pass for long enough, whatever its last verdicts.
+  const analysisStep = !end.final && end.step !== undefined && 'analysis' in end.step ? end.step.analysis : undefined;
+  if (!analysisStep && analysisConclusive(view, end.stepIndex)) return undefined;
   const where = end.final ? 'the final bake' : `step ${end.stepIndex}`;
-  const why = end.step && 'analysis' in end.step && !end.final ? `the analysis did not pass for ${end.step.analysis.duration}s before its timeout` : 'the analysis is inconclusive';
+  const why = analysisStep ? `the analysis did not pass for ${analysisStep.duration}s before its timeout` : 'the analysis is inconclusive';
   switch (view.policy.onInconclusive) {
     case 'pause': {
       // An operator's resume after the step's end is their answer: go on.

@@ -6,6 +6,7 @@
  * before the promotion, while it still served.
  */
 import type { DeploymentRecord } from '../model/record.ts';
+import type { PlanStep } from '../model/plan.ts';
 import type { AnalysisPolicy } from './policy.ts';
 import { PERIOD_SECONDS } from './queries.ts';
 
@@ -24,11 +25,14 @@ const MINUTE = PERIOD_SECONDS * 1000;
 const floorMinute = (ms: number) => Math.floor(ms / MINUTE) * MINUTE;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** The steps the analysis watches: bakes, analysis steps and the final bake (index = the plan's length). */
+/** The steps the analysis watches: bakes, analysis steps and the final bake. */
+export function isAnalysedStep(step: PlanStep | undefined, final: boolean): boolean {
+  return final || (step !== undefined && ('bake' in step || 'analysis' in step));
+}
+
+/** The same for a record's step in progress (the final bake's index is the plan's length). */
 export function analysedStep(record: Pick<DeploymentRecord, 'plan' | 'stepIndex'>): boolean {
-  if (record.stepIndex === record.plan.steps.length) return true;
-  const step = record.plan.steps[record.stepIndex];
-  return step !== undefined && ('bake' in step || 'analysis' in step);
+  return isAnalysedStep(record.plan.steps[record.stepIndex], record.stepIndex === record.plan.steps.length);
 }
 
 /** The span to judge at `now` (ms), or undefined when there is nothing new to judge. */
