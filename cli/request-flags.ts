@@ -171,17 +171,17 @@ function withDeploymentFlags(request: Record<string, unknown>, flags: RequestFla
 
 /** `--analysis <JSON>` over the source's policy, then `--no-analysis` and `--on-inconclusive`. */
 function analysisFlags(given: unknown, flags: RequestFlags): unknown {
-  let analysis = given;
+  const over = (fields: Record<string, unknown>) => ({ ...((given as Record<string, unknown> | undefined) ?? {}), ...fields });
   if (typeof flags.analysis === 'string') {
     try {
-      analysis = { ...((given as Record<string, unknown> | undefined) ?? {}), ...(JSON.parse(flags.analysis) as Record<string, unknown>) };
+      given = over(JSON.parse(flags.analysis) as Record<string, unknown>);
     } catch (error) {
       throw usageError('--analysis', `must be a JSON object (${error instanceof Error ? error.message : String(error)})`);
     }
   }
-  if (flags.analysis === false) analysis = { ...((analysis as Record<string, unknown> | undefined) ?? {}), enabled: false };
-  if (flags.onInconclusive !== undefined) analysis = { ...((analysis as Record<string, unknown> | undefined) ?? {}), onInconclusive: flags.onInconclusive };
-  return analysis;
+  if (flags.analysis === false) given = over({ enabled: false });
+  if (flags.onInconclusive !== undefined) given = over({ onInconclusive: flags.onInconclusive });
+  return given;
 }
 
 export interface BuiltRequest {
