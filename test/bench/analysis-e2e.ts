@@ -4,7 +4,6 @@
  * a 10-minute bake, default analysis, no alarm), errors drawn per call from a seed per run.
  * A/B: the target fails 5 % of calls against 0.5 %; A/A: both fail 1 %.
  */
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { startLocalEngine } from '../../infra/local/engine.ts';
 import { createTrafficApp, startTraffic } from '../e2e/support/traffic.ts';
 import { benchOn, deploy, median, record, type Row } from './support.ts';
@@ -21,7 +20,7 @@ interface Run {
 export async function analysisEndToEnd(): Promise<{ rows: Row[]; runs: Record<string, Run[]> }> {
   const engine = await startLocalEngine({ speed: 'max', logLevel: 'ERROR' });
   const b = benchOn(engine);
-  const lambda = new LambdaClient({ region: engine.region, endpoint: engine.url, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+  const { lambda } = b.clients;
   const runs: Record<string, Run[]> = {};
   try {
     for (const [scenario, current, target] of [['A/B', 0.005, 0.05], ['A/A', 0.01, 0.01]] as const) {

@@ -7,19 +7,21 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { createApp, type App, type Behavior } from './support/app.ts';
+import { createApp, type App } from './support/app.ts';
 import { control, requestFor, startDeployment, waitForEnd, waitForRecord, type Outcome } from './support/deploy.ts';
 import { useEngine, type E2E } from './support/engine.ts';
 import { expectFailed, expectSucceeded, expectTerminalInvariant } from './support/expect.ts';
-import { startTraffic } from './support/traffic.ts';
+import { createTrafficApp, startTraffic, type VersionProfile } from './support/traffic.ts';
 
 const ctx = useEngine({ speed: 'max' });
 
 const CANARY = { steps: [{ setWeight: 10 }, { bake: '15m' }] };
 const RATE = 300;
 
-async function deployUnderTraffic(ctx: E2E, behaviors: Behavior[], extra: Record<string, unknown>, perMinute = RATE): Promise<Outcome & { app: App }> {
-  const app = await createApp(ctx.lambda, 'analysis', behaviors);
+/** Versions 1 (current) and 2 (target) failing calls at these rates, drawn per call from a fixed seed. */
+async function deployUnderTraffic(ctx: E2E, errorRates: [number, number], extra: Record<string, unknown>, perMinute = RATE): Promise<Outcome & { app: App }> {
+  const profiles: VersionProfile[] = errorRates.map((errorRate) => ({ errorRate }));
+  const app = await createTrafficApp(ctx.lambda, 'analysis', profiles, { seed: 7 });
   const traffic = perMinute > 0 ? startTraffic(ctx.lambda, ctx.engine.clock, app, perMinute) : undefined;
   try {
     const started = await startDeployment(ctx, requestFor(app, { strategy: CANARY, ...extra }));
@@ -31,7 +33,7 @@ async function deployUnderTraffic(ctx: E2E, behaviors: Behavior[], extra: Record
 
 describe('default analysis, no alarm, no setting', () => {
   it('a target failing 5% of calls against 0.5% at 10% weight is rolled back with ANALYSIS_FAILED', async () => {
-    const outcome = await deployUnderTraffic(ctx, [{ failOneIn: 200 }, { failOneIn: 20 }], {});
+    const outcome = await deployUnderTraffic(ctx, [0.005, 0.05], {});
     expectFailed(outcome, 'ANALYSIS_FAILED');
     expect(outcome.cause).toMatch(/^errorRate: target \d+(\.\d+)?% \(\d+\/\d+\) vs current \d+(\.\d+)?% \(\d+\/\d+\), tolerance \+\S+ → Fail \(1\/1\)$/);
     expect(outcome.record?.analysis?.failure?.check).toBe('errorRate');
@@ -40,13 +42,13 @@ describe('default analysis, no alarm, no setting', () => {
   }, 180_000);
 
   it('an identical target succeeds, every verdict a Pass or Inconclusive', async () => {
-    const outcome = await deployUnderTraffic(ctx, [{ failOneIn: 200 }, { failOneIn: 200 }], {});
+    const outcome = await deployUnderTraffic(ctx, [0.005, 0.005], {});
     expectSucceeded(outcome);
     expect(outcome.record?.analysis?.lastVerdicts.map((v) => v.outcome)).toEqual(['Pass', 'Pass']);
   }, 180_000);
 
   it("the current version's errors alone never fail the target", async () => {
-    const outcome = await deployUnderTraffic(ctx, [{ failOneIn: 10 }, 'ok'], {});
+    const outcome = await deployUnderTraffic(ctx, [0.1, 0], {});
     expectSucceeded(outcome);
     expect(outcome.record?.analysis?.lastVerdicts.find((v) => v.check === 'errorRate')?.outcome).toBe('Pass');
   }, 180_000);
@@ -54,7 +56,7 @@ describe('default analysis, no alarm, no setting', () => {
 
 describe('the inconclusive policy', () => {
   it('with no traffic, the bake ends inconclusive and proceeds with a warning (the default)', async () => {
-    const outcome = await deployUnderTraffic(ctx, ['ok', 'ok'], {}, 0);
+    const outcome = await deployUnderTraffic(ctx, [0, 0], {}, 0);
     expectSucceeded(outcome);
     const warning = outcome.record?.events.find((e) => e.type === 'AnalysisInconclusive');
     expect(warning?.message).toBe('the analysis is inconclusive at the end of step 1: proceeding');
@@ -102,7 +104,7 @@ describe('a custom check', () => {
 
 describe('analysis off', () => {
   it('writes no verdicts and never fails the target', async () => {
-    const outcome = await deployUnderTraffic(ctx, [{ failOneIn: 200 }, { failOneIn: 20 }], { analysis: { enabled: false } });
+    const outcome = await deployUnderTraffic(ctx, [0.005, 0.05], { analysis: { enabled: false } });
     expectSucceeded(outcome);
     expect(outcome.record?.analysis).toBeUndefined();
   }, 180_000);

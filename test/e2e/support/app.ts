@@ -8,18 +8,15 @@ import { createFunctionWithVersions } from '../../../shared/aws/sample-app.ts';
 
 export const ROLE = 'arn:aws:iam::000000000000:role/glidepath-e2e';
 
-/** What a version does when invoked: answers which version it is, throws, or fails one call in `every` (exactly, in turn). */
-export type Behavior = 'ok' | 'throw' | { failOneIn: number };
+/** What a version does when invoked: answers which version it is, or throws. */
+export type Behavior = 'ok' | 'throw';
 
 export function handlerZip(tag: string, behavior: Behavior = 'ok'): Uint8Array {
-  const answer = `return { version: ${JSON.stringify(tag)} };`;
   const body =
     behavior === 'throw'
       ? `throw new Error('version ${tag} is broken');`
-      : behavior === 'ok'
-        ? answer
-        : `calls += 1; if (calls % ${behavior.failOneIn} === 0) throw new Error('version ${tag} failed call ' + calls); ${answer}`;
-  return zipSync({ 'index.mjs': strToU8(`let calls = 0;\nexport const handler = async () => { ${body} };\n`) });
+      : `return { version: ${JSON.stringify(tag)} };`;
+  return zipSync({ 'index.mjs': strToU8(`export const handler = async () => { ${body} };\n`) });
 }
 
 export interface App {
