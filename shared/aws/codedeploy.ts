@@ -3,12 +3,24 @@
  * the outcome of its walk with PutLifecycleEventHookExecutionStatus.
  */
 import { PutLifecycleEventHookExecutionStatusCommand, type CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
+import { GlidepathError } from '../core/errors.ts';
+import { errorName, isErrorNamed, toGlidepathError } from './sdk-errors.ts';
 import type { LifecycleHookRef, LifecycleReporter } from '../core/ports/lifecycle-reporter.ts';
+
+/** CodeDeploy's answers that no retry changes: the deployment or the hook id is not one it knows. */
+const REFUSALS = new Set([
+  'DeploymentIdRequiredException',
+  'InvalidDeploymentIdException',
+  'InvalidLifecycleEventHookExecutionIdException',
+  'InvalidLifecycleEventHookExecutionStatusException',
+  'UnsupportedActionForDeploymentTypeException',
+]);
 
 /**
  * Reports Succeeded or Failed. `alreadyCompleted`: CodeDeploy had its answer already (a retried
- * finish, or CodeDeploy timed the hook out), which is not an error for us.
+ * finish, or CodeDeploy timed the hook out), which is not an error for us. A deployment CodeDeploy
+ * does not have is DEPLOYMENT_NOT_FOUND and a hook id it refuses INVALID_REQUEST (final answers);
+ * throttling is THROTTLED and anything else INTERNAL_ERROR (worth another try).
  */
 export async function reportLifecycleStatus(
   codedeploy: CodeDeployClient,
@@ -26,7 +38,13 @@ export async function reportLifecycleStatus(
     return 'reported';
   } catch (error) {
     if (isErrorNamed(error, 'LifecycleEventAlreadyCompletedException')) return 'alreadyCompleted';
-    throw toGlidepathError(error, `codedeploy:PutLifecycleEventHookExecutionStatus ${ref.deploymentId}`);
+    const what = `codedeploy:PutLifecycleEventHookExecutionStatus ${ref.deploymentId}`;
+    const message = error instanceof Error ? error.message : String(error);
+    if (isErrorNamed(error, 'DeploymentDoesNotExistException')) {
+      throw new GlidepathError('DEPLOYMENT_NOT_FOUND', `${what}: CodeDeploy has no such deployment (${message})`, { cause: error });
+    }
+    if (REFUSALS.has(errorName(error))) throw new GlidepathError('INVALID_REQUEST', `${what} refused (${errorName(error)}): ${message}`, { cause: error });
+    throw toGlidepathError(error, what);
   }
 }
 

@@ -59,9 +59,10 @@ function guardCondition(guard: Guard, n: number): Condition {
       values: { [`:tok${n}`]: guard.holdsToken },
     };
   }
-  const segments = guard.absent.split('.');
+  const [path, test] = 'present' in guard ? [guard.present, 'attribute_exists'] : [guard.absent, 'attribute_not_exists'];
+  const segments = path.split('.');
   const names = Object.fromEntries(segments.map((segment, i) => [`#ab${n}_${i}`, segment]));
-  return { expression: `attribute_not_exists(${segments.map((_, i) => `#ab${n}_${i}`).join('.')})`, names };
+  return { expression: `${test}(${segments.map((_, i) => `#ab${n}_${i}`).join('.')})`, names };
 }
 
 /** The guards as one condition, the record's existence first. */

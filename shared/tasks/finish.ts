@@ -7,8 +7,14 @@
  * Idempotent: a finished record is not finished again, a released lock stays released (and its
  * alarm watches deleted), and CodeDeploy's "already completed" is success.
  *
+ * Bridge mode: the report CodeDeploy is owed (`codeDeployReport`) is written with the end and keeps
+ * the record in the active index; Finish tries it once (shared/tasks/report-owed.ts). A try that
+ * fails for a transient reason does not fail Finish: the execution ends with the deployment's own
+ * outcome and the watcher tries again until CodeDeploy is told.
+ *
  * `rejected` (Prepare refused): there is no lock and nothing was shifted; the record is written
- * Failed when the request names at least a function and an alias, and nothing else is touched.
+ * Failed when the request names at least a function and an alias, and nothing else is touched
+ * (a bridge deployment's record owes CodeDeploy its Failed report, as above).
  * On failure the result always carries `error.code` and `error.message` (the Fail state reads them).
  */
 import { isoNow } from '../core/ports/clock.ts';
@@ -23,6 +29,8 @@ import { isCaughtError, summarizeCaught, type ErrorSummary } from '../core/deplo
 import { deploymentEvent, rejectedDeploymentRecord, stateChangeOf } from '../core/deployment/records.ts';
 import { announce } from './announce.ts';
 import type { DeploymentStore } from '../core/ports/deployment-store.ts';
+import { owedReport } from '../core/deployment/codedeploy-report.ts';
+import { reportOne } from './report-owed.ts';
 
 type FinishStore = Pick<DeploymentStore, 'get' | 'update' | 'releaseLock' | 'unwatchAlarms'>;
 /** Finishing a recorded deployment (Complete, ReportFailure, and reconcile). */
@@ -46,11 +54,17 @@ export function failureOutcome(input: Pick<FinishInput, 'error' | 'rollback'>): 
   return { status, error: cause };
 }
 
-async function tellCodeDeploy(ports: FinishRecordedPorts, request: Partial<DeploymentRequest> | undefined, status: DeploymentStatus): Promise<void> {
+/** The CodeDeploy lifecycle hook a request's walk answers (the bridge's), if any. */
+function bridgeHook(request: Partial<DeploymentRequest> | undefined): DeploymentRequest['codeDeploy'] {
   const bridge = codeDeploySchema.safeParse(request?.codeDeploy);
-  if (!bridge.success) return;
-  const outcome = await ports.lifecycle.report(bridge.data, status === 'Succeeded' ? 'Succeeded' : 'Failed');
-  if (outcome === 'alreadyCompleted') ports.log.warn('CodeDeploy had the lifecycle hook answered already', { codeDeploy: bridge.data });
+  return bridge.success ? bridge.data : undefined;
+}
+
+/** Finish's own try at the report the record owes (the watcher tries again while it stays owed). */
+async function tellCodeDeploy(ports: FinishRecordedPorts, record: DeploymentRecord): Promise<void> {
+  if (!record.codeDeployReport) return;
+  const outcome = await reportOne(record, ports, { now: true });
+  if (outcome === 'retrying') ports.log.warn('CodeDeploy is not told yet: the watcher tries again', { deploymentId: record.id, codeDeploy: record.request.codeDeploy });
 }
 
 /** Finishes a deployment Prepare recorded (also reconcile's way to end one whose execution ended without it). */
@@ -59,12 +73,23 @@ export async function finishRecorded(input: FinishInput & { deploymentId: string
   const outcome =
     input.outcome === 'succeeded' ? { status: 'Succeeded' as DeploymentStatus, error: undefined } : failureOutcome(input);
   const at = isoNow(ports.clock);
+  // A walk started by CodeDeploy owes it the final report: written with the end, cleared once told.
+  const before = await store.get(input.deploymentId);
+  const owed = before && isActive(before.status) && bridgeHook(before.request) ? owedReport(outcome.status, at) : undefined;
   const message = outcome.error ? `${outcome.status}: ${outcome.error.code}: ${outcome.error.message}` : `${outcome.status}`;
   // The rollback did not finish: the record stays in the active index for the watcher to repair.
   const repair = input.outcome === 'failed' && isCaughtError(input.rollback) ? { since: at, attempts: 0, nextAt: at } : undefined;
   let record: DeploymentRecord | undefined = await store.update(input.deploymentId, {
-    set: { status: outcome.status, updatedAt: at, endedAt: at, ...(outcome.error ? { error: outcome.error } : {}), ...(repair ? { repair } : {}) },
-    remove: repair ? ['waitToken'] : ['waitToken', 'gsi2pk', 'gsi2sk'],
+    set: {
+      status: outcome.status,
+      updatedAt: at,
+      endedAt: at,
+      ...(outcome.error ? { error: outcome.error } : {}),
+      ...(repair ? { repair } : {}),
+      ...(owed ? { codeDeployReport: owed } : {}),
+    },
+    // Owed work (a repair, a report) keeps the record in the active index, for the watcher.
+    remove: repair || owed ? ['waitToken'] : ['waitToken', 'gsi2pk', 'gsi2sk'],
     append: { events: [deploymentEvent(outcome.status, message, {}, at)] },
     // Abort wins up to the end: a success is recorded only while no abort is accepted.
     when: input.outcome === 'succeeded' ? [{ active: true }, { unsignalled: ['abort'] }] : [{ active: true }],
@@ -84,7 +109,7 @@ export async function finishRecorded(input: FinishInput & { deploymentId: string
   await store.releaseLock(record.functionName, record.alias, record.id);
   await store.unwatchAlarms(record.id, watchedAlarms(record.request));
   if (firstTime) await announce(ports, stateChangeOf(record, isoNow(ports.clock)));
-  await tellCodeDeploy(ports, record.request, record.status);
+  await tellCodeDeploy(ports, record);
   const error = record.status === 'Succeeded' ? undefined : (record.error as ErrorSummary | undefined) ?? outcome.error;
   return { deploymentId: record.id, status: record.status, ...(error ? { error } : {}) };
 }
@@ -118,17 +143,23 @@ async function finishRejected(input: FinishInput, ports: FinishPorts): Promise<F
     } catch {
       // The strategy may be what was refused: the record goes without a plan.
     }
+    const at = isoNow(ports.clock);
+    // A refused codeDeploy field did not come from the bridge: no CodeDeploy hook is answered.
+    const forged = error.code === 'INVALID_REQUEST' && error.message.startsWith('codeDeploy:');
     const record = rejectedDeploymentRecord({
       id: deploymentId,
       ...(input.execution.Id ? { executionArn: input.execution.Id } : {}),
       request,
       ...(plan ? { plan } : {}),
       error,
-      at: isoNow(ports.clock),
+      at,
+      ...(bridgeHook(request) && !forged ? { codeDeployReport: owedReport('Failed', at) } : {}),
     });
-    if (await ports.store.putIfAbsent(record)) await announce(ports, stateChangeOf(record, isoNow(ports.clock)));
-    // A refused codeDeploy field did not come from the bridge: no CodeDeploy hook is answered.
-    if (!(error.code === 'INVALID_REQUEST' && error.message.startsWith('codeDeploy:'))) await tellCodeDeploy(ports, request, 'Failed');
+    const written = await ports.store.putIfAbsent(record);
+    if (written) await announce(ports, stateChangeOf(record, isoNow(ports.clock)));
+    // A retried Reject: the report is the stored record's, if it is still owed.
+    const stored = written ? record : await ports.store.get(deploymentId);
+    if (stored) await tellCodeDeploy(ports, stored);
   }
   return { deploymentId, status: 'Failed', error };
 }

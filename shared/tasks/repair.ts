@@ -4,7 +4,7 @@
  * table unreachable) keeps a `repair` marker and stays in the active index. Each tick, every one
  * whose next try is due is driven to the terminal invariant: the alias back on the current
  * version with no weights, moved only from the RevisionId Glidepath last received, the record
- * terminal with the reason and out of the active index.
+ * terminal with the reason and out of the active index (unless CodeDeploy is still owed its report).
  *
  * A try that fails with throttling or a server error is counted on the record (attempts, last
  * error, next try: backoff from a minute, doubling, at most every 30 minutes) and comes again; a
@@ -20,6 +20,7 @@ import { deploymentEvent } from '../core/deployment/records.ts';
 import { afterFailedTry, isRepairDue } from '../core/deployment/repair.ts';
 import { aliasRef, routingFor } from '../core/routing.ts';
 import { moveAlias } from './move-alias.ts';
+import { endOwedWork } from './owed-work.ts';
 
 export type RepairPorts = Pick<ControllerPorts, 'aliases' | 'clock' | 'log'> & { store: Pick<DeploymentStore, 'update'> };
 
@@ -28,8 +29,6 @@ export type RepairOutcome = 'repaired' | 'retrying' | 'leftAlone' | 'gaveUp' | '
 /** Failures a later try may get past. */
 const RETRYABLE = new Set(['THROTTLED', 'INTERNAL_ERROR']);
 
-const DONE = ['repair', 'gsi2pk', 'gsi2sk'];
-
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -37,9 +36,8 @@ function messageOf(error: unknown): string {
 async function end(ports: RepairPorts, record: DeploymentRecord, code: string, reason: string, type: string): Promise<void> {
   const at = isoNow(ports.clock);
   const message = `${record.error?.message ?? record.status}; ${reason}`;
-  await ports.store.update(record.id, {
+  await endOwedWork(ports.store, record.id, 'repair', {
     set: { updatedAt: at, error: { code, message } },
-    remove: DONE,
     append: { events: [deploymentEvent(type, reason, {}, at)] },
   });
 }
@@ -53,9 +51,8 @@ export async function repairOne(record: DeploymentRecord, ports: RepairPorts): P
     const moved = await moveAlias(ports.aliases, aliasRef(record), routingFor(record, 0), record.revisionId);
     const at = isoNow(ports.clock);
     const reason = `repaired after ${tries} ${tries === 1 ? 'try' : 'tries'}: version ${record.currentVersion} takes all traffic`;
-    await ports.store.update(record.id, {
+    await endOwedWork(ports.store, record.id, 'repair', {
       set: { weight: 0, revisionId: moved.state.revisionId, updatedAt: at, ...(record.error ? { error: { ...record.error, message: `${record.error.message}; ${reason}` } } : {}) },
-      remove: DONE,
       append: { ...(record.weight === 0 ? {} : { weights: [{ at, weight: 0 }] }), events: [deploymentEvent('Repaired', reason, {}, at)] },
     });
     return 'repaired';

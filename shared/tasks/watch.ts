@@ -7,7 +7,8 @@
  * machine rolls back. A deployment that is shifting or checking reads its alarms itself.
  * The same tick runs the analysis (shared/tasks/analyze.ts) for every deployment at once.
  * Deployments that ended with their rollback unfinished stay in the same index until repaired:
- * each tick gives them to the repair task (shared/tasks/repair.ts).
+ * each tick gives them to the repair task (shared/tasks/repair.ts); bridge deployments that ended
+ * with CodeDeploy not yet told stay there too, and go to shared/tasks/report-owed.ts.
  */
 import { isoNow } from '../core/ports/clock.ts';
 import { alarmDuringWait, healthPolicy, watchedAlarms } from '../core/health.ts';
@@ -18,8 +19,9 @@ import type { MetricReader } from '../core/ports/metric-reader.ts';
 import { failWaitingStep, type ReleasePorts } from './control.ts';
 import { analyze, type AnalyzeResult } from './analyze.ts';
 import { repair, type RepairPorts } from './repair.ts';
+import { reportOwed, type ReportPorts } from './report-owed.ts';
 
-export type WatchPorts = Omit<ReleasePorts, 'store'> & Pick<RepairPorts, 'aliases'> & {
+export type WatchPorts = Omit<ReleasePorts, 'store'> & Pick<RepairPorts, 'aliases'> & Pick<ReportPorts, 'lifecycle'> & {
   store: Pick<DeploymentStore, 'active' | 'get' | 'update' | 'updateQuietly'>;
   alarms: AlarmReader;
   metrics: MetricReader;
@@ -38,6 +40,8 @@ export interface WatchResult {
   analysis: AnalyzeResult;
   /** Ended deployments whose unfinished rollback was repaired at this tick. */
   repaired: string[];
+  /** Ended bridge deployments whose owed report CodeDeploy took (or had already) at this tick. */
+  reported: string[];
 }
 
 type Seen = { name: string; state: string }[];
@@ -80,6 +84,8 @@ export async function watch(ports: WatchPorts): Promise<WatchResult> {
   const listed = await ports.store.active();
   const repairs = await repair(listed, ports);
   const repaired = repairs.filter((r) => r.outcome === 'repaired').map((r) => r.deploymentId);
+  const reports = await reportOwed(listed, ports);
+  const reported = reports.filter((r) => r.outcome === 'told' || r.outcome === 'alreadyAnswered').map((r) => r.deploymentId);
   const deployments = listed.filter((d) => isActive(d.status));
   // A failed read (alarms or metrics) is the next tick's to retry; one does not keep the other from running.
   const [alarms, analysis] = await Promise.allSettled([watchAlarms(deployments, ports), analyze(deployments.filter((d) => d.status === 'InProgress'), ports)]);
@@ -89,5 +95,5 @@ export async function watch(ports: WatchPorts): Promise<WatchResult> {
   }
   const analysed = analysis.status === 'fulfilled' ? analysis.value : NOTHING_ANALYSED;
   // A deployment woken by an alarm is not the analysis's to fail too.
-  return { active: deployments.length, ...alarms.value, woken: [...new Set([...alarms.value.woken, ...analysed.failed])], analysis: analysed, repaired };
+  return { active: deployments.length, ...alarms.value, woken: [...new Set([...alarms.value.woken, ...analysed.failed])], analysis: analysed, repaired, reported };
 }

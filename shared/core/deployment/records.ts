@@ -4,7 +4,7 @@
  */
 import type { DeploymentRequest } from '../model/request.ts';
 import type { Plan } from '../model/plan.ts';
-import { keys, type DeploymentEvent, type DeploymentRecord } from '../model/record.ts';
+import { keys, type CodeDeployReportState, type DeploymentEvent, type DeploymentRecord } from '../model/record.ts';
 import type { DeploymentStateChange } from '../ports/event-bus.ts';
 import type { ErrorSummary } from './caught-error.ts';
 
@@ -73,6 +73,8 @@ export interface RejectedDeployment {
   plan?: Plan;
   error: ErrorSummary;
   at: string;
+  /** The Failed report a bridge deployment owes CodeDeploy: the record waits in the active index until it is made. */
+  codeDeployReport?: CodeDeployReportState;
 }
 
 /** A deployment Prepare refused: status Failed, nothing shifted, no lock. */
@@ -87,6 +89,7 @@ export function rejectedDeploymentRecord(d: RejectedDeployment): DeploymentRecor
   };
   return {
     ...recordIdentity(d),
+    ...(d.codeDeployReport ? { gsi2pk: keys.active, gsi2sk: `${d.at}#${d.id}`, codeDeployReport: d.codeDeployReport } : {}),
     currentVersion: request.currentVersion ?? '',
     targetVersion: request.targetVersion ?? '',
     request: request as DeploymentRequest,

@@ -7,7 +7,8 @@
  *
  * Index gsi2 holds the active deployments: a record carries `gsi2pk` = `ACTIVE` and `gsi2sk` =
  * `<createdAt>#<id>` from Prepare until Finish removes them (a sparse index: one Query finds every
- * deployment the watcher looks after).
+ * deployment the watcher looks after). An ended record stays in it while it owes the watcher work:
+ * a `repair` or a `codeDeployReport`.
  * | per-alias lock     | `LOCK#<function>#<alias>`  | `LOCK`      |                            |                        |
  * | hook execution     | `HOOK#<executionId>`       | `HOOK`      |                            |                        |
  * | deployment group   | `GROUP#<name>`             | `GROUP`     | `GROUPS`                   | `<name>`               |
@@ -101,7 +102,7 @@ export interface DeploymentRecord {
   sk: 'DEPLOYMENT';
   gsi1pk: string;
   gsi1sk: string;
-  /** `ACTIVE` while the deployment has not ended (index gsi2). */
+  /** `ACTIVE` while the deployment has not ended, or has ended owing a repair or a CodeDeploy report (index gsi2). */
   gsi2pk?: string;
   gsi2sk?: string;
   id: string;
@@ -145,6 +146,12 @@ export interface DeploymentRecord {
    * version. The record stays in the active index (gsi2) meanwhile.
    */
   repair?: RepairState;
+  /**
+   * Present while CodeDeploy is owed the bridge's final report (PutLifecycleEventHookExecutionStatus):
+   * written by Finish with the final status, cleared once CodeDeploy has its answer. The watcher
+   * retries it, with backoff; the record stays in the active index (gsi2) meanwhile.
+   */
+  codeDeployReport?: CodeDeployReportState;
   createdAt: string;
   updatedAt: string;
   endedAt?: string;
@@ -154,6 +161,19 @@ export interface RepairState {
   /** When the rollback was found unfinished. */
   since: string;
   /** Tries the watcher made so far. */
+  attempts: number;
+  /** When the next try is due. */
+  nextAt: string;
+  /** Why the last try failed. */
+  lastError?: string;
+}
+
+export interface CodeDeployReportState {
+  /** The answer owed: Succeeded for a deployment that succeeded, Failed for any other end. */
+  status: 'Succeeded' | 'Failed';
+  /** When the deployment ended owing it. */
+  since: string;
+  /** Tries made so far. */
   attempts: number;
   /** When the next try is due. */
   nextAt: string;

@@ -20,7 +20,9 @@ export type Guard =
   /** The record's wait holds this task token. */
   | { holdsToken: string }
   /** The record has no field at this path (e.g. `waitToken`: no wait is registered). */
-  | { absent: string };
+  | { absent: string }
+  /** The record has a field at this path (e.g. `codeDeployReport`: the report is still owed). */
+  | { present: string };
 
 /** A change to one record: fields set (paths may be dotted: `signals.pause`), list items appended, fields removed. */
 export interface RecordChange {
