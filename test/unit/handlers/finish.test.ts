@@ -108,15 +108,41 @@ describe('Handler: finish', () => {
     expect(finished.remove).toEqual(['waitToken', 'gsi2pk', 'gsi2sk']);
   });
 
-  it('bridge mode: tells CodeDeploy Succeeded or Failed; "already completed" is fine', async () => {
+  it('bridge mode: the owed report is written with the end, CodeDeploy told Succeeded or Failed, then the record leaves the active index; "already completed" is fine', async () => {
     const codeDeploy = { deploymentId: 'd-ABCDEF', lifecycleEventHookExecutionId: 'hook-exec-1' };
     arrange(deploymentRecord({ weight: 100 }, { ...baseRequest, codeDeploy }));
-    await handler({ execution, deploymentId: 'gp-test-1', outcome: 'succeeded' });
+    await expect(handler({ execution, deploymentId: 'gp-test-1', outcome: 'succeeded' })).resolves.toEqual({ deploymentId: 'gp-test-1', status: 'Succeeded' });
     expect(mocks.codedeploy).toHaveReceivedCommandExactlyOnceWith(PutLifecycleEventHookExecutionStatusCommand, { ...codeDeploy, status: 'Succeeded' });
+    const [ending, told] = mocks.ddb.commandCalls(UpdateCommand).map((c) => decodeUpdate(c.args[0].input));
+    expect(ending!.set).toMatchObject({ status: 'Succeeded', codeDeployReport: { status: 'Succeeded', since: clock.iso(), attempts: 0, nextAt: clock.iso(T0 + 960_000) } });
+    expect(ending!.remove).toEqual(['waitToken']);
+    expect(told!.remove).toEqual(['codeDeployReport', 'gsi2pk', 'gsi2sk']);
+    expect(told!.condition).toBe('attribute_exists(pk) AND attribute_not_exists(repair)');
+    expect(told!.append.events).toEqual([expect.objectContaining({ type: 'CodeDeployReported', message: 'CodeDeploy told Succeeded (1 try)' })]);
 
     mocks.codedeploy.on(PutLifecycleEventHookExecutionStatusCommand).rejects(awsError('LifecycleEventAlreadyCompletedException'));
     await expect(handler({ execution, deploymentId: 'gp-test-1', outcome: 'failed', error: { Error: 'States.Timeout' } })).resolves.toMatchObject({ status: 'Failed' });
     expect(mocks.codedeploy).toHaveReceivedNthCommandWith(PutLifecycleEventHookExecutionStatusCommand, 2, { status: 'Failed' });
+    expect(decodeUpdate(mocks.ddb.commandCalls(UpdateCommand).at(-1)!.args[0].input).append.events).toEqual([expect.objectContaining({ type: 'CodeDeployAlreadyAnswered' })]);
+  });
+
+  it('bridge mode: CodeDeploy throttling the report does not fail Finish; the try is counted and the record stays in the active index', async () => {
+    const codeDeploy = { deploymentId: 'd-ABCDEF', lifecycleEventHookExecutionId: 'hook-exec-1' };
+    arrange(deploymentRecord({ weight: 100 }, { ...baseRequest, codeDeploy }));
+    mocks.codedeploy.on(PutLifecycleEventHookExecutionStatusCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
+    await expect(handler({ execution, deploymentId: 'gp-test-1', outcome: 'succeeded' })).resolves.toEqual({ deploymentId: 'gp-test-1', status: 'Succeeded' });
+    const [ending, counted] = mocks.ddb.commandCalls(UpdateCommand).map((c) => decodeUpdate(c.args[0].input));
+    expect(ending!.remove).toEqual(['waitToken']);
+    expect(counted!.set.codeDeployReport).toEqual({
+      status: 'Succeeded',
+      since: clock.iso(),
+      attempts: 1,
+      nextAt: clock.iso(T0 + 960_000),
+      lastError: expect.stringMatching(/^THROTTLED: codedeploy:PutLifecycleEventHookExecutionStatus d-ABCDEF was throttled \(ThrottlingException\)/),
+    });
+    expect(counted!.condition).toBe('attribute_exists(pk) AND attribute_exists(codeDeployReport)');
+    expect(counted!.remove ?? []).not.toContain('gsi2pk');
+    expect(mocks.ddb).toHaveReceivedCommandWith(DeleteCommand, { Key: { pk: 'LOCK#orders-api#live', sk: 'LOCK' } });
   });
 
   it('a retried finish changes nothing: the record is already final, the lock is not ours any more, no second event', async () => {
@@ -151,11 +177,23 @@ describe('Handler: finish', () => {
         ConditionExpression: 'attribute_not_exists(#pk)',
         Item: { pk: 'DEP#gp-test-1', status: 'Failed', functionName: 'orders-api', alias: 'live', error: result.error, endedAt: clock.iso() },
       });
+      // It owes CodeDeploy the Failed report: in the active index until told.
+      expect(put.Item).toMatchObject({ gsi2pk: 'ACTIVE', codeDeployReport: { status: 'Failed', attempts: 0 } });
       expect(mocks.ddb).not.toHaveReceivedCommand(DeleteCommand);
-      expect(mocks.ddb).not.toHaveReceivedCommand(UpdateCommand);
       expect(mocks.lambda).not.toHaveReceivedAnyCommand();
       expect(mocks.codedeploy).toHaveReceivedCommandWith(PutLifecycleEventHookExecutionStatusCommand, { deploymentId: 'd-1', status: 'Failed' });
+      // Told: the only update clears the marker and the index keys.
+      expect(mocks.ddb.commandCalls(UpdateCommand).map((c) => decodeUpdate(c.args[0].input).remove)).toEqual([['codeDeployReport', 'gsi2pk', 'gsi2sk']]);
       expect(detailOf()).toMatchObject({ status: 'Failed', deploymentId: 'gp-test-1' });
+    });
+
+    it('a refused codeDeploy field (not from the bridge) owes CodeDeploy nothing: no marker, not in the active index, not told', async () => {
+      await handler({ ...refused, error: { Error: 'INVALID_REQUEST', Cause: lambdaCause('INVALID_REQUEST', 'codeDeploy: only the CodeDeploy bridge may send it') } });
+      const item = mocks.ddb.commandCalls(PutCommand)[0]!.args[0].input.Item!;
+      expect(item.codeDeployReport).toBeUndefined();
+      expect(item.gsi2pk).toBeUndefined();
+      expect(mocks.codedeploy).not.toHaveReceivedAnyCommand();
+      expect(mocks.ddb).not.toHaveReceivedCommand(UpdateCommand);
     });
 
     it('an unreadable request leaves no record but still returns the error for the Fail state', async () => {
