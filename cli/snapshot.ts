@@ -8,7 +8,7 @@ import { getDeployment } from '../shared/aws/deployment-store.ts';
 import { describeExecution, newestHistory, type Execution, type HistoryEvent } from '../shared/aws/executions.ts';
 import { DeploymentNotFoundError } from '../shared/core/errors.ts';
 import type { PlanStep } from '../shared/core/model/plan.ts';
-import type { DeploymentEvent, DeploymentRecord, DeploymentStatus, WeightPoint } from '../shared/core/model/record.ts';
+import type { CodeDeployReportState, DeploymentEvent, DeploymentRecord, DeploymentStatus, WeightPoint } from '../shared/core/model/record.ts';
 import { executionArn as executionArnOf } from '../shared/core/execution-name.ts';
 import { requireTable, type Target } from './target.ts';
 
@@ -62,6 +62,8 @@ export interface DeploymentSnapshot {
   events: DeploymentEvent[];
   createdAt?: string;
   endedAt?: string;
+  /** A bridge deployment that ended with CodeDeploy not yet told: the report the watcher is retrying. */
+  codeDeployReport?: CodeDeployReportState;
   /** The target's clock when this was read (ISO). */
   readAt: string;
 }
@@ -275,6 +277,7 @@ export async function readSnapshot(target: Target, id: string, options: ReadOpti
   else if (execution.startDate) snapshot.createdAt = new Date(execution.startDate).toISOString();
   if (record?.endedAt) snapshot.endedAt = record.endedAt;
   else if (execution.stopDate) snapshot.endedAt = new Date(execution.stopDate).toISOString();
+  if (record?.codeDeployReport) snapshot.codeDeployReport = record.codeDeployReport;
   for (const key of ['functionName', 'alias', 'currentVersion', 'targetVersion', 'strategy'] as const) {
     if (snapshot[key] === undefined || snapshot[key] === '') delete snapshot[key];
   }

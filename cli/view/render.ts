@@ -3,6 +3,7 @@
  * line per change (logs and CI), and rows for `list`.
  */
 import type { DeploymentEvent } from '../../shared/core/model/record.ts';
+import { describeOwedReport } from '../../shared/core/deployment/codedeploy-report.ts';
 import { describeStep, formatDuration } from './describe.ts';
 import type { AlarmView, DeploymentSnapshot, HookResult } from '../snapshot.ts';
 import type { Style } from './style.ts';
@@ -103,6 +104,7 @@ export function renderSnapshot(s: DeploymentSnapshot, style: Style, options: { e
     lines.push(style.dim(`events (${Math.min(count, s.events.length)} of ${s.events.length})`));
     for (const event of s.events.slice(-count)) lines.push(`  ${style.dim(eventLine(event))}`);
   }
+  if (s.codeDeployReport) lines.push(style.yellow(describeOwedReport(s.codeDeployReport)));
   if (s.done) lines.push(outcomeLine(s, style));
   return lines;
 }
@@ -117,6 +119,7 @@ export function plainLine(s: DeploymentSnapshot): string {
   if (s.alarms.length > 0) parts.push(`alarms ${s.alarms.map((a) => `${a.name}=${a.state}`).join(',')}`);
   if (s.hooks.length > 0) parts.push(`hooks ${s.hooks.map((h) => `${hookName(h)}=${h.status}`).join(',')}`);
   if (s.verdicts.length > 0) parts.push(`analysis ${s.verdicts.map((v) => `${v.check}=${v.outcome}`).join(',')}`);
+  if (s.codeDeployReport) parts.push(`CodeDeploy not yet told (${s.codeDeployReport.attempts} tries)`);
   return parts.join('  ');
 }
 

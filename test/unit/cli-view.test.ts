@@ -98,6 +98,16 @@ describe('live view', () => {
     expect(lines).toContain('hooks   BeforeAllowTraffic smoke Succeeded');
   });
 
+  it('an ended bridge deployment with CodeDeploy not yet told says so, above the outcome', () => {
+    const owed = { status: 'Succeeded' as const, since: at(60), attempts: 4, nextAt: at(600), lastError: 'THROTTLED: codedeploy was throttled' };
+    const ended = snapshot({ executionStatus: 'SUCCEEDED', status: 'Succeeded', done: true, weight: 100, stepIndex: 3, endedAt: at(60), codeDeployReport: owed });
+    const lines = renderSnapshot(ended, PLAIN_STYLE);
+    expect(lines.at(-2)).toBe(`CodeDeploy not yet told Succeeded: 4 tries, next at ${at(600)}; last error: THROTTLED: codedeploy was throttled`);
+    expect(lines.at(-1)).toMatch(/^Succeeded/);
+    expect(plainLine(ended)).toContain('CodeDeploy not yet told (4 tries)');
+    expect(renderSnapshot({ ...ended, codeDeployReport: undefined }, PLAIN_STYLE).join('\n')).not.toContain('CodeDeploy');
+  });
+
   it('redraws in place on a terminal (cursor up, clear) and honours NO_COLOR', () => {
     const io = fakeIO(true);
     const live = new LiveDisplay(io);
