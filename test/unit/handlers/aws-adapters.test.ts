@@ -175,6 +175,17 @@ describe('Adapter: codedeploy', () => {
     expect(mocks.codedeploy).toHaveReceivedNthCommandWith(PutLifecycleEventHookExecutionStatusCommand, 1, { ...hook, status: 'Succeeded' });
     expect(mocks.codedeploy).toHaveReceivedNthCommandWith(PutLifecycleEventHookExecutionStatusCommand, 2, { ...hook, status: 'Failed' });
   });
+
+  it.each([
+    ['DeploymentDoesNotExistException', 400, 'DEPLOYMENT_NOT_FOUND'],
+    ['InvalidLifecycleEventHookExecutionIdException', 400, 'INVALID_REQUEST'],
+    ['InvalidDeploymentIdException', 400, 'INVALID_REQUEST'],
+    ['ThrottlingException', 400, 'THROTTLED'],
+    ['InternalFailure', 500, 'INTERNAL_ERROR'],
+  ])('%s (%d) → %s: final answers apart from those worth another try', async (name, status, code) => {
+    mocks.codedeploy.on(PutLifecycleEventHookExecutionStatusCommand).rejects(awsError(name, 'no', status));
+    await expect(reportLifecycleStatus(clients.codedeploy, hook, 'Succeeded')).rejects.toMatchObject({ code, message: expect.stringContaining('codedeploy:PutLifecycleEventHookExecutionStatus d-ABC') });
+  });
 });
 
 describe('Adapter: task-tokens', () => {
