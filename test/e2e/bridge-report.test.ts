@@ -89,7 +89,7 @@ async function activeIds(): Promise<string[]> {
 }
 
 describe(`CodeDeploy throttling the bridge's final report ${THROTTLES} times`, () => {
-  it('a success: the execution SUCCEEDED, the record Succeeded owing the report, the lock free; the watcher tells CodeDeploy Succeeded', async () => {
+  it('a success: the execution SUCCEEDED, the record Succeeded, the lock free at once; the watcher\'s ticks tell CodeDeploy Succeeded', async () => {
     const { app, codeDeployId } = await bridgeDeployment('report-ok', 'AllAtOnce');
     const { record, execution } = await ended(app);
     expect(execution.status, JSON.stringify(execution)).toBe('SUCCEEDED');
@@ -111,8 +111,8 @@ describe(`CodeDeploy throttling the bridge's final report ${THROTTLES} times`, (
     expect(await activeIds()).not.toContain(told.id);
     const reported = told.events.find((e) => e.type === 'CodeDeployReported');
     expect(reported?.message).toMatch(/^CodeDeploy told Succeeded \((\d+) tries\)$/);
-    // Finish's own try and then the watcher's, across ticks.
-    expect(Number(/\((\d+) tries\)/.exec(reported!.message)![1])).toBeGreaterThan(2);
+    // Finish's own try and then the watcher's, across ticks: each try meets at most 3 throttles (the SDK's attempts).
+    expect(Number(/\((\d+) tries\)/.exec(reported!.message)![1])).toBeGreaterThanOrEqual(THROTTLES / 3 + 1);
     expect(Date.parse(reported!.at) - Date.parse(told.endedAt!)).toBeGreaterThanOrEqual(60_000);
     expect(await getLock(ctx.store, app.functionName, app.alias)).toBeUndefined();
   }, 120_000);
@@ -138,7 +138,9 @@ describe(`CodeDeploy throttling the bridge's final report ${THROTTLES} times`, (
       const r = (await listDeployments(ctx.store, app.functionName, app.alias)).deployments[0]!;
       return r.codeDeployReport === undefined ? r : undefined;
     });
-    expect(told.events.find((e) => e.type === 'CodeDeployReported')?.message).toMatch(/^CodeDeploy told Failed \(\d+ tries\)$/);
+    const reported = told.events.find((e) => e.type === 'CodeDeployReported');
+    expect(reported?.message).toMatch(/^CodeDeploy told Failed \(\d+ tries\)$/);
+    expect(Number(/\((\d+) tries\)/.exec(reported!.message)![1])).toBeGreaterThanOrEqual(THROTTLES / 3 + 1);
     expect(told.gsi2pk).toBeUndefined();
     expect(await activeIds()).not.toContain(told.id);
     expect((await readAlias(ctx.lambda, app))).toMatchObject({ version: '1', weights: {} });
