@@ -9,6 +9,8 @@
  *
  * `rejected` (Prepare refused): there is no lock and nothing was shifted; the record is written
  * Failed when the request names at least a function and an alias, and nothing else is touched.
+ * A Prepare that failed after recording the deployment (a write after the record and lock's
+ * transaction) has left a record and a lock: that deployment is finished as failed, lock released.
  * On failure the result always carries `error.code` and `error.message` (the Fail state reads them).
  */
 import { isoNow } from '../core/ports/clock.ts';
@@ -127,6 +129,14 @@ async function finishRejected(input: FinishInput, ports: FinishPorts): Promise<F
       at: isoNow(ports.clock),
     });
     if (await ports.store.putIfAbsent(record)) await announce(ports, stateChangeOf(record, isoNow(ports.clock)));
+    else {
+      // Prepare recorded the deployment (and took the lock) and failed after: it ends as a failed
+      // deployment, its lock released. Nothing was shifted: Prepare never moves the alias.
+      const recorded = await ports.store.get(deploymentId);
+      if (recorded && isActive(recorded.status) && (!recorded.executionArn || !input.execution.Id || recorded.executionArn === input.execution.Id)) {
+        return finishRecorded({ ...input, deploymentId, outcome: 'failed' }, ports);
+      }
+    }
     // A refused codeDeploy field did not come from the bridge: no CodeDeploy hook is answered.
     if (!(error.code === 'INVALID_REQUEST' && error.message.startsWith('codeDeploy:'))) await tellCodeDeploy(ports, request, 'Failed');
   }
