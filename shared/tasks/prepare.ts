@@ -1,5 +1,6 @@
 /**
- * Prepare: validate and plan the request, read everything the preflight needs, refuse
+ * Prepare: validate and plan the request (a function of another account or region than the
+ * execution's is refused: shared/core/function-home.ts), read everything the preflight needs, refuse
  * with every violation before anything changes, then record the deployment and take the alias's
  * lock in one transaction. Output: the small MachineState the state machine carries.
  */
@@ -24,6 +25,7 @@ import type { AliasRouter } from '../core/ports/alias-router.ts';
 import type { FunctionReader } from '../core/ports/function-reader.ts';
 import type { CodeDeployReader } from '../core/ports/codedeploy-reader.ts';
 import { checkBridgeOrigin } from './bridge-origin.ts';
+import { foreignFunction, homeOf } from '../core/function-home.ts';
 
 export type PreparePorts = Pick<ControllerPorts, 'alarms' | 'events' | 'clock' | 'log'> & {
   store: Pick<DeploymentStore, 'get' | 'create' | 'lock' | 'watchAlarms'>;
@@ -89,6 +91,9 @@ function refusal(violations: Violation[]): GlidepathError {
 export async function prepare(input: PrepareInput, ports: PreparePorts): Promise<MachineState> {
   const deploymentId = deploymentIdFromExecution(input.execution.Name);
   const request = parseRequest(input.request);
+  // Before anything is read: a function of another account or region is not the controller's to move.
+  const foreign = foreignFunction(request.functionName, homeOf(input.execution.Id));
+  if (foreign) throw foreign;
   const plan = planDeployment(request);
   const { store } = ports;
   await checkBridgeOrigin(request, input.execution.Name, ports.codeDeploy);
