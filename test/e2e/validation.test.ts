@@ -92,6 +92,19 @@ const CASES: Case[] = [
     cause: 'hooks.beforeAllowTraffic: hook function no-such-hook does not exist',
   },
   {
+    // Today's local function of that name would be moved instead: refused before anything is read.
+    what: 'the function ARN of another account',
+    request: (a) => ({ strategy: 'AllAtOnce', functionName: `arn:aws:lambda:us-east-1:111122223333:function:${a.functionName}` }),
+    code: 'INVALID_REQUEST',
+    cause: "functionName: must be in the controller's account and region, 000000000000/us-east-1 (it names 111122223333/us-east-1)",
+  },
+  {
+    what: 'the function ARN of another region',
+    request: (a) => ({ strategy: 'AllAtOnce', functionName: `arn:aws:lambda:eu-west-1:000000000000:function:${a.functionName}` }),
+    code: 'INVALID_REQUEST',
+    cause: "functionName: must be in the controller's account and region, 000000000000/us-east-1 (it names 000000000000/eu-west-1)",
+  },
+  {
     what: 'an unknown field',
     request: () => ({ strategy: 'AllAtOnce', stratgey: 'AllAtOnce' }),
     code: 'INVALID_REQUEST',
