@@ -80,9 +80,28 @@ async function readAlarmsForPreflight(ports: PreparePorts, request: DeploymentRe
   }
 }
 
+/**
+ * The most of a refusal's message that lists violations: its Lambda error (JSON, with the trace)
+ * stays well inside the 32,768 characters Step Functions keeps of a Cause, so it is never cut.
+ */
+export const MAX_REFUSAL_CHARS = 8_000;
+
+/** The violations' messages, as many as fit in MAX_REFUSAL_CHARS, then how many more there are. */
+export function refusalMessage(violations: readonly Violation[]): string {
+  const said: string[] = [];
+  let length = 0;
+  for (const v of violations) {
+    if (said.length > 0 && length + v.message.length + 2 > MAX_REFUSAL_CHARS) break;
+    said.push(v.message.length > MAX_REFUSAL_CHARS ? `${v.message.slice(0, MAX_REFUSAL_CHARS)}…` : v.message);
+    length += v.message.length + 2;
+  }
+  const more = violations.length - said.length;
+  return more > 0 ? `${said.join('; ')}; … and ${more} more (${violations.length} violations in all)` : said.join('; ');
+}
+
 function refusal(violations: Violation[]): GlidepathError {
   const first = violations[0]!;
-  return new GlidepathError(first.code, violations.map((v) => v.message).join('; '), {
+  return new GlidepathError(first.code, refusalMessage(violations), {
     field: first.field,
     details: { violations },
   });
