@@ -7,6 +7,7 @@ import { readAlarms } from '../shared/aws/alarms.ts';
 import { getDeployment } from '../shared/aws/deployment-store.ts';
 import { describeExecution, newestHistory, type Execution, type HistoryEvent } from '../shared/aws/executions.ts';
 import { DeploymentNotFoundError } from '../shared/core/errors.ts';
+import { lambdaErrorOf } from '../shared/core/deployment/caught-error.ts';
 import type { PlanStep } from '../shared/core/model/plan.ts';
 import type { CodeDeployReportState, DeploymentEvent, DeploymentRecord, DeploymentStatus, WeightPoint } from '../shared/core/model/record.ts';
 import { executionArn as executionArnOf } from '../shared/core/execution-name.ts';
@@ -84,8 +85,8 @@ function parseJson(text: string | undefined): Record<string, any> | undefined {
 }
 
 function failureMessage(cause: string | undefined, error: string | undefined): string {
-  const parsed = parseJson(cause);
-  const message = typeof parsed?.errorMessage === 'string' ? parsed.errorMessage : cause;
+  // A Lambda error's JSON (whole, or cut short by Step Functions): its message, never the JSON.
+  const message = lambdaErrorOf(cause)?.errorMessage ?? cause;
   return [error, message].filter((s) => s !== undefined && s !== '').join(': ');
 }
 

@@ -41,6 +41,8 @@ import { sfnTaskTokens } from '../../shared/aws/task-tokens.ts';
 import { DynamoHookStore } from '../../shared/aws/hook-store.ts';
 import { lambdaHookInvoker } from '../../shared/aws/hook-invoker.ts';
 import { sfnDeploymentStarter } from '../../shared/aws/start-deployment.ts';
+import { sfnExecutionReader } from '../../shared/aws/execution-reader.ts';
+import type { ExecutionReader } from '../../shared/core/ports/execution-reader.ts';
 import { dynamoGroupStore } from '../../shared/aws/group-store.ts';
 import { dynamoTriggerClaims } from '../../shared/aws/trigger-store.ts';
 import { lambdaFunctionPublisher } from '../../shared/aws/function-code.ts';
@@ -113,6 +115,7 @@ export const lifecycleReporter = (build: Build): LifecycleReporter => codeDeploy
 export const hookExecutionStore = (build: Build): HookExecutionStore => new DynamoHookStore(documentClient(build), requiredEnv(build.env, 'TABLE_NAME'));
 export const hookInvoker = (build: Build): HookInvoker => lambdaHookInvoker(lambdaClient(build));
 export const deploymentStarter = (build: Build): DeploymentStarter => sfnDeploymentStarter(sfnClient(build), requiredEnv(build.env, 'STATE_MACHINE_ARN'));
+export const executionReader = (build: Build): ExecutionReader => sfnExecutionReader(sfnClient(build), requiredEnv(build.env, 'STATE_MACHINE_ARN'));
 export const groupStore = (build: Build): GroupStore => dynamoGroupStore(table(build));
 export const triggerClaims = (build: Build): TriggerClaims => dynamoTriggerClaims(table(build));
 export const functionPublisher = (build: Build): FunctionPublisher => lambdaFunctionPublisher(lambdaClient(build), build.clock);

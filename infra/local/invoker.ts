@@ -11,17 +11,18 @@ import type { EngineClock } from './clock.ts';
 import type { Invoker } from './sfn/bindings.ts';
 import type { StackFunction } from './stack.ts';
 import { runWithEnvironment } from './endpoint/lambda/env.ts';
+import { MAX_CAUSE_CHARS } from '../../shared/core/deployment/caught-error.ts';
 
 export type ControllerFunctions = Map<string, StackFunction>;
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
-/** An error as Step Functions reports a failed Lambda: Error = errorType, Cause = its JSON. */
+/** An error as Step Functions reports a failed Lambda: Error = errorType, Cause = its JSON, cut at 32,768 characters as Step Functions cuts it. */
 export class LambdaTaskError extends Error {
   constructor(
     readonly errorType: string,
     readonly errorMessage: string,
   ) {
-    super(JSON.stringify({ errorType, errorMessage, trace: [] }));
+    super(JSON.stringify({ errorType, errorMessage, trace: [] }).slice(0, MAX_CAUSE_CHARS));
     this.name = errorType;
   }
 }

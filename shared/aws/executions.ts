@@ -15,7 +15,7 @@ import {
 import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
 
 export type { HistoryEvent };
-export type Execution = Pick<DescribeExecutionCommandOutput, 'status' | 'input' | 'error' | 'cause' | 'startDate' | 'stopDate'>;
+export type Execution = Pick<DescribeExecutionCommandOutput, 'name' | 'stateMachineArn' | 'status' | 'input' | 'error' | 'cause' | 'startDate' | 'stopDate'>;
 export type ExecutionSummary = Pick<ExecutionListItem, 'name' | 'status' | 'startDate'>;
 
 /** The execution, or undefined when there is none of that ARN. */

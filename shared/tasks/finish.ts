@@ -15,6 +15,8 @@
  * `rejected` (Prepare refused): there is no lock and nothing was shifted; the record is written
  * Failed when the request names at least a function and an alias, and nothing else is touched
  * (a bridge deployment's record owes CodeDeploy its Failed report, as above).
+ * A Prepare that failed after recording the deployment (a write after the record and lock's
+ * transaction) has left a record and a lock: that deployment is finished as failed, lock released.
  * On failure the result always carries `error.code` and `error.message` (the Fail state reads them).
  */
 import { isoNow } from '../core/ports/clock.ts';
@@ -156,9 +158,15 @@ async function finishRejected(input: FinishInput, ports: FinishPorts): Promise<F
       ...(bridgeHook(request) && !forged ? { codeDeployReport: owedReport('Failed', at) } : {}),
     });
     const written = await ports.store.putIfAbsent(record);
-    if (written) await announce(ports, stateChangeOf(record, isoNow(ports.clock)));
-    // A retried Reject: the report is the stored record's, if it is still owed.
+    // A retried Reject, or a Prepare that failed after recording the deployment: the stored record.
     const stored = written ? record : await ports.store.get(deploymentId);
+    if (written) await announce(ports, stateChangeOf(record, isoNow(ports.clock)));
+    else if (stored && isActive(stored.status) && (!stored.executionArn || !input.execution.Id || stored.executionArn === input.execution.Id)) {
+      // Prepare recorded the deployment (and took the lock) and failed after: it ends as a failed
+      // deployment, its lock released. Nothing was shifted: Prepare never moves the alias.
+      return finishRecorded({ ...input, deploymentId, outcome: 'failed' }, ports);
+    }
+    // The report is the stored record's, if it is still owed.
     if (stored) await tellCodeDeploy(ports, stored);
   }
   return { deploymentId, status: 'Failed', error };

@@ -1,5 +1,6 @@
 /**
- * Prepare: validate and plan the request, read everything the preflight needs, refuse
+ * Prepare: validate and plan the request (a function of another account or region than the
+ * execution's is refused: shared/core/function-home.ts), read everything the preflight needs, refuse
  * with every violation before anything changes, then record the deployment and take the alias's
  * lock in one transaction. Output: the small MachineState the state machine carries.
  */
@@ -24,6 +25,7 @@ import type { AliasRouter } from '../core/ports/alias-router.ts';
 import type { FunctionReader } from '../core/ports/function-reader.ts';
 import type { CodeDeployReader } from '../core/ports/codedeploy-reader.ts';
 import { checkBridgeOrigin } from './bridge-origin.ts';
+import { foreignFunction, homeOf } from '../core/function-home.ts';
 
 export type PreparePorts = Pick<ControllerPorts, 'alarms' | 'events' | 'clock' | 'log'> & {
   store: Pick<DeploymentStore, 'get' | 'create' | 'lock' | 'watchAlarms'>;
@@ -78,9 +80,28 @@ async function readAlarmsForPreflight(ports: PreparePorts, request: DeploymentRe
   }
 }
 
+/**
+ * The most of a refusal's message that lists violations: its Lambda error (JSON, with the trace)
+ * stays well inside the 32,768 characters Step Functions keeps of a Cause, so it is never cut.
+ */
+export const MAX_REFUSAL_CHARS = 8_000;
+
+/** The violations' messages, as many as fit in MAX_REFUSAL_CHARS, then how many more there are. */
+export function refusalMessage(violations: readonly Violation[]): string {
+  const said: string[] = [];
+  let length = 0;
+  for (const v of violations) {
+    if (said.length > 0 && length + v.message.length + 2 > MAX_REFUSAL_CHARS) break;
+    said.push(v.message.length > MAX_REFUSAL_CHARS ? `${v.message.slice(0, MAX_REFUSAL_CHARS)}…` : v.message);
+    length += v.message.length + 2;
+  }
+  const more = violations.length - said.length;
+  return more > 0 ? `${said.join('; ')}; … and ${more} more (${violations.length} violations in all)` : said.join('; ');
+}
+
 function refusal(violations: Violation[]): GlidepathError {
   const first = violations[0]!;
-  return new GlidepathError(first.code, violations.map((v) => v.message).join('; '), {
+  return new GlidepathError(first.code, refusalMessage(violations), {
     field: first.field,
     details: { violations },
   });
@@ -89,6 +110,9 @@ function refusal(violations: Violation[]): GlidepathError {
 export async function prepare(input: PrepareInput, ports: PreparePorts): Promise<MachineState> {
   const deploymentId = deploymentIdFromExecution(input.execution.Name);
   const request = parseRequest(input.request);
+  // Before anything is read: a function of another account or region is not the controller's to move.
+  const foreign = foreignFunction(request.functionName, homeOf(input.execution.Id));
+  if (foreign) throw foreign;
   const plan = planDeployment(request);
   const { store } = ports;
   await checkBridgeOrigin(request, input.execution.Name, ports.codeDeploy);

@@ -29,9 +29,12 @@ import { PROMOTED } from './shift.ts';
 import { isEndedWithoutFinish, isExecutionStatusChange, type AlarmChange, type ExecutionEnd, type ReconcileEvent } from '../core/deployment/reconcile-events.ts';
 import type { DeploymentStore } from '../core/ports/deployment-store.ts';
 
-export type ReconcilePorts = Pick<ControllerPorts, 'aliases' | 'tokens' | 'events' | 'lifecycle' | 'clock' | 'log'> & {
-  store: Pick<DeploymentStore, 'get' | 'update' | 'releaseLock' | 'unwatchAlarms' | 'watchersOf'>;
+/** What ending a deployment whose execution ended needs (also the watcher's, for an event that never came). */
+export type ExecutionEndPorts = Pick<ControllerPorts, 'aliases' | 'events' | 'lifecycle' | 'clock' | 'log'> & {
+  store: Pick<DeploymentStore, 'get' | 'update' | 'releaseLock' | 'unwatchAlarms'>;
 };
+
+export type ReconcilePorts = ExecutionEndPorts & Pick<ControllerPorts, 'tokens'> & { store: Pick<DeploymentStore, 'watchersOf'> };
 
 /**
  * How long a Task invocation that began before a stop may still run: the controller functions'
@@ -88,7 +91,7 @@ export function settleSeconds(detail: Pick<ExecutionEnd, 'status' | 'stopDate'>,
   return Math.max(0, (stoppedAt + IN_FLIGHT_SECONDS * 1000 - nowMs) / 1000);
 }
 
-async function rollBack(deploymentId: string, error: CaughtError, ports: ReconcilePorts): Promise<RollbackResult | CaughtError> {
+async function rollBack(deploymentId: string, error: CaughtError, ports: ExecutionEndPorts): Promise<RollbackResult | CaughtError> {
   try {
     return await rollback({ deploymentId, error }, ports);
   } catch (caught) {
@@ -99,7 +102,7 @@ async function rollBack(deploymentId: string, error: CaughtError, ports: Reconci
   }
 }
 
-export async function reconcileExecution(detail: ExecutionEnd, ports: ReconcilePorts): Promise<ReconcileResult> {
+export async function reconcileExecution(detail: ExecutionEnd, ports: ExecutionEndPorts): Promise<ReconcileResult> {
   const deploymentId = deploymentIdFromExecution(detail.name);
   const base = { event: 'execution' as const, deploymentId };
   if (!isEndedWithoutFinish(detail.status)) return { ...base, outcome: 'ignored' };

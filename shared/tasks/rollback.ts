@@ -6,6 +6,8 @@
  * not receive is not Glidepath's, whatever the routing looks like (someone may have set a planned
  * weight, or the target alone). The one exception moves nothing: an alias already on the current
  * version with no weights (a retried rollback whose answer was lost) is adopted as rolled back.
+ * A rollback is recorded once (guarded on `rollingBackAt`): a second one (a retried Task, reconcile
+ * and the watcher at once) answers what the first did and moves nothing.
  */
 import { isoNow } from '../core/ports/clock.ts';
 import { ConcurrentModificationError, DeploymentNotFoundError } from '../core/errors.ts';
@@ -23,12 +25,23 @@ export type RollbackPorts = Pick<ControllerPorts, 'aliases' | 'clock'> & { store
 
 async function leaveAlone(ports: RollbackPorts, record: DeploymentRecord, reason: string): Promise<RollbackResult> {
   const at = isoNow(ports.clock);
-  await ports.store.update(record.id, { set: { updatedAt: at, rollingBackAt: at }, append: { events: [deploymentEvent('RollbackSkipped', reason, {}, at)] } });
+  await ports.store.update(record.id, { set: { updatedAt: at, rollingBackAt: at }, append: { events: [deploymentEvent('RollbackSkipped', reason, {}, at)] }, when: [{ absent: 'rollingBackAt' }] });
   return { rolledBack: false, reason, weight: record.weight };
+}
+
+/**
+ * What an earlier rollback of this deployment did (a retried Task whose answer was lost, or two
+ * reconcilers at once: reconcile's event and the watcher): said again, nothing done twice.
+ */
+function rolledBackBefore(record: DeploymentRecord): RollbackResult {
+  const last = [...record.events].reverse().find((e) => e.type === 'RolledBack' || e.type === 'RollbackSkipped');
+  if (last?.type === 'RollbackSkipped') return { rolledBack: false, reason: last.message, weight: record.weight };
+  return { rolledBack: true, weight: record.weight };
 }
 
 export async function rollback(input: RollbackInput, ports: RollbackPorts): Promise<RollbackResult> {
   const record = await requireDeployment(ports.store, input.deploymentId);
+  if (record.rollingBackAt) return rolledBackBefore(record);
   const cause = summarizeCaught(input.error);
   if (cause.code === 'CONCURRENT_MODIFICATION') {
     return leaveAlone(ports, record, `CONCURRENT_MODIFICATION: ${cause.message}; the alias was left as it is`);
@@ -53,7 +66,13 @@ export async function rollback(input: RollbackInput, ports: RollbackPorts): Prom
       ...(record.weight === 0 ? {} : { weights: [{ at, weight: 0 }] }),
       events: [deploymentEvent('RolledBack', message, { cause: cause.code }, at)],
     },
+    // Recorded once: a rollback that raced this one and recorded first is the one said.
+    when: [{ absent: 'rollingBackAt' }],
   });
-  if (!updated) throw new DeploymentNotFoundError(record.id);
+  if (!updated) {
+    const now = await ports.store.get(record.id);
+    if (now?.rollingBackAt) return rolledBackBefore(now);
+    throw new DeploymentNotFoundError(record.id);
+  }
   return { rolledBack: true, ...(moved.adopted ? { reason: message } : {}), weight: 0 };
 }

@@ -8,7 +8,9 @@
  * The same tick runs the analysis (shared/tasks/analyze.ts) for every deployment at once.
  * Deployments that ended with their rollback unfinished stay in the same index until repaired:
  * each tick gives them to the repair task (shared/tasks/repair.ts); bridge deployments that ended
- * with CodeDeploy not yet told stay there too, and go to shared/tasks/report-owed.ts.
+ * with CodeDeploy not yet told stay there too, and go to shared/tasks/report-owed.ts. An active
+ * deployment whose execution ended without reconcile ending it is ended through reconcile's path
+ * (shared/tasks/ended-executions.ts).
  */
 import { isoNow } from '../core/ports/clock.ts';
 import { alarmDuringWait, healthPolicy, watchedAlarms } from '../core/health.ts';
@@ -20,9 +22,10 @@ import { failWaitingStep, type ReleasePorts } from './control.ts';
 import { analyze, type AnalyzeResult } from './analyze.ts';
 import { repair, type RepairPorts } from './repair.ts';
 import { reportOwed, type ReportPorts } from './report-owed.ts';
+import { reconcileEndedExecutions, type EndedExecutionPorts } from './ended-executions.ts';
 
-export type WatchPorts = Omit<ReleasePorts, 'store'> & Pick<RepairPorts, 'aliases'> & Pick<ReportPorts, 'lifecycle'> & {
-  store: Pick<DeploymentStore, 'active' | 'get' | 'update' | 'updateQuietly'>;
+export type WatchPorts = Omit<ReleasePorts, 'store'> & Pick<RepairPorts, 'aliases'> & Pick<ReportPorts, 'lifecycle'> & Omit<EndedExecutionPorts, 'store'> & {
+  store: Pick<DeploymentStore, 'active' | 'get' | 'update' | 'updateQuietly'> & EndedExecutionPorts['store'];
   alarms: AlarmReader;
   metrics: MetricReader;
 };
@@ -42,6 +45,8 @@ export interface WatchResult {
   repaired: string[];
   /** Ended bridge deployments whose owed report CodeDeploy took (or had already) at this tick. */
   reported: string[];
+  /** Active deployments ended at this tick because their execution had ended without reconcile ending them. */
+  reconciled: string[];
 }
 
 type Seen = { name: string; state: string }[];
@@ -86,7 +91,11 @@ export async function watch(ports: WatchPorts): Promise<WatchResult> {
   const repaired = repairs.filter((r) => r.outcome === 'repaired').map((r) => r.deploymentId);
   const reports = await reportOwed(listed, ports);
   const reported = reports.filter((r) => r.outcome === 'told' || r.outcome === 'alreadyAnswered').map((r) => r.deploymentId);
-  const deployments = listed.filter((d) => isActive(d.status));
+  const ended = await reconcileEndedExecutions(listed, ports).catch((error: unknown) => {
+    ports.log.warn('the watcher could not list the running executions', { error: error instanceof Error ? error.message : String(error) });
+    return { reconciled: [] as string[], errors: 1 };
+  });
+  const deployments = listed.filter((d) => isActive(d.status) && !ended.reconciled.includes(d.id));
   // A failed read (alarms or metrics) is the next tick's to retry; one does not keep the other from running.
   const [alarms, analysis] = await Promise.allSettled([watchAlarms(deployments, ports), analyze(deployments.filter((d) => d.status === 'InProgress'), ports)]);
   if (alarms.status === 'rejected') throw alarms.reason;
@@ -95,5 +104,5 @@ export async function watch(ports: WatchPorts): Promise<WatchResult> {
   }
   const analysed = analysis.status === 'fulfilled' ? analysis.value : NOTHING_ANALYSED;
   // A deployment woken by an alarm is not the analysis's to fail too.
-  return { active: deployments.length, ...alarms.value, woken: [...new Set([...alarms.value.woken, ...analysed.failed])], analysis: analysed, repaired, reported };
+  return { active: deployments.length, ...alarms.value, errors: alarms.value.errors + ended.errors, woken: [...new Set([...alarms.value.woken, ...analysed.failed])], analysis: analysed, repaired, reported, reconciled: ended.reconciled };
 }

@@ -92,6 +92,19 @@ const CASES: Case[] = [
     cause: 'hooks.beforeAllowTraffic: hook function no-such-hook does not exist',
   },
   {
+    // Today's local function of that name would be moved instead: refused before anything is read.
+    what: 'the function ARN of another account',
+    request: (a) => ({ strategy: 'AllAtOnce', functionName: `arn:aws:lambda:us-east-1:111122223333:function:${a.functionName}` }),
+    code: 'INVALID_REQUEST',
+    cause: "functionName: must be in the controller's account and region, 000000000000/us-east-1 (it names 111122223333/us-east-1)",
+  },
+  {
+    what: 'the function ARN of another region',
+    request: (a) => ({ strategy: 'AllAtOnce', functionName: `arn:aws:lambda:eu-west-1:000000000000:function:${a.functionName}` }),
+    code: 'INVALID_REQUEST',
+    cause: "functionName: must be in the controller's account and region, 000000000000/us-east-1 (it names 000000000000/eu-west-1)",
+  },
+  {
     what: 'an unknown field',
     request: () => ({ strategy: 'AllAtOnce', stratgey: 'AllAtOnce' }),
     code: 'INVALID_REQUEST',
@@ -115,6 +128,23 @@ describe('bad input is refused before anything changes', () => {
       expect(await getLock(ctx.store, app.functionName, app.alias)).toBeUndefined();
     });
   }
+
+  it('a refusal with a very long list of violations: a clean message (no Lambda error JSON), saying how many more there are', async () => {
+    // 100 unknown alarms of 255 characters and 40 unknown hooks: over the 32,768 characters Step Functions keeps of a Cause.
+    const alarms = Array.from({ length: 100 }, (_, i) => `${'a'.repeat(250)}-${String(i).padStart(3, '0')}`);
+    const steps = Array.from({ length: 40 }, (_, i) => ({ hook: `no-such-hook-${'h'.repeat(40)}-${i}` }));
+    const outcome = await deploy(ctx, app, { strategy: { steps: [{ setWeight: 10 }, ...steps, { setWeight: 100 }] }, alarms });
+    expect(outcome.status, explain(outcome)).toBe('FAILED');
+    expect(outcome.error).toBe('INVALID_LAMBDA_FUNCTION');
+    for (const message of [outcome.cause!, outcome.record!.error!.message]) {
+      expect(message).not.toContain('errorType');
+      expect(message).not.toMatch(/^\{/);
+      expect(message).toMatch(/; … and \d+ more \(140 violations in all\)$/);
+    }
+    expect(outcome.cause).toBe(outcome.record!.error!.message);
+    expect(outcome.alias).toEqual(before);
+    expect(await getLock(ctx.store, app.functionName, app.alias)).toBeUndefined();
+  });
 
   it('a function that does not exist: INVALID_LAMBDA_FUNCTION, and the app next to it untouched', async () => {
     const outcome = await deploy(ctx, app, { functionName: 'no-such-function', strategy: 'AllAtOnce' });

@@ -151,6 +151,16 @@ describe('Controller over DynamoDB (dynalite)', () => {
     expect(await getLock(store(), 'orders-api', 'live')).toMatchObject({ deploymentId: 'gp-new' });
   });
 
+  it('a lock whose holder left no record is taken over', async () => {
+    await handlers.prepare({ request: baseRequest, execution: execution('gp-gone') });
+    const { DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
+    await ddb.send(new DeleteCommand({ TableName: env.tableName, Key: { pk: 'DEP#gp-gone', sk: 'DEPLOYMENT' } }));
+    expect(await getLock(store(), 'orders-api', 'live')).toMatchObject({ deploymentId: 'gp-gone' });
+    await expect(handlers.prepare({ request: baseRequest, execution: execution('gp-after') })).resolves.toMatchObject({ deploymentId: 'gp-after' });
+    expect(await getLock(store(), 'orders-api', 'live')).toMatchObject({ deploymentId: 'gp-after' });
+    expect(await getDeployment(store(), 'gp-after')).toMatchObject({ status: 'InProgress' });
+  });
+
   it('walks a canary: shift, bake checks on the real record, promote, finish', async () => {
     const state = await handlers.prepare({ request: baseRequest, execution: execution('gp-walk') });
     const id = state.deploymentId;

@@ -20,8 +20,33 @@ export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && CODES.has(value);
 }
 
-/** A Lambda function error's Cause: `{"errorType","errorMessage","trace"}` as JSON. */
-function parseCause(cause: string | undefined): { errorType?: string; errorMessage?: string } | undefined {
+/** What Step Functions keeps of a Cause: longer ones are cut at this many characters. */
+export const MAX_CAUSE_CHARS = 32_768;
+
+/** A JSON string's content up to its closing quote, or to the end of a text cut short (a dangling escape dropped). */
+function jsonStringAt(text: string, key: string): { value: string; cut: boolean } | undefined {
+  const start = new RegExp(`"${key}"\\s*:\\s*"`).exec(text);
+  if (!start) return undefined;
+  const body = text.slice(start.index + start[0].length);
+  const closed = /^((?:[^"\\]|\\.)*)"/.exec(body);
+  let raw = closed ? closed[1]! : body.replace(/\\(u[0-9a-fA-F]{0,3})?$/, '');
+  // A cut can leave half an escape (`\`, `\u00`): drop characters from the end until it reads.
+  for (let tries = 0; tries < 8; tries++) {
+    try {
+      return { value: JSON.parse(`"${raw}"`) as string, cut: !closed };
+    } catch {
+      raw = raw.slice(0, -1);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A Lambda function error's Cause: `{"errorType","errorMessage","trace"}` as JSON — also when
+ * Step Functions cut it short (a Cause longer than MAX_CAUSE_CHARS): the message is then what was
+ * kept of it, saying so. Undefined when the Cause is plain text.
+ */
+export function lambdaErrorOf(cause: string | undefined): { errorType?: string; errorMessage?: string } | undefined {
   if (!cause || !cause.trimStart().startsWith('{')) return undefined;
   try {
     const parsed = JSON.parse(cause) as unknown;
@@ -32,15 +57,22 @@ function parseCause(cause: string | undefined): { errorType?: string; errorMessa
         ...(typeof errorMessage === 'string' ? { errorMessage } : {}),
       };
     }
+    return undefined;
   } catch {
-    // Not JSON after all: the Cause is plain text.
+    // Not JSON as a whole: a Lambda error cut short, or plain text that starts with a brace.
   }
-  return undefined;
+  const type = jsonStringAt(cause, 'errorType');
+  const message = jsonStringAt(cause, 'errorMessage');
+  if (!type && !message) return undefined;
+  return {
+    ...(type && !type.cut ? { errorType: type.value } : {}),
+    ...(message ? { errorMessage: message.cut ? `${message.value.trimEnd()}… (cut short at ${MAX_CAUSE_CHARS} characters)` : message.value } : {}),
+  };
 }
 
 export function summarizeCaught(caught: CaughtError | undefined): ErrorSummary {
   if (!caught) return { code: 'INTERNAL_ERROR', message: 'the deployment failed without an error' };
-  const parsed = parseCause(caught.Cause);
+  const parsed = lambdaErrorOf(caught.Cause);
   const text = parsed?.errorMessage ?? (caught.Cause && !parsed ? caught.Cause : undefined);
   if (isErrorCode(caught.Error)) return { code: caught.Error, message: text || caught.Error };
   if (caught.Error === 'States.Timeout' || caught.Error === 'States.HeartbeatTimeout') {

@@ -244,3 +244,31 @@ describe('Handler: prepare', () => {
     expect(addMetric.mock.calls.map((c) => c[0])).toEqual(['PrepareAccepted', 'PrepareError']);
   });
 });
+
+describe('Handler: prepare, a function of another account or region', () => {
+  it.each([
+    { named: 'another account', functionName: 'arn:aws:lambda:us-east-1:210987654321:function:orders-api', where: '210987654321/us-east-1' },
+    { named: 'another region', functionName: 'arn:aws:lambda:eu-west-1:123456789012:function:orders-api', where: '123456789012/eu-west-1' },
+    { named: 'another partition', functionName: 'arn:aws-cn:lambda:us-east-1:123456789012:function:orders-api', where: 'partition aws-cn' },
+    { named: 'another account (partial ARN)', functionName: '210987654321:function:orders-api', where: '210987654321/us-east-1' },
+  ])('$named: INVALID_REQUEST naming functionName and the rule, nothing read or written', async ({ functionName, where }) => {
+    await expect(handler({ request: { ...baseRequest, functionName }, execution })).rejects.toMatchObject({
+      name: 'INVALID_REQUEST',
+      message: `functionName: must be in the controller's account and region, 123456789012/us-east-1 (it names ${where})`,
+      field: 'functionName',
+    });
+    for (const mock of Object.values(mocks)) expect(mock).not.toHaveReceivedAnyCommand();
+  });
+
+  it.each([
+    'arn:aws:lambda:us-east-1:123456789012:function:orders-api',
+    '123456789012:function:orders-api',
+    'orders-api',
+  ])('%s (the controller\'s own): accepted, locked by its bare name', async (functionName) => {
+    mocks.lambda.on(GetFunctionConfigurationCommand, { FunctionName: functionName, Qualifier: undefined }).resolves({ FunctionName: 'orders-api', Version: '$LATEST', Role: role });
+    for (const v of ['7', '8']) mocks.lambda.on(GetFunctionConfigurationCommand, { FunctionName: functionName, Qualifier: v }).resolves({ FunctionName: 'orders-api', Version: v, Role: role });
+    await expect(handler({ request: { ...baseRequest, functionName }, execution })).resolves.toMatchObject({ deploymentId: 'gp-01J' });
+    const [, lock] = mocks.ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(lock!.Put!.Item).toMatchObject({ pk: 'LOCK#orders-api#live' });
+  });
+});

@@ -43,6 +43,25 @@ describe('Handler: rollback', () => {
     });
   });
 
+  it('rolled back before (a retried Task, or reconcile and the watcher at once): says so again, moves and records nothing', async () => {
+    const at = clock.iso();
+    arrange(shifted({ weight: 0, rollingBackAt: at, events: [{ at, type: 'RolledBack', message: 'rolled back after MANUAL_STOP: version 7 takes all traffic' }] }));
+    await expect(handler(alarm)).resolves.toEqual({ rolledBack: true, weight: 0 });
+    expect(mocks.lambda).not.toHaveReceivedAnyCommand();
+    expect(mocks.ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it('another rollback recorded first while this one moved the alias: its result, nothing appended twice', async () => {
+    const first = shifted();
+    const at = clock.iso();
+    const recorded = { ...first, weight: 0, rollingBackAt: at, events: [{ at, type: 'RolledBack', message: 'rolled back after ALARM_ACTIVE: version 7 takes all traffic' }] };
+    mocks.ddb.on(GetCommand).resolvesOnce({ Item: first }).resolves({ Item: recorded });
+    mocks.ddb.on(UpdateCommand).rejects(awsError('ConditionalCheckFailedException', 'The conditional request failed'));
+    await expect(handler(alarm)).resolves.toEqual({ rolledBack: true, weight: 0 });
+    const update = mocks.ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
+    expect(update.ConditionExpression).toContain('attribute_not_exists');
+  });
+
   it('CONCURRENT_MODIFICATION as the cause: the alias is not touched', async () => {
     const result = await handler({ deploymentId: 'gp-test-1', error: { Error: 'CONCURRENT_MODIFICATION', Cause: JSON.stringify({ errorType: 'CONCURRENT_MODIFICATION', errorMessage: 'alias live changed' }) } });
     expect(result).toEqual({ rolledBack: false, reason: 'CONCURRENT_MODIFICATION: alias live changed; the alias was left as it is', weight: 10 });
