@@ -8,9 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { boundDynaliteMemory } from './dynalite-memory.ts';
 import { DynamoTransactionError, DynamoTransactions, TransactionGate } from './dynamo-transactions.ts';
 
 const require = createRequire(import.meta.url);
+
 
 export interface LocalDynamo {
   url: string;
@@ -23,6 +25,7 @@ export interface LocalDynamo {
 }
 
 export async function startDynalite(port = 0): Promise<LocalDynamo> {
+  boundDynaliteMemory();
   const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {

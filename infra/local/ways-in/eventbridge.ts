@@ -61,10 +61,19 @@ export interface LocalEventBridgeOptions {
 }
 
 const MAX_ENTRY_BYTES = 256 * 1024;
+/** How many events, unmatched ids and deliveries the engine keeps for inspection (the newest). */
+export const KEPT_EVENTS = 1000;
+
+/** Appends, dropping the oldest beyond KEPT_EVENTS. */
+function keep<T>(list: T[], item: T): void {
+  list.push(item);
+  if (list.length > KEPT_EVENTS) list.splice(0, list.length - KEPT_EVENTS);
+}
 
 export class LocalEventBridge {
   /** Every event put, oldest first (the last 1,000). */
   readonly events: LocalEvent[] = [];
+  /** Deliveries to rule targets, oldest first (the last 1,000). */
   readonly deliveries: Delivery[] = [];
   /** Ids of the events no rule matched (the last 1,000). */
   readonly unmatched: string[] = [];
@@ -158,19 +167,17 @@ export class LocalEventBridge {
   }
 
   #route(event: LocalEvent, bus: string, rules: Rule[]): void {
-    this.events.push(event);
-    if (this.events.length > 1000) this.events.shift();
+    keep(this.events, event);
     const matched = rules.filter((r) => r.enabled && r.eventBusName === bus && matchesPattern(r.pattern, event));
     if (matched.length === 0) {
-      this.unmatched.push(event.id);
-      if (this.unmatched.length > 1000) this.unmatched.shift();
+      keep(this.unmatched, event.id);
       this.options.log?.('event matched no rule', { eventId: event.id, source: event.source, detailType: event['detail-type'], bus });
       return;
     }
     for (const rule of matched) {
       for (const target of rule.targets) {
         const delivery: Delivery = { eventId: event.id, rule: rule.logicalId, target: target.arn, attempts: 0, status: 'pending' };
-        this.deliveries.push(delivery);
+        keep(this.deliveries, delivery);
         const payload = target.input === undefined ? event : JSON.parse(target.input);
         const run = this.#deliver(delivery, payload).finally(() => this.#inFlight.delete(run));
         this.#inFlight.add(run);
