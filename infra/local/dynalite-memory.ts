@@ -19,8 +19,45 @@ import { createRequire } from 'node:module';
 interface LevelIterator {
   close(): Promise<void>;
   return?: () => Promise<void>;
+  next(): Promise<unknown>;
 }
-type Level = new (options?: Record<string, unknown>) => { keys(options?: unknown): LevelIterator; values(options?: unknown): LevelIterator; iterator(options?: unknown): LevelIterator };
+interface LevelDb {
+  keys(options?: unknown): LevelIterator;
+  values(options?: unknown): LevelIterator;
+  iterator(options?: unknown): LevelIterator;
+}
+type Level = new (options?: Record<string, unknown>) => LevelDb;
+
+/** What a dynalite database holds: its entries (items and index entries) and their keys' and values' characters. */
+export interface StoredSize {
+  entries: number;
+  chars: number;
+}
+
+/** The databases memory-level made, newest last (taken by startDynalite right after it makes one). */
+const made: LevelDb[] = [];
+
+/** The database dynalite made last (in `fn`), and a way to measure what it stores. */
+export function madeIn(fn: () => void): () => Promise<StoredSize> {
+  const before = made.length;
+  fn();
+  const db = made.splice(before).at(-1);
+  return async () => {
+    const size: StoredSize = { entries: 0, chars: 0 };
+    if (!db) return size;
+    const it = db.iterator({ keyEncoding: 'utf8', valueEncoding: 'utf8' });
+    try {
+      for (let entry = await it.next(); entry !== undefined; entry = await it.next()) {
+        const [key, value] = entry as [string, string];
+        size.entries += 1;
+        size.chars += key.length + value.length;
+      }
+    } finally {
+      await it.close();
+    }
+    return size;
+  };
+}
 
 const closable = (iterator: LevelIterator): LevelIterator => {
   iterator.return ??= () => iterator.close();
@@ -37,6 +74,7 @@ export function boundDynaliteMemory(): void {
   memoryLevel.MemoryLevel = class extends Original {
     constructor(options?: Record<string, unknown>) {
       super({ storeEncoding: 'utf8', ...options });
+      made.push(this);
     }
 
     override keys(options?: unknown): LevelIterator {
