@@ -28,10 +28,14 @@ interface LevelDb {
 }
 type Level = new (options?: Record<string, unknown>) => LevelDb;
 
-/** What a dynalite database holds: its entries (items and index entries) and their keys' and values' characters. */
+/**
+ * What a dynalite database holds: its entries (items and index entries), their keys' and values'
+ * characters, and the iterators open on it (each holds a snapshot of the table).
+ */
 export interface StoredSize {
   entries: number;
   chars: number;
+  openIterators: number;
 }
 
 /** The databases memory-level made, newest last (taken by startDynalite right after it makes one). */
@@ -43,8 +47,9 @@ export function madeIn(fn: () => void): () => Promise<StoredSize> {
   fn();
   const db = made.splice(before).at(-1);
   return async () => {
-    const size: StoredSize = { entries: 0, chars: 0 };
+    const size: StoredSize = { entries: 0, chars: 0, openIterators: 0 };
     if (!db) return size;
+    size.openIterators = (db as Counted)[OPEN];
     const it = db.iterator({ keyEncoding: 'utf8', valueEncoding: 'utf8' });
     try {
       for (let entry = await it.next(); entry !== undefined; entry = await it.next()) {
@@ -59,7 +64,21 @@ export function madeIn(fn: () => void): () => Promise<StoredSize> {
   };
 }
 
-const closable = (iterator: LevelIterator): LevelIterator => {
+const OPEN = Symbol('open iterators');
+type Counted = LevelDb & { [OPEN]: number };
+
+/** An iterator that `return()` closes, counted open on its database until it is closed. */
+const closable = (db: Counted, iterator: LevelIterator): LevelIterator => {
+  db[OPEN] += 1;
+  const close = iterator.close.bind(iterator);
+  let closed = false;
+  iterator.close = () => {
+    if (!closed) {
+      closed = true;
+      db[OPEN] -= 1;
+    }
+    return close();
+  };
   iterator.return ??= () => iterator.close();
   return iterator;
 };
@@ -72,21 +91,23 @@ export function boundDynaliteMemory(): void {
   if (memoryLevel[BOUNDED]) return;
   const Original = memoryLevel.MemoryLevel;
   memoryLevel.MemoryLevel = class extends Original {
+    [OPEN] = 0;
+
     constructor(options?: Record<string, unknown>) {
       super({ storeEncoding: 'utf8', ...options });
       made.push(this);
     }
 
     override keys(options?: unknown): LevelIterator {
-      return closable(super.keys(options));
+      return closable(this, super.keys(options));
     }
 
     override values(options?: unknown): LevelIterator {
-      return closable(super.values(options));
+      return closable(this, super.values(options));
     }
 
     override iterator(options?: unknown): LevelIterator {
-      return closable(super.iterator(options));
+      return closable(this, super.iterator(options));
     }
   };
   memoryLevel[BOUNDED] = true;

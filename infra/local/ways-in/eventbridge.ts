@@ -78,8 +78,15 @@ export class LocalEventBridge {
   /** Ids of the events no rule matched (the last 1,000). */
   readonly unmatched: string[] = [];
   readonly #inFlight = new Set<Promise<void>>();
+  /** Aborted when the engine closes: no retry waits on past it, no event is put after it. */
+  readonly #closed = new AbortController();
 
   constructor(readonly options: LocalEventBridgeOptions) {}
+
+  /** The engine is closing: deliveries waiting to retry give up, later events are dropped. */
+  close(): void {
+    this.#closed.abort();
+  }
 
   async putEvents(entries: Record<string, unknown>[]): Promise<{ FailedEntryCount: number; Entries: Record<string, string>[] }> {
     const results: Record<string, string>[] = [];
@@ -116,6 +123,7 @@ export class LocalEventBridge {
    * put on the default bus like any other and routed by the rules; `drain()` waits for it too.
    */
   publish(event: ServiceEvent): void {
+    if (this.#closed.signal.aborted) return;
     const run = this.putEvents([
       { Source: event.source, DetailType: event.detailType, Detail: JSON.stringify(event.detail), Resources: event.resources, Time: event.time / 1000 },
     ]).then(
@@ -197,12 +205,17 @@ export class LocalEventBridge {
       } catch (error) {
         delivery.error = error instanceof Error ? error.message : String(error);
         const delay = delays[delivery.attempts - 1];
-        if (delay === undefined) {
+        if (delay === undefined || this.#closed.signal.aborted) {
           delivery.status = 'failed';
           this.options.log?.('event delivery failed', { ...delivery });
           return;
         }
-        await this.options.clock.sleep(delay);
+        await this.options.clock.sleep(delay, { signal: this.#closed.signal });
+        if (this.#closed.signal.aborted) {
+          delivery.status = 'failed';
+          delivery.error = `${delivery.error}; not retried: the engine closed`;
+          return;
+        }
       }
     }
   }
