@@ -6,7 +6,8 @@
  * Phases: bundle cold load (builds first if build/ is missing); per-step overhead and AWS API calls
  * per setWeight step (clock ×1, so the record's timestamps are real milliseconds); AllAtOnce end to
  * end; alarm state change → alias back (clock ×1, real seconds); the cost model (state transitions counted in
- * the local execution history); rehearsals in virtual time (virtual-time.ts); 1,000 concurrent
+ * the local execution history); rehearsals in virtual time (virtual-time.ts); execution history
+ * events of long deployments (history-events.ts); 1,000 concurrent
  * deployments in a child process (its peak RSS); the analysis judge on simulated traffic
  * (analysis-judge.ts), the GetMetricData calls its watcher makes (analysis-calls.ts) and the
  * analysis end to end (analysis-e2e.ts); a soak of short deployments on one engine (soak.ts).
@@ -27,6 +28,7 @@ import { analysisEndToEnd } from './analysis-e2e.ts';
 import { concurrency, concurrencyChild } from './concurrency.ts';
 import { costModel, renderCostTable, type CostResult } from './cost.ts';
 import { virtualTime } from './virtual-time.ts';
+import { historyEvents } from './history-events.ts';
 import { soak } from './soak.ts';
 import {
   benchOn,
@@ -260,8 +262,8 @@ async function main(): Promise<void> {
       await alarmRollback(b);
     }
     if (!skip.has('cost')) {
-      log('cost model (18 deployments at clock ×100, about a minute)');
-      const cost = await costModel(b);
+      log('cost model (9 deployments in virtual time, their own engine)');
+      const cost = await costModel();
       rows.push(cost.row);
       numbers.cost = cost.runs;
       costTable = cost.table;
@@ -274,6 +276,12 @@ async function main(): Promise<void> {
     const vt = await virtualTime();
     rows.push(...vt.rows);
     numbers.virtualTime = vt.runs;
+  }
+  if (!skip.has('history')) {
+    log('execution history events of a 48-hour linear and a 7-day bake, virtual time, its own engine');
+    const history = await historyEvents();
+    rows.push(...history.rows);
+    numbers.historyEvents = history.runs;
   }
   if (!skip.has('judge')) {
     log('analysis judge on simulated traffic (10,000 deployments per scenario)');
