@@ -8,9 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { boundDynaliteMemory, madeIn, type StoredSize } from './dynalite-memory.ts';
 import { DynamoTransactionError, DynamoTransactions, TransactionGate } from './dynamo-transactions.ts';
 
 const require = createRequire(import.meta.url);
+
 
 export interface LocalDynamo {
   url: string;
@@ -19,12 +21,18 @@ export interface LocalDynamo {
    * engine's endpoint) can have it answered in process, without a second loopback round trip.
    */
   handle: RequestListener;
+  /** What its tables hold in memory: entries (items and index entries) and their characters. */
+  storedSize(): Promise<StoredSize>;
   close(): Promise<void>;
 }
 
 export async function startDynalite(port = 0): Promise<LocalDynamo> {
+  boundDynaliteMemory();
   const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  let server!: Server;
+  const storedSize = madeIn(() => {
+    server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
@@ -68,6 +76,7 @@ export async function startDynalite(port = 0): Promise<LocalDynamo> {
   return {
     url,
     handle,
+    storedSize,
     close: async () => {
       closed = true;
       for (let waited = 0; inFlight > 0 && waited < 2000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));

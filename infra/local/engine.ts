@@ -9,6 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LocalStepFunctions } from './sfn/runtime.ts';
 import { handleSfnOperation } from './sfn/wire.ts';
 import { createTable, startDynalite } from './dynamo.ts';
+import type { StoredSize } from './dynalite-memory.ts';
 import { readStack, type StackModel } from './stack.ts';
 import { createInvoker, type ControllerFunctions } from './invoker.ts';
 import { SimulatedClock } from './clock.ts';
@@ -66,6 +67,8 @@ export interface LocalEngine {
   env: Record<string, string>;
   /** S3, EventBridge, Scheduler and CodeDeploy of the ways in (infra/local/ways-in/). */
   waysIn: LocalWaysIn;
+  /** What the local DynamoDB holds in memory (entries and their characters), for the soak. */
+  storedSize(): Promise<StoredSize>;
   close(): Promise<void>;
 }
 
@@ -175,6 +178,7 @@ export async function startLocalEngine(options: LocalEngineOptions = {}): Promis
     stack,
     env,
     waysIn,
+    storedSize: () => dynamo.storedSize(),
     async close() {
       closing = true;
       sfn.stopAll();

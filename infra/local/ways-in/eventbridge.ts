@@ -61,16 +61,32 @@ export interface LocalEventBridgeOptions {
 }
 
 const MAX_ENTRY_BYTES = 256 * 1024;
+/** How many events, unmatched ids and deliveries the engine keeps for inspection (the newest). */
+export const KEPT_EVENTS = 1000;
+
+/** Appends, dropping the oldest beyond KEPT_EVENTS. */
+function keep<T>(list: T[], item: T): void {
+  list.push(item);
+  if (list.length > KEPT_EVENTS) list.splice(0, list.length - KEPT_EVENTS);
+}
 
 export class LocalEventBridge {
   /** Every event put, oldest first (the last 1,000). */
   readonly events: LocalEvent[] = [];
+  /** Deliveries to rule targets, oldest first (the last 1,000). */
   readonly deliveries: Delivery[] = [];
   /** Ids of the events no rule matched (the last 1,000). */
   readonly unmatched: string[] = [];
   readonly #inFlight = new Set<Promise<void>>();
+  /** Aborted when the engine closes: no retry waits on past it, no event is put after it. */
+  readonly #closed = new AbortController();
 
   constructor(readonly options: LocalEventBridgeOptions) {}
+
+  /** The engine is closing: deliveries waiting to retry give up, later events are dropped. */
+  close(): void {
+    this.#closed.abort();
+  }
 
   async putEvents(entries: Record<string, unknown>[]): Promise<{ FailedEntryCount: number; Entries: Record<string, string>[] }> {
     const results: Record<string, string>[] = [];
@@ -107,6 +123,7 @@ export class LocalEventBridge {
    * put on the default bus like any other and routed by the rules; `drain()` waits for it too.
    */
   publish(event: ServiceEvent): void {
+    if (this.#closed.signal.aborted) return;
     const run = this.putEvents([
       { Source: event.source, DetailType: event.detailType, Detail: JSON.stringify(event.detail), Resources: event.resources, Time: event.time / 1000 },
     ]).then(
@@ -158,19 +175,17 @@ export class LocalEventBridge {
   }
 
   #route(event: LocalEvent, bus: string, rules: Rule[]): void {
-    this.events.push(event);
-    if (this.events.length > 1000) this.events.shift();
+    keep(this.events, event);
     const matched = rules.filter((r) => r.enabled && r.eventBusName === bus && matchesPattern(r.pattern, event));
     if (matched.length === 0) {
-      this.unmatched.push(event.id);
-      if (this.unmatched.length > 1000) this.unmatched.shift();
+      keep(this.unmatched, event.id);
       this.options.log?.('event matched no rule', { eventId: event.id, source: event.source, detailType: event['detail-type'], bus });
       return;
     }
     for (const rule of matched) {
       for (const target of rule.targets) {
         const delivery: Delivery = { eventId: event.id, rule: rule.logicalId, target: target.arn, attempts: 0, status: 'pending' };
-        this.deliveries.push(delivery);
+        keep(this.deliveries, delivery);
         const payload = target.input === undefined ? event : JSON.parse(target.input);
         const run = this.#deliver(delivery, payload).finally(() => this.#inFlight.delete(run));
         this.#inFlight.add(run);
@@ -190,12 +205,17 @@ export class LocalEventBridge {
       } catch (error) {
         delivery.error = error instanceof Error ? error.message : String(error);
         const delay = delays[delivery.attempts - 1];
-        if (delay === undefined) {
+        if (delay === undefined || this.#closed.signal.aborted) {
           delivery.status = 'failed';
           this.options.log?.('event delivery failed', { ...delivery });
           return;
         }
-        await this.options.clock.sleep(delay);
+        await this.options.clock.sleep(delay, { signal: this.#closed.signal });
+        if (this.#closed.signal.aborted) {
+          delivery.status = 'failed';
+          delivery.error = `${delivery.error}; not retried: the engine closed`;
+          return;
+        }
       }
     }
   }

@@ -148,6 +148,7 @@ export class LocalWaysIn {
   /** Drops pending schedules (their waits end at their next wake) and the engine-side clients. */
   close(): void {
     this.scheduledRules?.stop();
+    this.events?.close();
     this.scheduler?.schedules.clear();
     for (const client of this.#clients.splice(0)) client.destroy();
   }

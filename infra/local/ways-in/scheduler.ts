@@ -52,10 +52,13 @@ export interface LocalSchedulerOptions {
   invoke(arn: string, payload: unknown): Promise<unknown>;
 }
 
+const KEPT_FIRINGS = 1000;
+
 const validation = (message: string) => new ServiceError('ValidationException', message, { messageKey: 'Message' });
 
 export class LocalScheduler {
   readonly schedules = new Map<string, Schedule>();
+  /** Firings, oldest first (the last 1,000: a rate schedule fires without end). */
   readonly firings: Firing[] = [];
   readonly #inFlight = new Map<Promise<void>, Schedule>();
 
@@ -154,6 +157,7 @@ export class LocalScheduler {
     if (!live() || schedule.State !== 'ENABLED') return;
     const firing: Firing = { name: schedule.Name, groupName: schedule.GroupName, target: schedule.Target.Arn, firedAt: this.options.clock.now(), attempts: 0, status: 'invoked' };
     this.firings.push(firing);
+    if (this.firings.length > KEPT_FIRINGS) this.firings.splice(0, this.firings.length - KEPT_FIRINGS);
     const payload = schedule.Target.Input === undefined ? {} : parseInput(schedule.Target.Input);
     const retries = Math.min(schedule.Target.RetryPolicy?.MaximumRetryAttempts ?? 2, 2);
     for (;;) {
