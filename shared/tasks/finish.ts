@@ -20,7 +20,7 @@ import { planDeployment } from '../core/planner.ts';
 import type { ControllerPorts } from '../core/ports/index.ts';
 import { watchedAlarms } from '../core/health.ts';
 import { isCaughtError, summarizeCaught, type ErrorSummary } from '../core/deployment/caught-error.ts';
-import { deploymentEvent, rejectedDeploymentRecord, stateChangeOf } from '../core/deployment/records.ts';
+import { deploymentEvent, rejectedDeploymentHistory, rejectedDeploymentRecord, stateChangeOf } from '../core/deployment/records.ts';
 import { announce } from './announce.ts';
 import type { DeploymentStore } from '../core/ports/deployment-store.ts';
 
@@ -118,15 +118,16 @@ async function finishRejected(input: FinishInput, ports: FinishPorts): Promise<F
     } catch {
       // The strategy may be what was refused: the record goes without a plan.
     }
-    const record = rejectedDeploymentRecord({
+    const rejected = {
       id: deploymentId,
       ...(input.execution.Id ? { executionArn: input.execution.Id } : {}),
       request,
       ...(plan ? { plan } : {}),
       error,
       at: isoNow(ports.clock),
-    });
-    if (await ports.store.putIfAbsent(record)) await announce(ports, stateChangeOf(record, isoNow(ports.clock)));
+    };
+    const record = rejectedDeploymentRecord(rejected);
+    if (await ports.store.putIfAbsent(record, rejectedDeploymentHistory(rejected))) await announce(ports, stateChangeOf(record, isoNow(ports.clock)));
     // A refused codeDeploy field did not come from the bridge: no CodeDeploy hook is answered.
     if (!(error.code === 'INVALID_REQUEST' && error.message.startsWith('codeDeploy:'))) await tellCodeDeploy(ports, request, 'Failed');
   }

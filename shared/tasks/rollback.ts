@@ -48,7 +48,7 @@ export async function rollback(input: RollbackInput, ports: RollbackPorts): Prom
     : `rolled back after ${cause.code}: version ${record.currentVersion} takes all traffic`;
   const updated = await ports.store.update(record.id, {
     // From here an operator's abort is refused: it could change nothing.
-    set: { weight: 0, revisionId: moved.state.revisionId, updatedAt: at, rollingBackAt: at },
+    set: { weight: 0, revisionId: moved.state.revisionId, updatedAt: at, rollingBackAt: at, rolledBackAt: at },
     append: {
       ...(record.weight === 0 ? {} : { weights: [{ at, weight: 0 }] }),
       events: [deploymentEvent('RolledBack', message, { cause: cause.code }, at)],

@@ -28,7 +28,7 @@ import { holdForWindow } from './window-gate.ts';
 import { announce } from './announce.ts';
 
 export const SHIFTED = 'WeightShifted';
-export const PROMOTED = 'Promoted';
+const PROMOTED = 'Promoted';
 
 export type ShiftPorts = Pick<ControllerPorts, 'aliases' | 'alarms' | 'clock' | 'log' | 'events'> & { store: Pick<DeploymentStore, 'get' | 'update' | 'updateQuietly'> };
 

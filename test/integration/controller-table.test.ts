@@ -21,6 +21,7 @@ import { createHandler as controlHandler } from '../../functions/control/index.t
 import { createHandler as rollbackHandler } from '../../functions/rollback/index.ts';
 import { createHandler as finishHandler } from '../../functions/finish/index.ts';
 import { getDeployment, getLock, listDeployments } from '../../shared/aws/deployment-store.ts';
+import { recordWithHistory } from '../e2e/support/record.ts';
 import { inLambda, baseRequest, clock, env, handlerOptions, mockedClients, T0 } from '../unit/handlers/harness.ts';
 import type { HealthResult, MachineState } from '../../shared/core/model/machine.ts';
 
@@ -174,7 +175,7 @@ describe('Controller over DynamoDB (dynalite)', () => {
     expect(account.alias()).toMatchObject({ FunctionVersion: '8', RoutingConfig: { AdditionalVersionWeights: {} } });
     await expect(handlers.finish({ execution: execution('gp-walk'), deploymentId: id, outcome: 'succeeded' })).resolves.toEqual({ deploymentId: id, status: 'Succeeded' });
 
-    const record = (await getDeployment(store(), id))!;
+    const record = (await recordWithHistory(store(), id))!;
     expect(record.weights.map((w) => w.weight)).toEqual([0, 10, 100]);
     // No traffic, so nothing for the analysis to judge: the bake says so as it ends, and goes on.
     expect(record.events.map((e) => e.type)).toEqual(['Started', 'WeightShifted', 'StepStarted', 'AnalysisInconclusive', 'WeightShifted', 'Promoted', 'Succeeded']);
@@ -206,7 +207,7 @@ describe('Controller over DynamoDB (dynalite)', () => {
       await expect(handlers.control(approve)).resolves.toMatchObject({ released: 'next' });
     }
     expect(mocks.sfn).toHaveReceivedCommandExactlyOnceWith(SendTaskSuccessCommand, { taskToken: 'token-approval', output: '{"decision":"next","action":"approve"}' });
-    const record = (await getDeployment(store(), id))!;
+    const record = (await recordWithHistory(store(), id))!;
     expect(record.waitToken).toBeUndefined();
     expect(record.signals.approve).toBeUndefined();
   });
@@ -283,7 +284,7 @@ describe('Controller over DynamoDB (dynalite)', () => {
     await expect(shift(4)).rejects.toMatchObject({ code: 'MANUAL_STOP' });
     updates.mockRestore();
 
-    const record = (await getDeployment(store(), id))!;
+    const record = (await recordWithHistory(store(), id))!;
     expect(record).toMatchObject({ weight: 40, stepIndex: 3, revisionId });
     expect(record.weights.map((w) => w.weight)).toEqual([0, 10, 20, 30, 40]);
     expect(record.events.filter((e) => e.type === 'WeightShifted').map((e) => e.stepIndex)).toEqual([0, 1, 2, 3]);
