@@ -4,7 +4,7 @@
  * record change they come with (under its guards: both or neither), and read back by a paged Query
  * on the partition in time order. A change with no history stays one UpdateItem (the caller's).
  */
-import { createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE_KEYS, keys, type HistoryKind } from '../core/model/record.ts';
 import type { HistoryAppend, HistoryEntries, HistoryOptions } from '../core/ports/deployment-store.ts';
@@ -19,9 +19,9 @@ export const MAX_HISTORY_PER_CHANGE = 98;
 /** Fields of a history item that are not the entry. */
 const ITEM_FIELDS = [TABLE_KEYS.pk, TABLE_KEYS.sk, 'deploymentId'];
 
-/** A short digest of an entry: two writes of one instant get two items, a retried write the same one. */
-function tagOf(entry: object): string {
-  return createHash('sha256').update(JSON.stringify(entry)).digest('hex').slice(0, 10);
+/** When a write is made, by this writer's clock, and a random suffix: writes of one Glidepath instant keep their order and never share an item. */
+function writtenNow(): string {
+  return `${String(Date.now()).padStart(13, '0')}${randomBytes(3).toString('hex')}`;
 }
 
 /** The number of history entries in `append`. */
@@ -32,9 +32,10 @@ export function historyCount(append: HistoryAppend | undefined): number {
 /** One item per entry of `append`, keyed in deployment `id`'s partition. */
 export function historyItems(id: string, append: HistoryAppend): Record<string, unknown>[] {
   const item = (key: { pk: string; sk: string }, entry: object) => ({ ...entry, ...key, deploymentId: id });
+  const written = writtenNow();
   return [
-    ...(append.events ?? []).map((e, seq) => item(keys.event(id, e.at, seq, tagOf(e)), e)),
-    ...(append.weights ?? []).map((w, seq) => item(keys.weight(id, w.at, seq, tagOf(w)), w)),
+    ...(append.events ?? []).map((e, seq) => item(keys.event(id, e.at, written, seq), e)),
+    ...(append.weights ?? []).map((w, seq) => item(keys.weight(id, w.at, written, seq), w)),
     ...(append.verdicts ?? []).map((v, seq) => item(keys.verdict(id, v, seq), v)),
   ];
 }

@@ -14,8 +14,8 @@
  * | trigger dedupe     | `TRIGGER#<key>`            | `TRIGGER`   |                            |                        |
  * | alarm watch        | `ALARM#<alarmName>`        | `DEP#<id>`  |                            |                        |
  * | verdict            | `DEP#<id>`                 | `VERDICT#<at>#<seq>#<check>` |                |                        |
- * | event              | `DEP#<id>`                 | `EVENT#<at>#<seq>#<tag>`     |                |                        |
- * | weight point       | `DEP#<id>`                 | `WEIGHT#<at>#<seq>#<tag>`    |                |                        |
+ * | event              | `DEP#<id>`                 | `EVENT#<at>#<written>#<seq>` |                |                        |
+ * | weight point       | `DEP#<id>`                 | `WEIGHT#<at>#<written>#<seq>`|                |                        |
  *
  * `<function>` is the bare function name (an ARN is reduced to its name) so that a name and an
  * ARN of the same function share one lock. Items that expire carry `ttl` (epoch seconds).
@@ -32,8 +32,10 @@
  * number of steps, events or intervals. They are written in one TransactWriteItems with the record
  * change they come with, under that change's guards (both or neither); a change without history
  * stays one UpdateItem. `<seq>` is the entry's place in its batch (4 digits), so entries of one
- * instant keep their order; `<tag>` (the check, or a digest of the entry) keeps two writes of one
- * instant apart, and a retried write of the same entry lands on the same item.
+ * instant keep their order; `<written>` (events, weights) is when the writer wrote them by its own
+ * clock (epoch ms, 13 digits) and a random suffix, so entries of one instant of the Glidepath clock
+ * (a virtual clock, a fixed test clock) read back in the order they were written, and two writes
+ * never share an item.
  */
 import type { DeploymentRequest } from './request.ts';
 import type { Plan } from './plan.ts';
@@ -227,10 +229,10 @@ export const keys = {
     pk: `DEP#${id}`,
     sk: `VERDICT#${verdict.at}#${String(seq).padStart(4, '0')}#${verdict.check}`,
   }),
-  /** An event item of deployment `id`: `seq` its place in its batch, `tag` what keeps two writes of one instant apart. */
-  event: (id: string, at: string, seq: number, tag: string) => ({ pk: `DEP#${id}`, sk: `EVENT#${at}#${String(seq).padStart(4, '0')}#${tag}` }),
+  /** An event item of deployment `id`: `written` orders writes of one instant, `seq` is its place in its batch. */
+  event: (id: string, at: string, written: string, seq: number) => ({ pk: `DEP#${id}`, sk: `EVENT#${at}#${written}#${String(seq).padStart(4, '0')}` }),
   /** A weight-point item of deployment `id` (as `event`). */
-  weight: (id: string, at: string, seq: number, tag: string) => ({ pk: `DEP#${id}`, sk: `WEIGHT#${at}#${String(seq).padStart(4, '0')}#${tag}` }),
+  weight: (id: string, at: string, written: string, seq: number) => ({ pk: `DEP#${id}`, sk: `WEIGHT#${at}#${written}#${String(seq).padStart(4, '0')}` }),
   /** The sort-key prefix of each history kind's items (Query `pk = DEP#<id> AND begins_with(sk, :prefix)`). */
   historyPrefix: { events: 'EVENT#', weights: 'WEIGHT#', verdicts: 'VERDICT#' } as const satisfies Record<HistoryKind, string>,
   /** The partition of index gsi2: the active deployments. */

@@ -70,17 +70,22 @@ export function mockedClients() {
   };
   // A record change with history is a transaction: replayed as the one UpdateItem the tests' fakes decode.
   mocks.ddb.on(TransactWriteCommand).callsFake(async (input: TransactWriteCommandInput) => {
-    const update = transactionAsUpdate(input);
-    if (!update) return {};
-    try {
-      await clients.ddb.send(new UpdateCommand(update));
-      return {};
-    } catch (error) {
-      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
-      throw Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'ConditionalCheckFailed' }] });
-    }
+    await replayAsUpdate(clients, input);
+    return {};
   });
   return { clients, mocks };
+}
+
+/** Sends a record change's transaction as its one UpdateItem (transactionAsUpdate); a failed condition cancels it, as DynamoDB would. */
+export async function replayAsUpdate(clients: Pick<Clients, 'ddb'>, input: TransactWriteCommandInput): Promise<void> {
+  const update = transactionAsUpdate(input);
+  if (!update) return;
+  try {
+    await clients.ddb.send(new UpdateCommand(update));
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    throw Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'ConditionalCheckFailed' }] });
+  }
 }
 
 const HISTORY_KINDS: Record<string, string> = { 'EVENT#': 'events', 'WEIGHT#': 'weights', 'VERDICT#': 'verdicts' };

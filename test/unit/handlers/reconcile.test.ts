@@ -21,7 +21,7 @@ import { endingError, IN_FLIGHT_SECONDS, settleSeconds } from '../../../shared/t
 import { keys, type DeploymentRecord } from '../../../shared/core/model/record.ts';
 import type { DeploymentRequest } from '../../../shared/core/model/request.ts';
 import { loadTemplate, templateRules } from '../../../infra/local/ways-in/rules.ts';
-import { inLambda, applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, env, handlerOptions, mockedClients, T0 } from './harness.ts';
+import { inLambda, applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, env, handlerOptions, mockedClients, replayAsUpdate, T0 } from './harness.ts';
 
 const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:glidepath:gp-test-1';
 const STATE_MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:glidepath-deployment';
@@ -57,13 +57,12 @@ function fakeTable(): void {
   table = new Map();
   mocks.ddb.on(GetCommand).callsFake((input) => ({ Item: structuredClone(table.get(at(input.Key))) }));
   mocks.ddb.on(PutCommand).callsFake((input) => void put(input.Item));
-  mocks.ddb.on(TransactWriteCommand).callsFake((input) => {
+  mocks.ddb.on(TransactWriteCommand).callsFake(async (input) => {
     // The record's update (its guards checked first), then the puts: all or nothing.
-    const update = input.TransactItems.find((item: { Update?: unknown }) => item.Update)?.Update;
-    if (update) updateItem(update);
+    await replayAsUpdate(clients, input);
     for (const item of input.TransactItems) if (item.Put) put(item.Put.Item);
   });
-  const updateItem = (input: Parameters<typeof applyUpdate>[1] & { Key: { pk: string; sk: string } }) => {
+  mocks.ddb.on(UpdateCommand).callsFake((input) => {
     const current = table.get(at(input.Key));
     const condition = decodeUpdate(input).condition ?? '';
     if (!current) throw conditionFailed();
@@ -73,8 +72,7 @@ function fakeTable(): void {
     const updated = applyUpdate(current, input);
     table.set(at(input.Key), updated);
     return { Attributes: structuredClone(updated) };
-  };
-  mocks.ddb.on(UpdateCommand).callsFake(updateItem);
+  });
   mocks.ddb.on(DeleteCommand).callsFake((input) => {
     const current = table.get(at(input.Key));
     const holder = input.ExpressionAttributeValues?.[':id'];

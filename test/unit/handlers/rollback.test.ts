@@ -36,7 +36,7 @@ describe('Handler: rollback', () => {
       RevisionId: 'rev-2',
     });
     const decoded = decodeUpdate(mocks.ddb.commandCalls(UpdateCommand)[0]!.args[0].input);
-    expect(decoded.set).toEqual({ weight: 0, revisionId: 'rev-3', updatedAt: clock.iso(), rollingBackAt: clock.iso() });
+    expect(decoded.set).toEqual({ weight: 0, revisionId: 'rev-3', updatedAt: clock.iso(), rollingBackAt: clock.iso(), rolledBackAt: clock.iso() });
     expect(decoded.append).toEqual({
       weights: [{ at: clock.iso(), weight: 0 }],
       events: [{ at: clock.iso(), type: 'RolledBack', message: 'rolled back after ALARM_ACTIVE: version 7 takes all traffic', cause: 'ALARM_ACTIVE' }],
