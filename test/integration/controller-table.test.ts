@@ -268,13 +268,13 @@ describe('Controller over DynamoDB (dynalite)', () => {
     const setSignals = (signals: Record<string, string>) =>
       ddb.send(new UpdateCommand({ TableName: env.tableName, Key: { pk: `DEP#${id}`, sk: 'DEPLOYMENT' }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'signals' }, ExpressionAttributeValues: { ':s': signals } }));
 
-    // No signal, then only signals the decision ignores: the claim before the move (no abort), then one UpdateItem that returns nothing.
-    await expect(shift(0)).resolves.toEqual({ result: expect.objectContaining({ decision: 'next', weight: 10 }), sent: ['UpdateCommand NONE', 'UpdateCommand NONE'] });
+    // No signal, then only signals the decision ignores: the claim before the move (no abort), then one write of the step with its history (a transaction, nothing read back).
+    await expect(shift(0)).resolves.toEqual({ result: expect.objectContaining({ decision: 'next', weight: 10 }), sent: ['UpdateCommand NONE', 'TransactWriteCommand'] });
     await setSignals({ approve: clock.iso(), resume: clock.iso() });
-    await expect(shift(1)).resolves.toEqual({ result: expect.objectContaining({ decision: 'next', weight: 20 }), sent: ['UpdateCommand NONE', 'UpdateCommand NONE'] });
-    // A pause: DynamoDB refuses the quiet update, the step is recorded returning the record, and the pause holds.
+    await expect(shift(1)).resolves.toEqual({ result: expect.objectContaining({ decision: 'next', weight: 20 }), sent: ['UpdateCommand NONE', 'TransactWriteCommand'] });
+    // A pause: DynamoDB refuses the quiet write, the step is recorded and the record read back, and the pause holds.
     await setSignals({ pause: clock.iso() });
-    await expect(shift(2)).resolves.toEqual({ result: expect.objectContaining({ decision: 'pause', weight: 30 }), sent: ['UpdateCommand NONE', 'UpdateCommand NONE', 'UpdateCommand ALL_NEW'] });
+    await expect(shift(2)).resolves.toEqual({ result: expect.objectContaining({ decision: 'pause', weight: 30 }), sent: ['UpdateCommand NONE', 'TransactWriteCommand', 'TransactWriteCommand', 'GetCommand'] });
     // promote-full is acted on and cleared; abort fails the step.
     await setSignals({ promoteFull: clock.iso() });
     await expect(shift(3)).resolves.toMatchObject({ result: { decision: 'promoteFull', weight: 40 } });
