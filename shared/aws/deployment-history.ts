@@ -4,7 +4,6 @@
  * record change they come with (under its guards: both or neither), and read back by a paged Query
  * on the partition in time order. A change with no history stays one UpdateItem (the caller's).
  */
-import { randomBytes } from 'node:crypto';
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLE_KEYS, keys, type HistoryKind } from '../core/model/record.ts';
 import type { HistoryAppend, HistoryEntries, HistoryOptions } from '../core/ports/deployment-store.ts';
@@ -21,7 +20,7 @@ const ITEM_FIELDS = [TABLE_KEYS.pk, TABLE_KEYS.sk, 'deploymentId'];
 
 /** When a write is made, by this writer's clock, and a random suffix: writes of one Glidepath instant keep their order and never share an item. */
 function writtenNow(): string {
-  return `${String(Date.now()).padStart(13, '0')}${randomBytes(3).toString('hex')}`;
+  return `${String(Date.now()).padStart(13, '0')}${Math.floor(Math.random() * 36 ** 6).toString(36).padStart(6, '0')}`;
 }
 
 /** The number of history entries in `append`. */
