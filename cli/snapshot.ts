@@ -5,6 +5,7 @@
  */
 import { readAlarms } from '../shared/aws/alarms.ts';
 import { getDeployment } from '../shared/aws/deployment-store.ts';
+import { readHistory } from '../shared/aws/deployment-history.ts';
 import { describeExecution, newestHistory, type Execution, type HistoryEvent } from '../shared/aws/executions.ts';
 import { DeploymentNotFoundError } from '../shared/core/errors.ts';
 import { lambdaErrorOf } from '../shared/core/deployment/caught-error.ts';
@@ -230,10 +231,13 @@ export async function readSnapshot(target: Target, id: string, options: ReadOpti
     tracker = new HookTracker(target, executionArn);
     options.trackers?.set(executionArn, tracker);
   }
-  const [nowMs, hooks, alarms] = await Promise.all([
+  const [nowMs, hooks, alarms, weights, events] = await Promise.all([
     target.now(),
     executionStatus !== undefined ? tracker.refresh() : Promise.resolve(tracker.hooks),
     options.alarms !== false && record?.request?.alarms?.length ? readAlarmStates(target, record.request.alarms) : Promise.resolve([]),
+    // The history is items of its own, read in full (paged) in time order.
+    record ? readHistory(store, id, 'weights') : Promise.resolve([]),
+    record ? readHistory(store, id, 'events') : Promise.resolve([]),
   ]);
   const steps = record?.plan?.steps ?? [];
   const stepIndex = record?.stepIndex ?? -1;
@@ -266,8 +270,8 @@ export async function readSnapshot(target: Target, id: string, options: ReadOpti
     alarms,
     hooks,
     verdicts: (record?.analysis?.lastVerdicts ?? []).map(({ check, outcome, message }) => ({ check, outcome, message })),
-    weights: record?.weights ?? [],
-    events: record?.events ?? [],
+    weights,
+    events,
     readAt: new Date(nowMs).toISOString(),
   };
   const next = record ? remainingSeconds(record, step, nowMs) : undefined;

@@ -27,7 +27,6 @@ import {
   dynamoActiveDeployments,
   dynamoAlarmWatchers,
   dynamoAlarmWatches,
-  dynamoVerdictRecordWriter,
   dynamoDeploymentCreator,
   dynamoLockReleaser,
   dynamoRecordReader,
@@ -92,8 +91,6 @@ const table = (build: Build) => ({ ddb: documentClient(build), tableName: requir
 // The deployment store in parts (each on its own DynamoDB actions): a function takes the parts its task uses.
 export const recordReader = (build: Build): Pick<DeploymentStore, 'get'> => dynamoRecordReader(table(build));
 export const recordWriter = (build: Build): Pick<DeploymentStore, 'update' | 'updateQuietly'> => dynamoRecordWriter(table(build));
-/** The watcher's writer: also appends verdicts, each an item of its own (PutItem). */
-export const analysisWriter = (build: Build): Pick<DeploymentStore, 'update' | 'updateQuietly'> => dynamoVerdictRecordWriter(table(build));
 export const deploymentCreator = (build: Build): Pick<DeploymentStore, 'create' | 'lock'> => dynamoDeploymentCreator(table(build));
 export const rejectionWriter = (build: Build): Pick<DeploymentStore, 'putIfAbsent'> => dynamoRejectionWriter(table(build));
 export const lockReleaser = (build: Build): Pick<DeploymentStore, 'releaseLock'> => dynamoLockReleaser(table(build));

@@ -1,7 +1,7 @@
 /** watch: the watcher, on a `rate(1 minute)` schedule, for every active deployment at once (shared/tasks/watch.ts). */
 import { watch, type WatchPorts } from '../../shared/tasks/watch.ts';
 import { createTaskHandler, type HandlerOptions, type OwnPorts } from '../_lib/handler.ts';
-import { activeDeployments, alarmReader, alarmWatches, aliasRouter, analysisWriter, eventBus, executionReader, lifecycleReporter, lockReleaser, metricReader, recordReader, taskTokens } from '../_lib/ports.ts';
+import { activeDeployments, alarmReader, alarmWatches, aliasRouter, eventBus, executionReader, lifecycleReporter, lockReleaser, metricReader, recordReader, recordWriter, taskTokens } from '../_lib/ports.ts';
 
 export function createHandler(options: HandlerOptions<OwnPorts<WatchPorts>> = {}) {
   return createTaskHandler(
@@ -10,7 +10,7 @@ export function createHandler(options: HandlerOptions<OwnPorts<WatchPorts>> = {}
       // The scheduled event says only that a minute has passed.
       parse: (event) => event,
       ports: (build) => ({
-        store: { ...activeDeployments(build), ...recordReader(build), ...analysisWriter(build), ...lockReleaser(build), ...alarmWatches(build) },
+        store: { ...activeDeployments(build), ...recordReader(build), ...recordWriter(build), ...lockReleaser(build), ...alarmWatches(build) },
         alarms: alarmReader(build),
         metrics: metricReader(build),
         tokens: taskTokens(build),

@@ -1,37 +1,62 @@
 /**
- * A deployment's history items (shared/core/model/record.ts): verdicts are items of their own in
- * the record's partition, written in one TransactWriteItems with the record update they come with
- * (under its guards: both or neither), and read back by a Query on the partition in time order.
- * Events and weights are still lists of the record; `history` reads them from it.
+ * A deployment's history items (shared/core/model/record.ts): events, weight points and verdicts
+ * are items of their own in the record's partition, written in one TransactWriteItems with the
+ * record change they come with (under its guards: both or neither), and read back by a paged Query
+ * on the partition in time order. A change with no history stays one UpdateItem (the caller's).
  */
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { TABLE_KEYS, keys, type HistoryKind, type Verdict } from '../core/model/record.ts';
-import type { HistoryEntries, HistoryOptions } from '../core/ports/deployment-store.ts';
+import { TABLE_KEYS, keys, type HistoryKind } from '../core/model/record.ts';
+import type { HistoryAppend, HistoryEntries, HistoryOptions } from '../core/ports/deployment-store.ts';
 import { GlidepathError } from '../core/errors.ts';
 import { buildUpdate, type RecordUpdate } from './update-expression.ts';
-import { getDeployment } from './deployment-store.ts';
 import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
 import type { Store } from './table.ts';
 
-/** TransactWriteItems takes 100 actions: the record update and up to 99 verdicts. */
-export const MAX_VERDICTS_PER_CHANGE = 99;
+/** TransactWriteItems takes 100 actions: the record's, a new record's lock, and up to 98 history entries. */
+export const MAX_HISTORY_PER_CHANGE = 98;
 
-/** The item of one verdict: the verdict with its keys. */
-export function verdictItem(id: string, verdict: Verdict, seq: number): Record<string, unknown> {
-  return { ...verdict, ...keys.verdict(id, verdict, seq), deploymentId: id };
+/** Fields of a history item that are not the entry. */
+const ITEM_FIELDS = [TABLE_KEYS.pk, TABLE_KEYS.sk, 'deploymentId'];
+
+/** When a write is made, by this writer's clock, and a random suffix: writes of one Glidepath instant keep their order and never share an item. */
+function writtenNow(): string {
+  return `${String(Date.now()).padStart(13, '0')}${Math.floor(Math.random() * 36 ** 6).toString(36).padStart(6, '0')}`;
+}
+
+/** The number of history entries in `append`. */
+export function historyCount(append: HistoryAppend | undefined): number {
+  return (append?.events?.length ?? 0) + (append?.weights?.length ?? 0) + (append?.verdicts?.length ?? 0);
+}
+
+/** One item per entry of `append`, keyed in deployment `id`'s partition. */
+export function historyItems(id: string, append: HistoryAppend): Record<string, unknown>[] {
+  const item = (key: { pk: string; sk: string }, entry: object) => ({ ...entry, ...key, deploymentId: id });
+  const written = writtenNow();
+  return [
+    ...(append.events ?? []).map((e, seq) => item(keys.event(id, e.at, written, seq), e)),
+    ...(append.weights ?? []).map((w, seq) => item(keys.weight(id, w.at, written, seq), w)),
+    ...(append.verdicts ?? []).map((v, seq) => item(keys.verdict(id, v, seq), v)),
+  ];
+}
+
+/** The Put actions of `append`'s items; INTERNAL_ERROR past `limit` (the transaction's room). */
+export function historyPuts(store: Store, id: string, append: HistoryAppend, limit = MAX_HISTORY_PER_CHANGE): { Put: { TableName: string; Item: Record<string, unknown> } }[] {
+  const count = historyCount(append);
+  if (count > limit) {
+    throw new GlidepathError('INTERNAL_ERROR', `at most ${limit} history entries can be written with one change of deployment ${id}, got ${count}`);
+  }
+  return historyItems(id, append).map((Item) => ({ Put: { TableName: store.tableName, Item } }));
 }
 
 /**
- * The update of record `id` (its condition included) and one item per verdict, in one transaction.
- * False when the condition did not hold (nothing written).
+ * The update of record `id` (its condition included) and one item per history entry, in one
+ * transaction. False when the condition did not hold (nothing written).
  */
-export async function updateWithVerdicts(store: Store, id: string, update: RecordUpdate, verdicts: readonly Verdict[]): Promise<boolean> {
-  if (verdicts.length > MAX_VERDICTS_PER_CHANGE) {
-    throw new GlidepathError('INTERNAL_ERROR', `at most ${MAX_VERDICTS_PER_CHANGE} verdicts can be written with one change of deployment ${id}, got ${verdicts.length}`);
-  }
-  const changes = Object.keys(update.set ?? {}).length + Object.values(update.append ?? {}).flat().length + (update.remove?.length ?? 0);
+export async function updateWithHistory(store: Store, id: string, update: RecordUpdate, append: HistoryAppend): Promise<boolean> {
+  const puts = historyPuts(store, id, append);
+  const changes = Object.keys(update.set ?? {}).length + (update.remove?.length ?? 0);
   const condition = update.condition;
-  // Verdicts alone: the record is not changed, only its guards checked.
+  // History alone: the record is not changed, only its guards checked.
   const recordAction =
     changes > 0 || !condition
       ? { Update: { TableName: store.tableName, Key: keys.deployment(id), ...buildUpdate(update) } }
@@ -45,14 +70,7 @@ export async function updateWithVerdicts(store: Store, id: string, update: Recor
           },
         };
   try {
-    await store.ddb.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          recordAction,
-          ...verdicts.map((verdict, seq) => ({ Put: { TableName: store.tableName, Item: verdictItem(id, verdict, seq) } })),
-        ],
-      }),
-    );
+    await store.ddb.send(new TransactWriteCommand({ TransactItems: [recordAction, ...puts] }));
     return true;
   } catch (error) {
     if (isErrorNamed(error, 'TransactionCanceledException')) {
@@ -63,18 +81,20 @@ export async function updateWithVerdicts(store: Store, id: string, update: Recor
   }
 }
 
-async function queryVerdicts(store: Store, id: string, options: HistoryOptions): Promise<Verdict[]> {
-  const items: Verdict[] = [];
+/** Deployment `id`'s history of one kind, oldest first unless `newestFirst`: a Query paged through (LastEvaluatedKey) until `limit`. */
+export async function readHistory<K extends HistoryKind>(store: Store, id: string, kind: K, options: HistoryOptions = {}): Promise<HistoryEntries[K][]> {
+  if (options.limit !== undefined && options.limit <= 0) return [];
+  const entries: HistoryEntries[K][] = [];
   let startKey: Record<string, unknown> | undefined;
   try {
     do {
-      const left = options.limit === undefined ? undefined : options.limit - items.length;
+      const left = options.limit === undefined ? undefined : options.limit - entries.length;
       const out = await store.ddb.send(
         new QueryCommand({
           TableName: store.tableName,
           KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
           ExpressionAttributeNames: { '#pk': TABLE_KEYS.pk, '#sk': TABLE_KEYS.sk },
-          ExpressionAttributeValues: { ':pk': keys.deployment(id).pk, ':prefix': keys.verdictPrefix },
+          ExpressionAttributeValues: { ':pk': keys.deployment(id).pk, ':prefix': keys.historyPrefix[kind] },
           ConsistentRead: true,
           ...(options.newestFirst ? { ScanIndexForward: false } : {}),
           ...(left === undefined ? {} : { Limit: left }),
@@ -82,23 +102,14 @@ async function queryVerdicts(store: Store, id: string, options: HistoryOptions):
         }),
       );
       for (const item of out.Items ?? []) {
-        const { pk: _pk, sk: _sk, deploymentId: _id, ...verdict } = item;
-        items.push(verdict as Verdict);
+        const entry = { ...item };
+        for (const field of ITEM_FIELDS) delete entry[field];
+        entries.push(entry as HistoryEntries[K]);
       }
       startKey = out.LastEvaluatedKey;
-    } while (startKey && (options.limit === undefined || items.length < options.limit));
+    } while (startKey && (options.limit === undefined || entries.length < options.limit));
   } catch (error) {
-    throw toGlidepathError(error, `dynamodb:Query verdicts of deployment ${id}`);
+    throw toGlidepathError(error, `dynamodb:Query ${kind} of deployment ${id}`);
   }
-  return items;
-}
-
-/** Deployment `id`'s history of one kind, oldest first unless `newestFirst`. */
-export async function readHistory<K extends HistoryKind>(store: Store, id: string, kind: K, options: HistoryOptions = {}): Promise<HistoryEntries[K][]> {
-  if (options.limit !== undefined && options.limit <= 0) return [];
-  if (kind === 'verdicts') return (await queryVerdicts(store, id, options)) as HistoryEntries[K][];
-  const record = await getDeployment(store, id);
-  const all = [...((record?.[kind as 'events' | 'weights'] ?? []) as HistoryEntries[K][])];
-  if (options.newestFirst) all.reverse();
-  return options.limit === undefined ? all : all.slice(0, options.limit);
+  return entries;
 }

@@ -6,6 +6,8 @@
 import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DeploymentInProgressError, DeploymentNotFoundError, GlidepathError } from '../core/errors.ts';
 import { TABLE_KEYS, bareFunctionName, isActive, keys, type DeploymentRecord, type LockItem } from '../core/model/record.ts';
+import type { HistoryAppend } from '../core/ports/deployment-store.ts';
+import { historyPuts } from './deployment-history.ts';
 import { isErrorNamed, toGlidepathError } from './sdk-errors.ts';
 import { buildUpdate, type Condition, type RecordUpdate } from './update-expression.ts';
 import { getItem, queryIndexPage, type Store } from './table.ts';
@@ -59,14 +61,15 @@ const RECORD_IS_NEW: PutCondition = { ConditionExpression: 'attribute_not_exists
 /** Which conditions failed; `undefined` when both writes were made. */
 type WriteRefusal = { recordExists: boolean; lockHeld: boolean } | undefined;
 
-/** Record + lock in one TransactWriteItems. */
-async function transactRecordAndLock(store: Store, record: DeploymentRecord, lockCondition: PutCondition): Promise<WriteRefusal> {
+/** Record + lock (+ its first history items) in one TransactWriteItems. */
+async function transactRecordAndLock(store: Store, record: DeploymentRecord, lockCondition: PutCondition, history: HistoryAppend): Promise<WriteRefusal> {
   try {
     await store.ddb.send(
       new TransactWriteCommand({
         TransactItems: [
           { Put: { TableName: store.tableName, Item: record, ...RECORD_IS_NEW } },
           { Put: { TableName: store.tableName, Item: lockItem(record), ...lockCondition } },
+          ...historyPuts(store, record.id, history),
         ],
       }),
     );
@@ -87,7 +90,7 @@ async function transactRecordAndLock(store: Store, record: DeploymentRecord, loc
  * DEPLOYMENT_IN_PROGRESS naming it, unless that deployment has ended (its finish could not release
  * the lock) or left no record: then the stale lock is taken over, still conditionally.
  */
-export async function createDeployment(store: Store, record: DeploymentRecord): Promise<'created' | 'exists'> {
+export async function createDeployment(store: Store, record: DeploymentRecord, history: HistoryAppend = {}): Promise<'created' | 'exists'> {
   let staleHolder: string | undefined;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const lockCondition: PutCondition = staleHolder
@@ -99,7 +102,7 @@ export async function createDeployment(store: Store, record: DeploymentRecord): 
         };
     let refusal: WriteRefusal;
     try {
-      refusal = await transactRecordAndLock(store, record, lockCondition);
+      refusal = await transactRecordAndLock(store, record, lockCondition, history);
     } catch (error) {
       throw toGlidepathError(error, `dynamodb:TransactWriteItems deployment ${record.id}`);
     }
@@ -156,7 +159,7 @@ export async function updateDeployment(store: Store, id: string, update: RecordU
 /**
  * The same conditional UpdateItem without the record in the answer (ReturnValues NONE), for a
  * writer that knows all it needs of the result: true when it was made, false when the condition
- * did not hold. (The record grows with every event; a step need not carry it back each time.)
+ * did not hold (a step need not carry the record back each time).
  */
 export async function updateDeploymentOnly(store: Store, id: string, update: RecordUpdate): Promise<boolean> {
   try {
@@ -168,21 +171,18 @@ export async function updateDeploymentOnly(store: Store, id: string, update: Rec
   }
 }
 
-/** Writes a record only if none exists with its id (a refused deployment's record). */
-export async function putRecordIfAbsent(store: Store, record: DeploymentRecord): Promise<boolean> {
+/** Writes a record only if none exists with its id (a refused deployment's record), with its first history items. */
+export async function putRecordIfAbsent(store: Store, record: DeploymentRecord, history: HistoryAppend = {}): Promise<boolean> {
+  const put = { TableName: store.tableName, Item: record, ...RECORD_IS_NEW };
+  const puts = historyPuts(store, record.id, history);
   try {
-    await store.ddb.send(
-      new PutCommand({
-        TableName: store.tableName,
-        Item: record,
-        ConditionExpression: 'attribute_not_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': TABLE_KEYS.pk },
-      }),
-    );
+    if (puts.length === 0) await store.ddb.send(new PutCommand(put));
+    else await store.ddb.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...puts] }));
     return true;
   } catch (error) {
     if (isErrorNamed(error, 'ConditionalCheckFailedException')) return false;
-    throw toGlidepathError(error, `dynamodb:PutItem deployment ${record.id}`);
+    if (isErrorNamed(error, 'TransactionCanceledException') && (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+    throw toGlidepathError(error, `dynamodb:${puts.length === 0 ? 'PutItem' : 'TransactWriteItems'} deployment ${record.id}`);
   }
 }
 

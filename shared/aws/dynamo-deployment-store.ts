@@ -1,11 +1,11 @@
 /**
  * The DeploymentStore port on DynamoDB (the single table of shared/core/model/record.ts): guards
  * become one ConditionExpression (an AND of simple comparisons, so their placeholders never
- * clash), every change is one conditional UpdateItem, and the record + lock are written in one
- * transaction (deployment-store.ts).
+ * clash), a change is one conditional UpdateItem, or one TransactWriteItems when it comes with
+ * history entries (items of their own, deployment-history.ts), and the record + lock are written
+ * in one transaction (deployment-store.ts).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GlidepathError } from '../core/errors.ts';
 import { TABLE_KEYS, keys, type DeploymentRecord } from '../core/model/record.ts';
 import { queryIndexAll } from './table.ts';
 import type { DeploymentStore, Guard, RecordChange } from '../core/ports/deployment-store.ts';
@@ -21,7 +21,7 @@ import {
   type Store,
 } from './deployment-store.ts';
 import { deploymentsWatching, unwatchAlarms, watchAlarms } from './alarm-watches.ts';
-import { readHistory, updateWithVerdicts } from './deployment-history.ts';
+import { historyCount, readHistory, updateWithHistory } from './deployment-history.ts';
 import type { Condition, RecordUpdate } from './update-expression.ts';
 
 const ACTIVE_STATUSES = ['Created', 'InProgress', 'Paused'] as const;
@@ -76,12 +76,8 @@ export function conditionOf(guards: readonly Guard[] = []): Condition {
 }
 
 function updateOf(change: RecordChange): RecordUpdate {
-  const append: Record<string, unknown[]> = {};
-  if (change.append?.events?.length) append.events = change.append.events;
-  if (change.append?.weights?.length) append.weights = change.append.weights;
   return {
     ...(change.set ? { set: change.set } : {}),
-    ...(Object.keys(append).length ? { append } : {}),
     ...(change.remove?.length ? { remove: change.remove } : {}),
     condition: conditionOf(change.when),
   };
@@ -95,54 +91,31 @@ export function dynamoRecordReader(store: Store): Pick<DeploymentStore, 'get'> {
   return { get: (id) => getDeployment(store, id) };
 }
 
-/** Guarded UpdateItem of a record. */
-export function dynamoRecordWriter(store: Store): Pick<DeploymentStore, 'update' | 'updateQuietly'> {
-  const refuseVerdicts = (id: string, change: RecordChange): void => {
-    if (change.append?.verdicts?.length) {
-      throw new GlidepathError('INTERNAL_ERROR', `deployment ${id}: verdicts are written through dynamoVerdictRecordWriter (its role needs dynamodb:PutItem and dynamodb:ConditionCheckItem)`);
-    }
-  };
-  return {
-    update: (id, change) => {
-      refuseVerdicts(id, change);
-      return updateDeployment(store, id, updateOf(change));
-    },
-    updateQuietly: (id, change) => {
-      refuseVerdicts(id, change);
-      return updateDeploymentOnly(store, id, updateOf(change));
-    },
-  };
-}
-
 /**
- * The record writer that also writes `append.verdicts`, each an item of its own, in one
- * TransactWriteItems with the record change (a function using it needs dynamodb:PutItem and
- * dynamodb:ConditionCheckItem on the table as well as UpdateItem and GetItem).
+ * Guarded change of a record: one UpdateItem, or, with history entries, one TransactWriteItems of
+ * the record's update (a ConditionCheck when only history is written) and a Put per entry (a
+ * function using it needs dynamodb:PutItem and dynamodb:ConditionCheckItem as well as UpdateItem
+ * and GetItem).
  */
-export function dynamoVerdictRecordWriter(store: Store): Pick<DeploymentStore, 'update' | 'updateQuietly'> {
-  const plain = dynamoRecordWriter(store);
+export function dynamoRecordWriter(store: Store): Pick<DeploymentStore, 'update' | 'updateQuietly'> {
   return {
     update: async (id, change) => {
-      const verdicts = change.append?.verdicts ?? [];
-      if (verdicts.length === 0) return plain.update(id, change);
+      if (historyCount(change.append) === 0) return updateDeployment(store, id, updateOf(change));
       // A transaction answers with nothing: the record is read after it.
-      return (await updateWithVerdicts(store, id, updateOf(change), verdicts)) ? getDeployment(store, id) : undefined;
+      return (await updateWithHistory(store, id, updateOf(change), change.append ?? {})) ? getDeployment(store, id) : undefined;
     },
-    updateQuietly: (id, change) => {
-      const verdicts = change.append?.verdicts ?? [];
-      if (verdicts.length === 0) return plain.updateQuietly(id, change);
-      return updateWithVerdicts(store, id, updateOf(change), verdicts);
-    },
+    updateQuietly: (id, change) =>
+      historyCount(change.append) === 0 ? updateDeploymentOnly(store, id, updateOf(change)) : updateWithHistory(store, id, updateOf(change), change.append ?? {}),
   };
 }
 
 export function dynamoDeploymentCreator(store: Store): Pick<DeploymentStore, 'create' | 'lock'> {
-  return { create: (record) => createDeployment(store, record), lock: (functionName, alias) => getLock(store, functionName, alias) };
+  return { create: (record, history) => createDeployment(store, record, history), lock: (functionName, alias) => getLock(store, functionName, alias) };
 }
 
-/** Conditional PutItem of a refused deployment's record. */
+/** Conditional PutItem of a refused deployment's record (a TransactWriteItems with its history). */
 export function dynamoRejectionWriter(store: Store): Pick<DeploymentStore, 'putIfAbsent'> {
-  return { putIfAbsent: (record) => putRecordIfAbsent(store, record) };
+  return { putIfAbsent: (record, history) => putRecordIfAbsent(store, record, history) };
 }
 
 /** Conditional DeleteItem of the lock. */
@@ -163,11 +136,12 @@ export function dynamoAlarmWatchers(store: Store): Pick<DeploymentStore, 'watche
   return { watchersOf: (alarmName) => deploymentsWatching(store, alarmName) };
 }
 
-/** Query of an alias's deployments (index gsi1). */
+/** Paged Query of a deployment's history items. */
 export function dynamoDeploymentHistory(store: Store): Pick<DeploymentStore, 'history'> {
   return { history: (id, kind, options) => readHistory(store, id, kind, options) };
 }
 
+/** Query of an alias's deployments (index gsi1). */
 export function dynamoDeploymentList(store: Store): Pick<DeploymentStore, 'list'> {
   return { list: (functionName, alias, options) => listDeployments(store, functionName, alias, options) };
 }
@@ -182,7 +156,7 @@ export function dynamoDeploymentStore(ddb: DynamoDBDocumentClient, tableName: st
   const store: Store = { ddb, tableName };
   return {
     ...dynamoRecordReader(store),
-    ...dynamoVerdictRecordWriter(store),
+    ...dynamoRecordWriter(store),
     ...dynamoDeploymentCreator(store),
     ...dynamoRejectionWriter(store),
     ...dynamoLockReleaser(store),

@@ -28,7 +28,7 @@ import { planDeployment } from '../core/planner.ts';
 import type { ControllerPorts } from '../core/ports/index.ts';
 import { watchedAlarms } from '../core/health.ts';
 import { isCaughtError, summarizeCaught, type ErrorSummary } from '../core/deployment/caught-error.ts';
-import { deploymentEvent, rejectedDeploymentRecord, stateChangeOf } from '../core/deployment/records.ts';
+import { deploymentEvent, rejectedDeploymentHistory, rejectedDeploymentRecord, stateChangeOf } from '../core/deployment/records.ts';
 import { announce } from './announce.ts';
 import type { DeploymentStore } from '../core/ports/deployment-store.ts';
 import { owedReport } from '../core/deployment/codedeploy-report.ts';
@@ -148,7 +148,7 @@ async function finishRejected(input: FinishInput, ports: FinishPorts): Promise<F
     const at = isoNow(ports.clock);
     // A refused codeDeploy field did not come from the bridge: no CodeDeploy hook is answered.
     const forged = error.code === 'INVALID_REQUEST' && error.message.startsWith('codeDeploy:');
-    const record = rejectedDeploymentRecord({
+    const rejected = {
       id: deploymentId,
       ...(input.execution.Id ? { executionArn: input.execution.Id } : {}),
       request,
@@ -156,8 +156,9 @@ async function finishRejected(input: FinishInput, ports: FinishPorts): Promise<F
       error,
       at,
       ...(bridgeHook(request) && !forged ? { codeDeployReport: owedReport('Failed', at) } : {}),
-    });
-    const written = await ports.store.putIfAbsent(record);
+    };
+    const record = rejectedDeploymentRecord(rejected);
+    const written = await ports.store.putIfAbsent(record, rejectedDeploymentHistory(rejected));
     // A retried Reject, or a Prepare that failed after recording the deployment: the stored record.
     const stored = written ? record : await ports.store.get(deploymentId);
     if (written) await announce(ports, stateChangeOf(record, isoNow(ports.clock)));

@@ -18,7 +18,7 @@ import type { ControllerPorts } from '../core/ports/index.ts';
 import type { AliasState } from '../core/ports/alias-router.ts';
 import type { FunctionConfig } from '../core/ports/function-reader.ts';
 import type { AlarmReading } from '../core/ports/alarm-reader.ts';
-import { newDeploymentRecord, stateChangeOf } from '../core/deployment/records.ts';
+import { newDeploymentHistory, newDeploymentRecord, stateChangeOf } from '../core/deployment/records.ts';
 import { announce } from './announce.ts';
 import type { DeploymentStore } from '../core/ports/deployment-store.ts';
 import type { AliasRouter } from '../core/ports/alias-router.ts';
@@ -153,7 +153,7 @@ export async function prepare(input: PrepareInput, ports: PreparePorts): Promise
   }
 
   const at = isoNow(ports.clock);
-  const record = newDeploymentRecord({
+  const deployment = {
     id: deploymentId,
     ...(input.execution.Id ? { executionArn: input.execution.Id } : {}),
     request,
@@ -161,8 +161,9 @@ export async function prepare(input: PrepareInput, ports: PreparePorts): Promise
     currentVersion: currentVersion!,
     revisionId: alias!.revisionId,
     at,
-  });
-  const created = await store.create(record);
+  };
+  const record = newDeploymentRecord(deployment);
+  const created = await store.create(record, newDeploymentHistory(deployment));
   // After the record, so a watch never names a deployment that was refused (reconcile, on an alarm).
   await store.watchAlarms(record, watchedAlarms(record.request));
   if (created === 'created') await announce(ports, stateChangeOf(record, at, { change: 'started', stepCount: record.plan.steps.length }));

@@ -25,7 +25,6 @@ import { summarizeCaught } from '../core/deployment/caught-error.ts';
 import { failWaitingStep } from './control.ts';
 import { finishRecorded } from './finish.ts';
 import { rollback } from './rollback.ts';
-import { PROMOTED } from './shift.ts';
 import { isEndedWithoutFinish, isExecutionStatusChange, type AlarmChange, type ExecutionEnd, type ReconcileEvent } from '../core/deployment/reconcile-events.ts';
 import type { DeploymentStore } from '../core/ports/deployment-store.ts';
 
@@ -85,7 +84,7 @@ export function endingError(detail: Pick<ExecutionEnd, 'status' | 'error' | 'cau
  */
 export function settleSeconds(detail: Pick<ExecutionEnd, 'status' | 'stopDate'>, record: DeploymentRecord | undefined, nowMs: number): number {
   if (detail.status === 'FAILED') return 0;
-  const mayRace = !record || (isActive(record.status) && record.events.some((e) => e.type === PROMOTED));
+  const mayRace = !record || (isActive(record.status) && record.promotedAt !== undefined);
   if (!mayRace) return 0;
   const stoppedAt = detail.stopDate ?? nowMs;
   return Math.max(0, (stoppedAt + IN_FLIGHT_SECONDS * 1000 - nowMs) / 1000);

@@ -25,7 +25,7 @@ export type RollbackPorts = Pick<ControllerPorts, 'aliases' | 'clock'> & { store
 
 async function leaveAlone(ports: RollbackPorts, record: DeploymentRecord, reason: string): Promise<RollbackResult> {
   const at = isoNow(ports.clock);
-  await ports.store.update(record.id, { set: { updatedAt: at, rollingBackAt: at }, append: { events: [deploymentEvent('RollbackSkipped', reason, {}, at)] }, when: [{ absent: 'rollingBackAt' }] });
+  await ports.store.update(record.id, { set: { updatedAt: at, rollingBackAt: at, rollbackSkipped: reason }, append: { events: [deploymentEvent('RollbackSkipped', reason, {}, at)] }, when: [{ absent: 'rollingBackAt' }] });
   return { rolledBack: false, reason, weight: record.weight };
 }
 
@@ -34,8 +34,7 @@ async function leaveAlone(ports: RollbackPorts, record: DeploymentRecord, reason
  * reconcilers at once: reconcile's event and the watcher): said again, nothing done twice.
  */
 function rolledBackBefore(record: DeploymentRecord): RollbackResult {
-  const last = [...record.events].reverse().find((e) => e.type === 'RolledBack' || e.type === 'RollbackSkipped');
-  if (last?.type === 'RollbackSkipped') return { rolledBack: false, reason: last.message, weight: record.weight };
+  if (record.rollbackSkipped !== undefined) return { rolledBack: false, reason: record.rollbackSkipped, weight: record.weight };
   return { rolledBack: true, weight: record.weight };
 }
 
@@ -61,7 +60,7 @@ export async function rollback(input: RollbackInput, ports: RollbackPorts): Prom
     : `rolled back after ${cause.code}: version ${record.currentVersion} takes all traffic`;
   const updated = await ports.store.update(record.id, {
     // From here an operator's abort is refused: it could change nothing.
-    set: { weight: 0, revisionId: moved.state.revisionId, updatedAt: at, rollingBackAt: at },
+    set: { weight: 0, revisionId: moved.state.revisionId, updatedAt: at, rollingBackAt: at, rolledBackAt: at },
     append: {
       ...(record.weight === 0 ? {} : { weights: [{ at, weight: 0 }] }),
       events: [deploymentEvent('RolledBack', message, { cause: cause.code }, at)],

@@ -2,10 +2,14 @@
  * SetWeight and Promote: one path. The alarms are read before the alias moves (traffic is never
  * raised on a target that is alarming); the desired routing is a pure decision; the alias moves
  * with one guarded update (shared/tasks/move-alias.ts); the step is recorded with one guarded
- * change; the health decision is made from what is then known. Three AWS calls per setWeight:
- * the alarm read, the alias update, the record change (the record is only read back when an
- * operator signal is set or a retry finds the step recorded). A request with windows reads the
- * record first: the window gate needs its weight and events.
+ * change; the health decision is made from what is then known. Four AWS calls per setWeight:
+ * the alarm read, the abort-wins claim, the alias update, the record change with its history (one
+ * TransactWriteItems: the record, the event, the weight point; the record is only read back when
+ * an operator signal is set or a retry finds the step recorded). The step is recorded after the
+ * alias moved, not with the claim: the record's weight, RevisionId and weight point say what the
+ * alias is, never what a refused update meant it to be, and Rollback, Reconcile and Repair move
+ * the alias only from the RevisionId the record holds. A request with windows reads the record
+ * first: the window gate needs its weight.
  *
  * Idempotent: an alias update whose answer was lost is recognised (the alias already looks as
  * wanted) and its revision adopted; a step the record already shows as done is not recorded twice.
@@ -28,7 +32,7 @@ import { holdForWindow } from './window-gate.ts';
 import { announce } from './announce.ts';
 
 export const SHIFTED = 'WeightShifted';
-export const PROMOTED = 'Promoted';
+const PROMOTED = 'Promoted';
 
 export type ShiftPorts = Pick<ControllerPorts, 'aliases' | 'alarms' | 'clock' | 'log' | 'events'> & { store: Pick<DeploymentStore, 'get' | 'update' | 'updateQuietly'> };
 

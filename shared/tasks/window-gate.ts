@@ -4,7 +4,7 @@
  * made: the step answers `wait` until a window opens. Alarms and abort are still decided while it
  * waits, so a firing alarm or an operator still rolls back; pause and promote signals stay in the
  * record and are acted on after the shift. The decision is pure (shared/core/windows.ts); this
- * records it once per step as a `WindowClosed` event.
+ * records it once per step as a `WindowClosed` event (the record's `windowHeldStep` says it was).
  */
 import type { HealthResult, ShiftInput } from '../core/model/machine.ts';
 import type { DeploymentRecord } from '../core/model/record.ts';
@@ -29,11 +29,10 @@ export async function holdForWindow(store: Pick<DeploymentStore, 'update'>, gate
   if (input.promote || gate.weight <= record.weight || !record.request.windows?.length) return undefined;
   const held = windowHold({ ...gate, alarms: await gate.alarms });
   if (!held || held.decision !== 'wait') return held;
-  const noted = record.events.some((e) => e.type === WINDOW_CLOSED && e.stepIndex === input.cursor.index);
-  if (!noted) {
+  if (record.windowHeldStep !== input.cursor.index) {
     const at = new Date(gate.now).toISOString();
     await store.update(record.id, {
-      set: { updatedAt: at },
+      set: { updatedAt: at, windowHeldStep: input.cursor.index },
       append: { events: [deploymentEvent(WINDOW_CLOSED, `step ${input.cursor.index}: ${held.message}`, { stepIndex: input.cursor.index }, at)] },
     });
   }

@@ -8,7 +8,7 @@ import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-clo
 import { GetAliasCommand } from '@aws-sdk/client-lambda';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { LocalEngine } from '../../infra/local/engine.ts';
-import { getDeployment } from '../../shared/aws/deployment-store.ts';
+import { recordWithHistory } from '../e2e/support/record.ts';
 import type { Clients } from '../../shared/aws/clients.ts';
 import type { DeploymentRequest } from '../../shared/core/model/request.ts';
 import { buildClients } from '../../cli/clients.ts';
@@ -129,8 +129,9 @@ export async function currentVersion(b: Bench, name: string): Promise<string> {
   return (await b.clients.lambda.send(new GetAliasCommand({ FunctionName: name, Name: 'live' }))).FunctionVersion!;
 }
 
+/** A deployment's record with its history (read from its own items). */
 export function record(b: Bench, id: string) {
-  return getDeployment({ ddb: b.clients.ddb, tableName: b.engine.tableName }, id);
+  return recordWithHistory({ ddb: b.clients.ddb, tableName: b.engine.tableName }, id);
 }
 
 /** A bench handle on an engine: SDK clients pointed at its endpoint. */

@@ -211,13 +211,12 @@ export function json<T = Record<string, any>>(result: RunResult): T {
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { getDeployment } from '../../shared/aws/deployment-store.ts';
-import type { DeploymentRecord } from '../../shared/core/model/record.ts';
+import { recordWithHistory, type RecordWithHistory } from '../e2e/support/record.ts';
 
-/** Reads a deployment record straight from the engine's table (to wait for a state in a test). */
-export function recordReader(env: Record<string, string>): (id: string) => Promise<DeploymentRecord | undefined> {
+/** Reads a deployment record (with its history) straight from the engine's table (to wait for a state in a test). */
+export function recordReader(env: Record<string, string>): (id: string) => Promise<RecordWithHistory | undefined> {
   const ddb = DynamoDBDocumentClient.from(new DynamoDBClient(sdkConfig(env)));
-  return (id) => getDeployment({ ddb, tableName: env.GLIDEPATH_TABLE_NAME! }, id);
+  return (id) => recordWithHistory({ ddb, tableName: env.GLIDEPATH_TABLE_NAME! }, id);
 }
 
 export type RecordReader = ReturnType<typeof recordReader>;

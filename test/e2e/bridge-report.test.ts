@@ -12,6 +12,7 @@ import { TagResourceCommand } from '@aws-sdk/client-lambda';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getLock, listDeployments } from '../../shared/aws/deployment-store.ts';
+import { readHistory } from '../../shared/aws/deployment-history.ts';
 import { dynamoDeploymentStore } from '../../shared/aws/dynamo-deployment-store.ts';
 import type { DeploymentRecord } from '../../shared/core/model/record.ts';
 import { createApp, readAlias, type App } from './support/app.ts';
@@ -109,7 +110,7 @@ describe(`CodeDeploy throttling the bridge's final report ${THROTTLES} times`, (
     expect(told.status).toBe('Succeeded');
     expect(told.gsi2pk).toBeUndefined();
     expect(await activeIds()).not.toContain(told.id);
-    const reported = told.events.find((e) => e.type === 'CodeDeployReported');
+    const reported = (await readHistory(ctx.store, told.id, 'events')).find((e) => e.type === 'CodeDeployReported');
     expect(reported?.message).toMatch(/^CodeDeploy told Succeeded \((\d+) tries\)$/);
     // Finish's own try and then the watcher's, across ticks: each try meets at most 3 throttles (the SDK's attempts).
     expect(Number(/\((\d+) tries\)/.exec(reported!.message)![1])).toBeGreaterThanOrEqual(THROTTLES / 3 + 1);
@@ -138,7 +139,7 @@ describe(`CodeDeploy throttling the bridge's final report ${THROTTLES} times`, (
       const r = (await listDeployments(ctx.store, app.functionName, app.alias)).deployments[0]!;
       return r.codeDeployReport === undefined ? r : undefined;
     });
-    const reported = told.events.find((e) => e.type === 'CodeDeployReported');
+    const reported = (await readHistory(ctx.store, told.id, 'events')).find((e) => e.type === 'CodeDeployReported');
     expect(reported?.message).toMatch(/^CodeDeploy told Failed \(\d+ tries\)$/);
     expect(Number(/\((\d+) tries\)/.exec(reported!.message)![1])).toBeGreaterThanOrEqual(THROTTLES / 3 + 1);
     expect(told.gsi2pk).toBeUndefined();

@@ -18,7 +18,7 @@ import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { deploymentsWatching } from '../../shared/aws/alarm-watches.ts';
 import { getLock } from '../../shared/aws/deployment-store.ts';
-import type { DeploymentRecord } from '../../shared/core/model/record.ts';
+import type { RecordWithHistory } from './support/record.ts';
 import { createApp, readAlias } from './support/app.ts';
 import { atWeight, control, deploy, readRecord, requestFor, startDeployment, waitForEnd, waitForRecord, type Started } from './support/deploy.ts';
 import { useEngine, type E2E } from './support/engine.ts';
@@ -32,7 +32,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 
 /** Polls the record until the deployment has ended (its execution has already, so waitForRecord would not wait). */
-async function waitForRecordEnd(c: E2E, started: Started, limitMs = 15_000): Promise<DeploymentRecord> {
+async function waitForRecordEnd(c: E2E, started: Started, limitMs = 15_000): Promise<RecordWithHistory> {
   const t0 = performance.now();
   for (;;) {
     const record = await readRecord(c, started.deploymentId);

@@ -35,8 +35,8 @@ describe('an outage longer than the retries during a rollback', () => {
   it.each([
     { outage: '42 UpdateAlias 5xx', fault: (fn: string, _id: string): FaultSpec => ({ service: 'lambda', operation: 'UpdateAlias', count: 42, error: 'ServiceException', status: 500, pathIncludes: fn }) },
     { outage: '42 UpdateAlias throttles', fault: (fn: string, _id: string): FaultSpec => ({ service: 'lambda', operation: 'UpdateAlias', count: 42, error: 'TooManyRequestsException', status: 429, pathIncludes: fn }) },
-    // Every try of the rollback moves the alias (or finds it moved) and cannot record it.
-    { outage: 'DynamoDB 5xx on every write of the rollback', fault: (): FaultSpec => ({ service: 'dynamodb', operation: 'UpdateItem', count: 60, error: 'InternalServerError', status: 500, pathIncludes: 'RolledBack' }), endsWithTheExecution: true },
+    // Every try of the rollback moves the alias (or finds it moved) and cannot record it (its change and its RolledBack event: one transaction).
+    { outage: 'DynamoDB 5xx on every write of the rollback', fault: (): FaultSpec => ({ service: 'dynamodb', operation: 'TransactWriteItems', count: 60, error: 'InternalServerError', status: 500, pathIncludes: 'RolledBack' }), endsWithTheExecution: true },
   ])('$outage: the deployment ends with the rollback unfinished, the watcher repairs it', async ({ fault, endsWithTheExecution }) => {
     const app = await createApp(ctx.lambda, 'repair');
     const started = await startDeployment(ctx, requestFor(app, { strategy: { type: 'TimeBasedCanary', percentage: 10, intervalMinutes: 720 } }));

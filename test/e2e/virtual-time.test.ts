@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { GetExecutionHistoryCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetAliasCommand } from '@aws-sdk/client-lambda';
-import { getDeployment } from '../../shared/aws/deployment-store.ts';
+import { recordWithHistory } from './support/record.ts';
 import { newDeploymentId } from '../../cli/deployment-id.ts';
 import { createFunctionWithVersions } from '../../shared/aws/sample-app.ts';
 import { ordersSource, zipHandler } from '../../cli/demo/samples.ts';
@@ -31,7 +31,7 @@ describe('virtual time', () => {
     expect(execution.status).toBe('SUCCEEDED');
     expect(ctx.engine.clock.now() - sim0).toBeGreaterThanOrEqual(90 * 60_000);
     expect(wallMs).toBeLessThan(20_000);
-    const record = await getDeployment(ctx.store, id);
+    const record = await recordWithHistory(ctx.store, id);
     const shifts = record!.weights.filter((w) => w.weight > 0).map((w) => Date.parse(w.at));
     expect(shifts).toHaveLength(10);
     for (let i = 1; i < shifts.length; i++) {
@@ -56,7 +56,7 @@ describe('virtual time', () => {
     // Far below the 25,000 Step Functions allows: a wait is one Task, however long.
     expect(history.events!.length).toBeLessThan(500);
     expect(history.nextToken).toBeUndefined();
-    expect((await getDeployment(ctx.store, id))!.weights.map((w) => w.weight)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+    expect((await recordWithHistory(ctx.store, id))!.weights.map((w) => w.weight)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
     // 2,880 simulated minutes, each a watcher tick that reads the deployment's metrics for the analysis.
   }, 90_000);
 
@@ -70,7 +70,7 @@ describe('virtual time', () => {
     const execution = ctx.engine.sfn.describeExecution(out.executionArn!);
     await execution.done;
     expect(execution.status).toBe('FAILED');
-    const record = (await getDeployment(ctx.store, id))!;
+    const record = (await recordWithHistory(ctx.store, id))!;
     expect(record.status).toBe('Failed');
     expect(record.error).toMatchObject({ code: 'INVALID_DEPLOYMENT_CONFIG' });
     expect(record.error!.message).toMatch(/execution history events; Step Functions fails an execution at 25000 and Glidepath keeps to 24000/);

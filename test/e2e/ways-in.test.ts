@@ -22,8 +22,9 @@ import { startLocalEngine, type LocalEngine } from '../../infra/local/engine.ts'
 import { main } from '../../cli/main.ts';
 import type { CliIO } from '../../cli/context.ts';
 import { newDeploymentId } from '../../cli/deployment-id.ts';
-import { getDeployment, listDeployments } from '../../shared/aws/deployment-store.ts';
-import { keys, type DeploymentRecord } from '../../shared/core/model/record.ts';
+import { listDeployments } from '../../shared/aws/deployment-store.ts';
+import { recordWithHistory, type RecordWithHistory } from './support/record.ts';
+import { keys } from '../../shared/core/model/record.ts';
 import { waitForCodeUpdate } from '../../shared/aws/function-code.ts';
 import { systemClock } from '../../shared/aws/system-clock.ts';
 
@@ -123,14 +124,14 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, limit
   }
 }
 
-const ended = (r: DeploymentRecord | undefined) => (r && ['Succeeded', 'Failed', 'Stopped'].includes(r.status) ? r : undefined);
+const ended = (r: RecordWithHistory | undefined) => (r && ['Succeeded', 'Failed', 'Stopped'].includes(r.status) ? r : undefined);
 const deploymentsOf = async (fn: string) => (await listDeployments(store(), fn, 'live')).deployments;
 /** The deployment a push started: Prepare records it once the execution runs. */
 const startedOf = (fn: string, count = 1) => until(`${count} deployment(s) of ${fn}`, async () => {
   const found = await deploymentsOf(fn);
   return found.length >= count ? found : undefined;
 });
-const finished = (id: string) => until(`deployment ${id} to end`, async () => ended(await getDeployment(store(), id)));
+const finished = (id: string) => until(`deployment ${id} to end`, async () => ended(await recordWithHistory(store(), id)));
 
 function s3Event(bucket: string, key: string, object: { etag: string; versionId?: string }): PutEventsCommand {
   const detail = { version: '0', bucket: { name: bucket }, object: { key, size: 1, etag: object.etag, ...(object.versionId ? { 'version-id': object.versionId } : {}), sequencer: '00' }, reason: 'PutObject' };
@@ -230,7 +231,7 @@ describe('time: windows and scheduled promotions', () => {
     const id = newDeploymentId(now);
     await sfn.send(new StartExecutionCommand({ stateMachineArn: engine.stateMachineArn, name: id, input: JSON.stringify(request) }));
     const held = await until('the window hold', async () => {
-      const r = await getDeployment(store(), id);
+      const r = await recordWithHistory(store(), id);
       return r?.events.some((e) => e.type === 'WindowClosed') ? r : undefined;
     });
     expect(held.weight).toBe(0);
@@ -266,7 +267,7 @@ describe('time: windows and scheduled promotions', () => {
     const id = newDeploymentId(engine.clock.now());
     const request = { functionName: 'ways-in-at', alias: 'live', targetVersion: '2', strategy: { steps: [{ setWeight: 10 }, { pause: {} }, { setWeight: 100 }] } };
     await sfn.send(new StartExecutionCommand({ stateMachineArn: engine.stateMachineArn, name: id, input: JSON.stringify(request) }));
-    await until('the pause', async () => ((await getDeployment(store(), id))?.waitToken ? true : undefined));
+    await until('the pause', async () => ((await recordWithHistory(store(), id))?.waitToken ? true : undefined));
 
     const at = new Date(Math.ceil((engine.clock.now() + 15 * 60_000) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
     const out = await glidepath('promote', id, '--at', at, '--local', '--output', 'json');
@@ -276,7 +277,7 @@ describe('time: windows and scheduled promotions', () => {
     const schedule = await scheduler.send(new GetScheduleCommand({ Name: scheduled.schedule.name }));
     expect(schedule.ActionAfterCompletion).toBe('DELETE');
     expect(JSON.parse(schedule.Target!.Input!)).toEqual({ deploymentId: id, action: 'promote' });
-    expect((await getDeployment(store(), id))!.weight).toBe(10);
+    expect((await recordWithHistory(store(), id))!.weight).toBe(10);
 
     const record = await finished(id);
     expect(record.status, JSON.stringify(record.error)).toBe('Succeeded');
@@ -344,7 +345,7 @@ Hooks:
     expect(info.status, JSON.stringify(info.errorInformation)).toBe('Succeeded');
     const [walk] = await startedOf('ways-in-bridge-ok');
     expect(walk).toMatchObject({ status: 'Succeeded', plan: { strategy: 'Canary10Percent5Minutes' }, request: { codeDeploy: { deploymentId: id } } });
-    expect(walk!.weights.map((w) => w.weight)).toEqual([0, 10, 100]);
+    expect((await recordWithHistory(store(), walk!.id))!.weights.map((w) => w.weight)).toEqual([0, 10, 100]);
     expect(await alias('ways-in-bridge-ok')).toEqual({ version: '2', weights: undefined });
   });
 

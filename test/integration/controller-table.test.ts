@@ -21,6 +21,7 @@ import { createHandler as controlHandler } from '../../functions/control/index.t
 import { createHandler as rollbackHandler } from '../../functions/rollback/index.ts';
 import { createHandler as finishHandler } from '../../functions/finish/index.ts';
 import { getDeployment, getLock, listDeployments } from '../../shared/aws/deployment-store.ts';
+import { recordWithHistory } from '../e2e/support/record.ts';
 import { inLambda, baseRequest, clock, env, handlerOptions, mockedClients, T0 } from '../unit/handlers/harness.ts';
 import type { HealthResult, MachineState } from '../../shared/core/model/machine.ts';
 
@@ -184,7 +185,7 @@ describe('Controller over DynamoDB (dynalite)', () => {
     expect(account.alias()).toMatchObject({ FunctionVersion: '8', RoutingConfig: { AdditionalVersionWeights: {} } });
     await expect(handlers.finish({ execution: execution('gp-walk'), deploymentId: id, outcome: 'succeeded' })).resolves.toEqual({ deploymentId: id, status: 'Succeeded' });
 
-    const record = (await getDeployment(store(), id))!;
+    const record = (await recordWithHistory(store(), id))!;
     expect(record.weights.map((w) => w.weight)).toEqual([0, 10, 100]);
     // No traffic, so nothing for the analysis to judge: the bake says so as it ends, and goes on.
     expect(record.events.map((e) => e.type)).toEqual(['Started', 'WeightShifted', 'StepStarted', 'AnalysisInconclusive', 'WeightShifted', 'Promoted', 'Succeeded']);
@@ -216,7 +217,7 @@ describe('Controller over DynamoDB (dynalite)', () => {
       await expect(handlers.control(approve)).resolves.toMatchObject({ released: 'next' });
     }
     expect(mocks.sfn).toHaveReceivedCommandExactlyOnceWith(SendTaskSuccessCommand, { taskToken: 'token-approval', output: '{"decision":"next","action":"approve"}' });
-    const record = (await getDeployment(store(), id))!;
+    const record = (await recordWithHistory(store(), id))!;
     expect(record.waitToken).toBeUndefined();
     expect(record.signals.approve).toBeUndefined();
   });
@@ -277,13 +278,13 @@ describe('Controller over DynamoDB (dynalite)', () => {
     const setSignals = (signals: Record<string, string>) =>
       ddb.send(new UpdateCommand({ TableName: env.tableName, Key: { pk: `DEP#${id}`, sk: 'DEPLOYMENT' }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'signals' }, ExpressionAttributeValues: { ':s': signals } }));
 
-    // No signal, then only signals the decision ignores: the claim before the move (no abort), then one UpdateItem that returns nothing.
-    await expect(shift(0)).resolves.toEqual({ result: expect.objectContaining({ decision: 'next', weight: 10 }), sent: ['UpdateCommand NONE', 'UpdateCommand NONE'] });
+    // No signal, then only signals the decision ignores: the claim before the move (no abort), then one write of the step with its history (a transaction, nothing read back).
+    await expect(shift(0)).resolves.toEqual({ result: expect.objectContaining({ decision: 'next', weight: 10 }), sent: ['UpdateCommand NONE', 'TransactWriteCommand'] });
     await setSignals({ approve: clock.iso(), resume: clock.iso() });
-    await expect(shift(1)).resolves.toEqual({ result: expect.objectContaining({ decision: 'next', weight: 20 }), sent: ['UpdateCommand NONE', 'UpdateCommand NONE'] });
-    // A pause: DynamoDB refuses the quiet update, the step is recorded returning the record, and the pause holds.
+    await expect(shift(1)).resolves.toEqual({ result: expect.objectContaining({ decision: 'next', weight: 20 }), sent: ['UpdateCommand NONE', 'TransactWriteCommand'] });
+    // A pause: DynamoDB refuses the quiet write, the step is recorded and the record read back, and the pause holds.
     await setSignals({ pause: clock.iso() });
-    await expect(shift(2)).resolves.toEqual({ result: expect.objectContaining({ decision: 'pause', weight: 30 }), sent: ['UpdateCommand NONE', 'UpdateCommand NONE', 'UpdateCommand ALL_NEW'] });
+    await expect(shift(2)).resolves.toEqual({ result: expect.objectContaining({ decision: 'pause', weight: 30 }), sent: ['UpdateCommand NONE', 'TransactWriteCommand', 'TransactWriteCommand', 'GetCommand'] });
     // promote-full is acted on and cleared; abort fails the step.
     await setSignals({ promoteFull: clock.iso() });
     await expect(shift(3)).resolves.toMatchObject({ result: { decision: 'promoteFull', weight: 40 } });
@@ -293,7 +294,7 @@ describe('Controller over DynamoDB (dynalite)', () => {
     await expect(shift(4)).rejects.toMatchObject({ code: 'MANUAL_STOP' });
     updates.mockRestore();
 
-    const record = (await getDeployment(store(), id))!;
+    const record = (await recordWithHistory(store(), id))!;
     expect(record).toMatchObject({ weight: 40, stepIndex: 3, revisionId });
     expect(record.weights.map((w) => w.weight)).toEqual([0, 10, 20, 30, 40]);
     expect(record.events.filter((e) => e.type === 'WeightShifted').map((e) => e.stepIndex)).toEqual([0, 1, 2, 3]);

@@ -23,14 +23,14 @@ const change = (over: Partial<StateChange> = {}): StateChange => ({
 });
 
 describe('which event a state change is', () => {
-  it('started, step, paused, succeeded; a failure with a RolledBack event is rolledBack, without one failed; a resume is none', () => {
+  it('started, step, paused, succeeded; a failure that was rolled back is rolledBack, without one failed; a resume is none', () => {
     expect(notificationEventOf(change({ status: 'InProgress', change: 'started' }), undefined)).toBe('started');
     expect(notificationEventOf(change({ status: 'InProgress', change: 'step', stepIndex: 0 }), undefined)).toBe('step');
     expect(notificationEventOf(change({ status: 'Paused' }), undefined)).toBe('paused');
     expect(notificationEventOf(change(), undefined)).toBe('succeeded');
-    expect(notificationEventOf(change({ status: 'Failed' }), { events: [{ type: 'WeightShifted' }, { type: 'RolledBack' }] })).toBe('rolledBack');
-    expect(notificationEventOf(change({ status: 'Stopped' }), { events: [{ type: 'RolledBack' }] })).toBe('rolledBack');
-    expect(notificationEventOf(change({ status: 'Failed' }), { events: [{ type: 'Rejected' }] })).toBe('failed');
+    expect(notificationEventOf(change({ status: 'Failed' }), { rolledBackAt: '2026-01-01T00:00:00.000Z' })).toBe('rolledBack');
+    expect(notificationEventOf(change({ status: 'Stopped' }), { rolledBackAt: '2026-01-01T00:00:00.000Z' })).toBe('rolledBack');
+    expect(notificationEventOf(change({ status: 'Failed' }), {})).toBe('failed');
     expect(notificationEventOf(change({ status: 'InProgress' }), undefined)).toBeUndefined();
   });
 });
@@ -86,7 +86,7 @@ function ports(answers: (number | Error)[] = []) {
   const waits: number[] = [];
   const warnings: { message: string; extra?: Record<string, unknown> }[] = [];
   const p: NotifyPorts = {
-    records: { get: async () => ({ events: [{ type: 'RolledBack' }], request: { notifications: [{ type: 'webhook', url: 'https://hooks.example.com/secret-path' }] } }) },
+    records: { get: async () => ({ rolledBackAt: '2026-01-01T00:00:00.000Z', request: { notifications: [{ type: 'webhook', url: 'https://hooks.example.com/secret-path' }] } }) },
     http: {
       postJson: async (url, body) => {
         posts.push({ url, body: JSON.parse(body) });

@@ -1,11 +1,13 @@
 /**
  * Building deployment records and their events (shared/core/model/record.ts): a new deployment as
- * Prepare writes it, and the Failed record of a deployment Prepare refused.
+ * Prepare writes it, and the Failed record of a deployment Prepare refused, each with the first
+ * entries of its history (written with it, as items of their own).
  */
 import type { DeploymentRequest } from '../model/request.ts';
 import type { Plan } from '../model/plan.ts';
 import { keys, type CodeDeployReportState, type DeploymentEvent, type DeploymentRecord } from '../model/record.ts';
 import type { DeploymentStateChange } from '../ports/event-bus.ts';
+import type { HistoryAppend } from '../ports/deployment-store.ts';
 import type { ErrorSummary } from './caught-error.ts';
 
 export function deploymentEvent(type: string, message: string, extra: Record<string, unknown>, at: string): DeploymentEvent {
@@ -50,6 +52,16 @@ export function newDeploymentRecord(d: NewDeployment): DeploymentRecord {
     weight: 0,
     revisionId: d.revisionId,
     stepIndex: -1,
+    signals: {},
+    createdAt: d.at,
+    updatedAt: d.at,
+  };
+}
+
+/** A new deployment's first history: the weight it starts at and its Started event. */
+export function newDeploymentHistory(d: NewDeployment): HistoryAppend {
+  const { request } = d;
+  return {
     weights: [{ at: d.at, weight: 0 }],
     events: [
       deploymentEvent(
@@ -59,9 +71,6 @@ export function newDeploymentRecord(d: NewDeployment): DeploymentRecord {
         d.at,
       ),
     ],
-    signals: {},
-    createdAt: d.at,
-    updatedAt: d.at,
   };
 }
 
@@ -98,14 +107,17 @@ export function rejectedDeploymentRecord(d: RejectedDeployment): DeploymentRecor
     weight: 0,
     revisionId: '',
     stepIndex: -1,
-    weights: [],
-    events: [deploymentEvent('Rejected', `${d.error.code}: ${d.error.message}`, {}, d.at)],
     signals: {},
     error: d.error,
     createdAt: d.at,
     updatedAt: d.at,
     endedAt: d.at,
   };
+}
+
+/** A refused deployment's history: its Rejected event (nothing shifted). */
+export function rejectedDeploymentHistory(d: RejectedDeployment): HistoryAppend {
+  return { events: [deploymentEvent('Rejected', `${d.error.code}: ${d.error.message}`, {}, d.at)] };
 }
 
 /** The state change a record announces (its EventBridge event's detail). */

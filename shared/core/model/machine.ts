@@ -35,7 +35,7 @@ export interface MachineState {
   deploymentId: string;
   plan: MachinePlan;
   cursor: Cursor;
-  /** What a shift needs without reading the record (at most 3 AWS calls per setWeight). */
+  /** What a shift needs without reading the record (no GetItem per setWeight). */
   target: ShiftTarget;
   /** The last health result; Prepare seeds it with the alias's RevisionId. */
   health: HealthResult;

@@ -15,6 +15,8 @@
  * | trigger dedupe     | `TRIGGER#<key>`            | `TRIGGER`   |                            |                        |
  * | alarm watch        | `ALARM#<alarmName>`        | `DEP#<id>`  |                            |                        |
  * | verdict            | `DEP#<id>`                 | `VERDICT#<at>#<seq>#<check>` |                |                        |
+ * | event              | `DEP#<id>`                 | `EVENT#<at>#<written>#<seq>` |                |                        |
+ * | weight point       | `DEP#<id>`                 | `WEIGHT#<at>#<written>#<seq>`|                |                        |
  *
  * `<function>` is the bare function name (an ARN is reduced to its name) so that a name and an
  * ARN of the same function share one lock. Items that expire carry `ttl` (epoch seconds).
@@ -24,11 +26,17 @@
  * `ALARM#<alarmName>` finds the deployments to reconcile when that alarm fires (reconcile deletes
  * any watch whose deployment has ended, should one outlive its Finish).
  *
- * Verdicts: one item per judged interval of a check, in the record's own partition (so a Query on
- * `DEP#<id>` with `sk` beginning `VERDICT#` reads them in time order), never inside the record
- * item, which stays below DynamoDB's 400 KB whatever the number of intervals. They are written in
- * one TransactWriteItems with the record update they come with, under that update's guards.
- * `<seq>` is the entry's place in its batch (4 digits), so entries of one instant keep their order.
+ * History: a deployment's events, weight points and verdicts (one item per judged interval of a
+ * check) are items of their own in the record's partition (so a Query on `DEP#<id>` with `sk`
+ * beginning `EVENT#`, `WEIGHT#` or `VERDICT#` reads one kind in time order), never lists inside the
+ * record item: the record keeps no growing list and stays small and the same size whatever the
+ * number of steps, events or intervals. They are written in one TransactWriteItems with the record
+ * change they come with, under that change's guards (both or neither); a change without history
+ * stays one UpdateItem. `<seq>` is the entry's place in its batch (4 digits), so entries of one
+ * instant keep their order; `<written>` (events, weights) is when the writer wrote them by its own
+ * clock (epoch ms, 13 digits) and a random suffix, so entries of one instant of the Glidepath clock
+ * (a virtual clock, a fixed test clock) read back in the order they were written, and two writes
+ * never share an item.
  */
 import type { DeploymentRequest } from './request.ts';
 import type { Plan } from './plan.ts';
@@ -122,8 +130,14 @@ export interface DeploymentRecord {
   stepIndex: number;
   /** When the step in progress began (for bakes and timed pauses). */
   stepStartedAt?: string;
-  weights: WeightPoint[];
-  events: DeploymentEvent[];
+  /** When Promote moved the alias to the target alone. */
+  promotedAt?: string;
+  /** When Rollback put the alias back on the current version (the deployment was rolled back). */
+  rolledBackAt?: string;
+  /** Why Rollback left the alias as someone else set it (set with `rollingBackAt`, instead of `rolledBackAt`). */
+  rollbackSkipped?: string;
+  /** The step whose shift a closed deployment window holds, once said in the events (said once per step). */
+  windowHeldStep?: number;
   signals: ControlSignals;
   /**
    * The task token of the wait in progress, where the wakers (operators, alarm events, the watcher)
@@ -237,8 +251,12 @@ export const keys = {
     pk: `DEP#${id}`,
     sk: `VERDICT#${verdict.at}#${String(seq).padStart(4, '0')}#${verdict.check}`,
   }),
-  /** The sort-key prefix of deployment `id`'s verdict items (Query `pk = DEP#<id> AND begins_with(sk, :prefix)`). */
-  verdictPrefix: 'VERDICT#' as const,
+  /** An event item of deployment `id`: `written` orders writes of one instant, `seq` is its place in its batch. */
+  event: (id: string, at: string, written: string, seq: number) => ({ pk: `DEP#${id}`, sk: `EVENT#${at}#${written}#${String(seq).padStart(4, '0')}` }),
+  /** A weight-point item of deployment `id` (as `event`). */
+  weight: (id: string, at: string, written: string, seq: number) => ({ pk: `DEP#${id}`, sk: `WEIGHT#${at}#${written}#${String(seq).padStart(4, '0')}` }),
+  /** The sort-key prefix of each history kind's items (Query `pk = DEP#<id> AND begins_with(sk, :prefix)`). */
+  historyPrefix: { events: 'EVENT#', weights: 'WEIGHT#', verdicts: 'VERDICT#' } as const satisfies Record<HistoryKind, string>,
   /** The partition of index gsi2: the active deployments. */
   active: 'ACTIVE' as const,
 };

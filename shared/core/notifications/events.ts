@@ -29,10 +29,9 @@ export type StateChange = z.infer<typeof stateChangeSchema>;
 
 /** What of the deployment's record the decision needs. */
 export interface RecordFacts {
-  events: readonly { type: string }[];
+  /** Set when Rollback put the alias back (shared/tasks/rollback.ts). */
+  rolledBackAt?: string;
 }
-
-export const ROLLED_BACK_EVENT = 'RolledBack';
 
 /** The notification event of a state change; undefined for changes nobody is notified of (a resume). */
 export function notificationEventOf(change: StateChange, record: RecordFacts | undefined): NotificationEvent | undefined {
@@ -45,7 +44,7 @@ export function notificationEventOf(change: StateChange, record: RecordFacts | u
       return 'succeeded';
     case 'Failed':
     case 'Stopped':
-      return record?.events.some((e) => e.type === ROLLED_BACK_EVENT) ? 'rolledBack' : 'failed';
+      return record?.rolledBackAt ? 'rolledBack' : 'failed';
     default:
       return undefined;
   }

@@ -27,11 +27,18 @@ export type Guard =
 /** A change to one record: fields set (paths may be dotted: `signals.pause`), list items appended, fields removed. */
 export interface RecordChange {
   set?: Record<string, unknown>;
-  /** Events and weights go to the record's lists; each verdict is an item of its own, written with the change (both or neither). */
-  append?: { events?: DeploymentEvent[]; weights?: WeightPoint[]; verdicts?: Verdict[] };
+  /** The deployment's history: each entry is an item of its own, written with the change under its guards (both or neither). */
+  append?: HistoryAppend;
   remove?: string[];
   /** Every guard must hold (and the record must exist) for the change to be made. */
   when?: Guard[];
+}
+
+/** History entries written with a change or a new record (at most 98 in all: TransactWriteItems' 100 actions, less the record's and a lock's). */
+export interface HistoryAppend {
+  events?: DeploymentEvent[];
+  weights?: WeightPoint[];
+  verdicts?: Verdict[];
 }
 
 /** What each history kind holds. */
@@ -58,11 +65,12 @@ export interface DeploymentStore {
   /**
    * Writes a new record and takes its alias's lock, both or neither. `exists`: this very deployment
    * was created before (a retried Prepare). DEPLOYMENT_IN_PROGRESS when another active deployment
-   * holds the lock; a lock whose holder has ended or left no record is taken over.
+   * holds the lock; a lock whose holder has ended or left no record is taken over. `history`: its
+   * first entries, written with it.
    */
-  create(record: DeploymentRecord): Promise<'created' | 'exists'>;
-  /** Writes a record only if none has its id (a refused deployment's record). */
-  putIfAbsent(record: DeploymentRecord): Promise<boolean>;
+  create(record: DeploymentRecord, history?: HistoryAppend): Promise<'created' | 'exists'>;
+  /** Writes a record only if none has its id (a refused deployment's record), with its first history entries. */
+  putIfAbsent(record: DeploymentRecord, history?: HistoryAppend): Promise<boolean>;
   /** Makes `change` if its guards hold; the record after it, or undefined when a guard failed or there is no record. */
   update(id: string, change: RecordChange): Promise<DeploymentRecord | undefined>;
   /** The same, without reading the record back: true when made. */
@@ -79,6 +87,6 @@ export interface DeploymentStore {
   watchersOf(alarmName: string): Promise<string[]>;
   /** Every deployment that has not ended (one query, however many). */
   active(): Promise<DeploymentRecord[]>;
-  /** A deployment's history of one kind, oldest first unless `newestFirst`; empty when there is none. */
+  /** A deployment's history of one kind, oldest first unless `newestFirst` (paged through, however long); empty when there is none. */
   history<K extends HistoryKind>(id: string, kind: K, options?: HistoryOptions): Promise<HistoryEntries[K][]>;
 }

@@ -12,5 +12,5 @@ export interface SnsPublisher {
 
 /** Reads what notifications need of a deployment's record. */
 export interface NotificationRecords {
-  get(deploymentId: string): Promise<{ events: readonly { type: string }[]; request: { notifications?: unknown[] } } | undefined>;
+  get(deploymentId: string): Promise<{ rolledBackAt?: string; request: { notifications?: unknown[] } } | undefined>;
 }

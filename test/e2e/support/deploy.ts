@@ -2,15 +2,15 @@
  * Driving deployments as the CLI does: StartExecution on the engine's state machine with the
  * deployment id as the execution name and the request as input; DescribeExecution polled until
  * the execution ends; operator actions through the CLI's `sendControl` (an Invoke of the control function); the
- * record read from the table with the deployment store. Every wait polls state, none sleeps a
+ * record read from the table with its history (support/record.ts). Every wait polls state, none sleeps a
  * guessed time.
  */
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { newDeploymentId } from '../../../cli/deployment-id.ts';
 import { sendControl } from '../../../cli/control-client.ts';
-import { getDeployment } from '../../../shared/aws/deployment-store.ts';
 import type { ControlResult } from '../../../shared/tasks/control.ts';
-import type { ControlAction, DeploymentRecord } from '../../../shared/core/model/record.ts';
+import type { ControlAction } from '../../../shared/core/model/record.ts';
+import { recordWithHistory, type RecordWithHistory } from './record.ts';
 import { readAlias, type AliasView, type App } from './app.ts';
 import type { E2E } from './engine.ts';
 
@@ -26,7 +26,7 @@ export interface Outcome extends Started {
   status: string;
   error?: string;
   cause?: string;
-  record: DeploymentRecord | undefined;
+  record: RecordWithHistory | undefined;
   alias: AliasView;
   /** Real milliseconds from StartExecution to the end seen by polling. */
   ms: number;
@@ -59,7 +59,7 @@ export async function waitForEnd(ctx: E2E, started: Started, app: Pick<App, 'fun
         status: d.status ?? 'UNKNOWN',
         ...(d.error ? { error: d.error } : {}),
         ...(d.cause ? { cause: d.cause } : {}),
-        record: await getDeployment(ctx.store, started.deploymentId),
+        record: await recordWithHistory(ctx.store, started.deploymentId),
         alias: await readAlias(ctx.lambda, app),
         ms,
       };
@@ -83,8 +83,8 @@ export async function historyTail(ctx: E2E, executionArn: string, count = 6): Pr
   return JSON.stringify(h.events?.map((e) => ({ type: e.type, ...(e.stateEnteredEventDetails ? { state: e.stateEnteredEventDetails.name } : {}) })));
 }
 
-export async function readRecord(ctx: E2E, deploymentId: string): Promise<DeploymentRecord | undefined> {
-  return getDeployment(ctx.store, deploymentId);
+export async function readRecord(ctx: E2E, deploymentId: string): Promise<RecordWithHistory | undefined> {
+  return recordWithHistory(ctx.store, deploymentId);
 }
 
 /**
@@ -95,12 +95,12 @@ export async function waitForRecord(
   ctx: E2E,
   started: Started,
   what: string,
-  predicate: (record: DeploymentRecord) => boolean,
+  predicate: (record: RecordWithHistory) => boolean,
   limitMs = DEFAULT_LIMIT_MS,
-): Promise<DeploymentRecord> {
+): Promise<RecordWithHistory> {
   const t0 = performance.now();
   for (;;) {
-    const record = await getDeployment(ctx.store, started.deploymentId);
+    const record = await recordWithHistory(ctx.store, started.deploymentId);
     if (record && predicate(record)) return record;
     const d = await ctx.sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
     if (d.status !== 'RUNNING') {
@@ -112,7 +112,7 @@ export async function waitForRecord(
 }
 
 /** The record shows `weight`% on the target and the step after that shift in progress. */
-export function atWeight(weight: number): (record: DeploymentRecord) => boolean {
+export function atWeight(weight: number): (record: RecordWithHistory) => boolean {
   return (r) => r.weight === weight && r.status === 'InProgress';
 }
 

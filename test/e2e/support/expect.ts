@@ -4,7 +4,7 @@
  */
 import { expect } from 'vitest';
 import { getLock } from '../../../shared/aws/deployment-store.ts';
-import type { DeploymentRecord } from '../../../shared/core/model/record.ts';
+import type { RecordWithHistory } from './record.ts';
 import type { App } from './app.ts';
 import type { E2E } from './engine.ts';
 import type { Outcome } from './deploy.ts';
@@ -62,12 +62,12 @@ export function expectFailed(outcome: Outcome, code: string, recordStatus: 'Fail
 }
 
 /** The recorded weights, in order. */
-export function weightsOf(record: DeploymentRecord | undefined): number[] {
+export function weightsOf(record: RecordWithHistory | undefined): number[] {
   return (record?.weights ?? []).map((w) => w.weight);
 }
 
 /** Simulated seconds between consecutive recorded weights. */
-export function gapsOf(record: DeploymentRecord | undefined): number[] {
+export function gapsOf(record: RecordWithHistory | undefined): number[] {
   const times = (record?.weights ?? []).map((w) => Date.parse(w.at));
   return times.slice(1).map((t, i) => (t - times[i]!) / 1000);
 }
@@ -78,7 +78,7 @@ export function gapsOf(record: DeploymentRecord | undefined): number[] {
  * less than `bakes[i] + slack`. (The engine's clock runs on while a handler works, so a gap is a
  * bake plus the handlers' real time × speed.)
  */
-export function expectWeightsOverTime(record: DeploymentRecord | undefined, expected: number[], bakes: number[], slack: number): void {
+export function expectWeightsOverTime(record: RecordWithHistory | undefined, expected: number[], bakes: number[], slack: number): void {
   expect(weightsOf(record)).toEqual(expected);
   const gaps = gapsOf(record);
   expect(gaps).toHaveLength(bakes.length);

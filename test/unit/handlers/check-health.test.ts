@@ -1,7 +1,7 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DescribeAlarmsCommand, type StateValue } from '@aws-sdk/client-cloudwatch';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHandler } from '../../../functions/check-health/index.ts';
 import type { DeploymentRecord } from '../../../shared/core/model/record.ts';
 import { inLambda, type Alarms, applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, handlerOptions, mockedClients, T0 } from './harness.ts';
@@ -34,7 +34,7 @@ beforeEach(() => {
 });
 
 describe('Handler: check-health', () => {
-  it('the first check of a step marks its start with a conditional UpdateItem (ALL_NEW) and waits the whole bake', async () => {
+  it('the first check of a step marks its start with a conditional write (the update and its event in one transaction, the record read back) and waits the whole bake', async () => {
     arrange(afterShift());
     await expect(handler(bake)).resolves.toEqual({
       decision: 'wait',
@@ -43,8 +43,8 @@ describe('Handler: check-health', () => {
       revisionId: 'rev-2',
       alarms: [{ name: 'orders-5xx', state: 'OK' }, { name: 'orders-p99', state: 'OK' }],
     });
+    expect(mocks.ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
     const [update] = mocks.ddb.commandCalls(UpdateCommand);
-    expect(update!.args[0].input.ReturnValues).toBe('ALL_NEW');
     const decoded = decodeUpdate(update!.args[0].input);
     expect(decoded.set).toEqual({ stepIndex: 1, stepStartedAt: clock.iso(), updatedAt: clock.iso() });
     expect(decoded.append.events).toEqual([expect.objectContaining({ type: 'StepStarted', message: 'step 1: bake for 300s', stepIndex: 1 })]);

@@ -1,6 +1,6 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
 import { createHandler } from '../../../functions/finish/index.ts';
@@ -15,8 +15,13 @@ const execution = { Id: 'arn:aws:states:us-east-1:123456789012:execution:glidepa
 const lambdaCause = (errorType: string, errorMessage: string) => JSON.stringify({ errorType, errorMessage, trace: [] });
 
 function arrange(record: DeploymentRecord) {
-  mocks.ddb.on(GetCommand).resolves({ Item: record });
-  mocks.ddb.on(UpdateCommand).callsFake((input) => ({ Attributes: applyUpdate(record, input) }));
+  // The record as the last change left it (a change with an event is read back after its transaction).
+  let current = record;
+  mocks.ddb.on(GetCommand).callsFake(() => ({ Item: current }));
+  mocks.ddb.on(UpdateCommand).callsFake((input) => {
+    current = applyUpdate(record, input);
+    return { Attributes: current };
+  });
   mocks.ddb.on(DeleteCommand).resolves({});
   mocks.ddb.on(PutCommand).resolves({});
   mocks.events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
@@ -172,13 +177,15 @@ describe('Handler: finish', () => {
         status: 'Failed',
         error: { code: 'DEPLOYMENT_IN_PROGRESS', message: 'orders-api:live already has an active deployment: gp-other' },
       });
-      const put = mocks.ddb.commandCalls(PutCommand)[0]!.args[0].input;
+      // The record and its Rejected event, in one transaction.
+      const [put, event] = mocks.ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!.map((item) => item.Put!);
+      expect(event!.Item).toMatchObject({ pk: 'DEP#gp-test-1', sk: expect.stringMatching(/^EVENT#/), type: 'Rejected' });
       expect(put).toMatchObject({
         ConditionExpression: 'attribute_not_exists(#pk)',
         Item: { pk: 'DEP#gp-test-1', status: 'Failed', functionName: 'orders-api', alias: 'live', error: result.error, endedAt: clock.iso() },
       });
       // It owes CodeDeploy the Failed report: in the active index until told.
-      expect(put.Item).toMatchObject({ gsi2pk: 'ACTIVE', codeDeployReport: { status: 'Failed', attempts: 0 } });
+      expect(put!.Item).toMatchObject({ gsi2pk: 'ACTIVE', codeDeployReport: { status: 'Failed', attempts: 0 } });
       expect(mocks.ddb).not.toHaveReceivedCommand(DeleteCommand);
       expect(mocks.lambda).not.toHaveReceivedAnyCommand();
       expect(mocks.codedeploy).toHaveReceivedCommandWith(PutLifecycleEventHookExecutionStatusCommand, { deploymentId: 'd-1', status: 'Failed' });
@@ -189,7 +196,7 @@ describe('Handler: finish', () => {
 
     it('a refused codeDeploy field (not from the bridge) owes CodeDeploy nothing: no marker, not in the active index, not told', async () => {
       await handler({ ...refused, error: { Error: 'INVALID_REQUEST', Cause: lambdaCause('INVALID_REQUEST', 'codeDeploy: only the CodeDeploy bridge may send it') } });
-      const item = mocks.ddb.commandCalls(PutCommand)[0]!.args[0].input.Item!;
+      const item = mocks.ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![0]!.Put!.Item!;
       expect(item.codeDeployReport).toBeUndefined();
       expect(item.gsi2pk).toBeUndefined();
       expect(mocks.codedeploy).not.toHaveReceivedAnyCommand();
@@ -204,7 +211,7 @@ describe('Handler: finish', () => {
 
     it('a partly valid request still gets its Failed record (function and alias are enough)', async () => {
       await handler({ ...refused, execution: { ...execution, Input: { functionName: 'orders-api', alias: 'live', strategy: 'Nope' } } });
-      expect(mocks.ddb.commandCalls(PutCommand)[0]!.args[0].input.Item).toMatchObject({ functionName: 'orders-api', alias: 'live', plan: { steps: [] } });
+      expect(mocks.ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![0]!.Put!.Item).toMatchObject({ functionName: 'orders-api', alias: 'live', plan: { steps: [] } });
     });
   });
 });

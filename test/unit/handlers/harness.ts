@@ -5,7 +5,7 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CloudWatchClient, type StateValue } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
@@ -68,7 +68,58 @@ export function mockedClients() {
     events: mockClient(clients.events),
     codedeploy: mockClient(clients.codedeploy),
   };
+  // A record change with history is a transaction: replayed as the one UpdateItem the tests' fakes decode.
+  mocks.ddb.on(TransactWriteCommand).callsFake(async (input: TransactWriteCommandInput) => {
+    await replayAsUpdate(clients, input);
+    return {};
+  });
   return { clients, mocks };
+}
+
+/** Sends a record change's transaction as its one UpdateItem (transactionAsUpdate); a failed condition cancels it, as DynamoDB would. */
+export async function replayAsUpdate(clients: Pick<Clients, 'ddb'>, input: TransactWriteCommandInput): Promise<void> {
+  const update = transactionAsUpdate(input);
+  if (!update) return;
+  try {
+    await clients.ddb.send(new UpdateCommand(update));
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    throw Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'ConditionalCheckFailed' }] });
+  }
+}
+
+const HISTORY_KINDS: Record<string, string> = { 'EVENT#': 'events', 'WEIGHT#': 'weights', 'VERDICT#': 'verdicts' };
+
+/**
+ * A record change written with history (TransactWriteItems: the record's Update, then a Put per
+ * entry) as one UpdateItem whose entries are list appends (`append.events`, … in decodeUpdate).
+ */
+export function transactionAsUpdate(input: TransactWriteCommandInput): UpdateCommandInput | undefined {
+  const items = input.TransactItems ?? [];
+  const update = items[0]?.Update;
+  if (!update) return undefined;
+  const appended: Record<string, unknown[]> = {};
+  for (const item of items.slice(1)) {
+    const put = item.Put?.Item;
+    const kind = put && Object.entries(HISTORY_KINDS).find(([prefix]) => String(put.sk).startsWith(prefix))?.[1];
+    if (!put || !kind) return undefined;
+    const { pk: _pk, sk: _sk, deploymentId: _id, ...entry } = put;
+    (appended[kind] ??= []).push(entry);
+  }
+  const names = { ...update.ExpressionAttributeNames };
+  const values = { ...update.ExpressionAttributeValues };
+  const clauses = Object.entries(appended).map(([kind, entries], i) => {
+    names[`#h${i}`] = kind;
+    values[`:h${i}e`] = [];
+    values[`:h${i}v`] = entries;
+    return `#h${i} = list_append(if_not_exists(#h${i}, :h${i}e), :h${i}v)`;
+  });
+  const expression = update.UpdateExpression ?? '';
+  const setPart = /SET (.*?)(?: REMOVE |$)/.exec(expression)?.[1];
+  const removePart = /REMOVE (.*)$/.exec(expression)?.[1];
+  const sets = [...(setPart ? [setPart] : []), ...clauses];
+  const UpdateExpression = [sets.length ? `SET ${sets.join(', ')}` : '', removePart ? `REMOVE ${removePart}` : ''].filter(Boolean).join(' ');
+  return { ...update, UpdateExpression, ExpressionAttributeNames: names, ExpressionAttributeValues: values, ReturnValues: 'NONE' } as UpdateCommandInput;
 }
 
 /** The controller's ports on its AWS adapters, over the (mocked) clients. */

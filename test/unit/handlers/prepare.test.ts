@@ -68,7 +68,12 @@ describe('Handler: prepare', () => {
       health: { decision: 'next', weight: 0, revisionId: 'rev-1' },
     });
     expect(mocks.ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
-    const [put, lock] = mocks.ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    const [put, lock, ...history] = mocks.ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    // Its first history, items of their own in the record's partition: the Started event and weight 0.
+    expect(history.map((h) => h.Put!.Item)).toEqual([
+      expect.objectContaining({ pk: 'DEP#gp-01J', sk: expect.stringMatching(/^EVENT#/), type: 'Started' }),
+      expect.objectContaining({ pk: 'DEP#gp-01J', sk: expect.stringMatching(/^WEIGHT#/), at: clock.iso(T0), weight: 0 }),
+    ]);
     expect(put!.Put).toMatchObject({
       TableName: env.tableName,
       ConditionExpression: 'attribute_not_exists(#pk)',
@@ -81,7 +86,6 @@ describe('Handler: prepare', () => {
         executionArn: execution.Id,
         status: 'InProgress',
         weight: 0,
-        weights: [{ at: clock.iso(T0), weight: 0 }],
         revisionId: 'rev-1',
         currentVersion: '7',
         targetVersion: '8',

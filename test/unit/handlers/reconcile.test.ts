@@ -21,7 +21,7 @@ import { endingError, IN_FLIGHT_SECONDS, settleSeconds } from '../../../shared/t
 import { keys, type DeploymentRecord } from '../../../shared/core/model/record.ts';
 import type { DeploymentRequest } from '../../../shared/core/model/request.ts';
 import { loadTemplate, templateRules } from '../../../infra/local/ways-in/rules.ts';
-import { inLambda, applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, env, handlerOptions, mockedClients, T0 } from './harness.ts';
+import { inLambda, applyUpdate, awsError, baseRequest, clock, decodeUpdate, deploymentRecord, env, handlerOptions, mockedClients, replayAsUpdate, T0 } from './harness.ts';
 
 const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:glidepath:gp-test-1';
 const STATE_MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:glidepath-deployment';
@@ -57,8 +57,10 @@ function fakeTable(): void {
   table = new Map();
   mocks.ddb.on(GetCommand).callsFake((input) => ({ Item: structuredClone(table.get(at(input.Key))) }));
   mocks.ddb.on(PutCommand).callsFake((input) => void put(input.Item));
-  mocks.ddb.on(TransactWriteCommand).callsFake((input) => {
-    for (const item of input.TransactItems) put(item.Put.Item);
+  mocks.ddb.on(TransactWriteCommand).callsFake(async (input) => {
+    // The record's update (its guards checked first), then the puts: all or nothing.
+    await replayAsUpdate(clients, input);
+    for (const item of input.TransactItems) if (item.Put) put(item.Put.Item);
   });
   mocks.ddb.on(UpdateCommand).callsFake((input) => {
     const current = table.get(at(input.Key));
@@ -130,6 +132,9 @@ function alarmEvent(alarmName: string, value = 'ALARM', reason = 'Threshold Cros
 const steps = (list: unknown[]): DeploymentRequest => ({ ...baseRequest, strategy: { steps: list } } as DeploymentRequest);
 const approvalRequest = steps([{ setWeight: 10 }, { approval: {} }, { setWeight: 100 }]);
 const watchesOf = (id = 'gp-test-1') => [...table.values()].filter((i) => String(i.pk).startsWith('ALARM#') && i.deploymentId === id).map((i) => i.alarmName);
+/** The deployment's event items, in time order (as the history Query reads them). */
+const eventsOf = (id = 'gp-test-1') =>
+  [...table.values()].filter((i) => i.pk === `DEP#${id}` && String(i.sk).startsWith('EVENT#')).sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
 const lockHolder = () => table.get(at(keys.lock('orders-api', 'live')))?.deploymentId;
 
 beforeEach(() => {
@@ -159,7 +164,7 @@ describe('Handler: reconcile — an execution that ended without its Finish', ()
       RevisionId: 'rev-2',
     });
     expect(record()).toMatchObject({ status: 'Stopped', weight: 0, revisionId: 'rev-3', error: { code: 'MANUAL_STOP' } });
-    expect(record()!.events.map((e) => e.type)).toEqual(['Started', 'RolledBack', 'Stopped']);
+    expect(eventsOf().map((e) => e.type)).toEqual(['RolledBack', 'Stopped']);
     expect(lockHolder()).toBeUndefined();
     expect(watchesOf()).toEqual([]);
     const published = JSON.parse(mocks.events.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!.Detail!);
@@ -245,7 +250,7 @@ describe('Handler: reconcile — an execution that ended without its Finish', ()
   });
 
   it('FAILED because Complete could not record a finished walk: recorded Succeeded, the alias left on the target', async () => {
-    await active({ weight: 100, stepIndex: 2, events: [{ at: clock.iso(), type: 'Promoted', message: 'promoted' }] });
+    await active({ weight: 100, stepIndex: 2, promotedAt: clock.iso() });
     const result = await handler(executionEvent('FAILED', { error: FINISH_NOT_RECORDED, cause: 'the deployment succeeded but its final status could not be recorded' }));
     expect(result).toMatchObject({ outcome: 'reconciled', status: 'Succeeded' });
     expect(record()).toMatchObject({ status: 'Succeeded', weight: 100 });
@@ -254,7 +259,7 @@ describe('Handler: reconcile — an execution that ended without its Finish', ()
   });
 
   it('a promoted deployment stopped during its Complete: waits, then finds it Succeeded and leaves the alias on the target', async () => {
-    await active({ weight: 100, stepIndex: 2, events: [{ at: clock.iso(), type: 'Promoted', message: 'promoted' }] });
+    await active({ weight: 100, stepIndex: 2, promotedAt: clock.iso() });
     // Complete's invocation, begun before the stop, ends meanwhile.
     duringSleep = () => void table.set(at(keys.deployment('gp-test-1')), { ...record(), status: 'Succeeded', endedAt: clock.iso() } as unknown as Record<string, unknown>);
     await expect(handler(executionEvent('ABORTED'))).resolves.toMatchObject({ outcome: 'ended', status: 'Succeeded' });
@@ -286,7 +291,7 @@ describe('Handler: reconcile — an alarm that fired', () => {
     const claim = mocks.ddb.commandCalls(UpdateCommand).map((c) => decodeUpdate(c.args[0].input)).find((u) => u.remove.includes('waitToken'))!;
     expect(claim.condition).toContain('waitToken.token = "tok-approval"');
     expect(record()!.waitToken).toBeUndefined();
-    expect(record()!.events.at(-1)).toMatchObject({ type: 'Released', released: 'fail', stepIndex: 1 });
+    expect(eventsOf().at(-1)).toMatchObject({ type: 'Released', released: 'fail', stepIndex: 1 });
     // Not finished here: the state machine's Catch rolls back and finishes.
     expect(record()!.status).toBe('InProgress');
     expect(mocks.lambda).not.toHaveReceivedAnyCommand();
@@ -417,7 +422,7 @@ describe('Decisions', () => {
 
   it('settleSeconds: only for a fresh stop with no record yet or a promoted deployment', () => {
     const now = T0 + 60_000;
-    const promoted = deploymentRecord({ events: [{ at: '', type: 'Promoted', message: '' }] });
+    const promoted = deploymentRecord({ promotedAt: new Date(now - 60_000).toISOString() });
     expect(settleSeconds({ status: 'ABORTED', stopDate: now - 10_000 }, undefined, now)).toBe(20);
     expect(settleSeconds({ status: 'TIMED_OUT', stopDate: now }, promoted, now)).toBe(30);
     expect(settleSeconds({ status: 'ABORTED', stopDate: now - 45_000 }, undefined, now)).toBe(0);

@@ -36,7 +36,7 @@ describe('Handler: rollback', () => {
       RevisionId: 'rev-2',
     });
     const decoded = decodeUpdate(mocks.ddb.commandCalls(UpdateCommand)[0]!.args[0].input);
-    expect(decoded.set).toEqual({ weight: 0, revisionId: 'rev-3', updatedAt: clock.iso(), rollingBackAt: clock.iso() });
+    expect(decoded.set).toEqual({ weight: 0, revisionId: 'rev-3', updatedAt: clock.iso(), rollingBackAt: clock.iso(), rolledBackAt: clock.iso() });
     expect(decoded.append).toEqual({
       weights: [{ at: clock.iso(), weight: 0 }],
       events: [{ at: clock.iso(), type: 'RolledBack', message: 'rolled back after ALARM_ACTIVE: version 7 takes all traffic', cause: 'ALARM_ACTIVE' }],
@@ -45,7 +45,7 @@ describe('Handler: rollback', () => {
 
   it('rolled back before (a retried Task, or reconcile and the watcher at once): says so again, moves and records nothing', async () => {
     const at = clock.iso();
-    arrange(shifted({ weight: 0, rollingBackAt: at, events: [{ at, type: 'RolledBack', message: 'rolled back after MANUAL_STOP: version 7 takes all traffic' }] }));
+    arrange(shifted({ weight: 0, rollingBackAt: at, rolledBackAt: at }));
     await expect(handler(alarm)).resolves.toEqual({ rolledBack: true, weight: 0 });
     expect(mocks.lambda).not.toHaveReceivedAnyCommand();
     expect(mocks.ddb).not.toHaveReceivedCommand(UpdateCommand);
@@ -54,7 +54,7 @@ describe('Handler: rollback', () => {
   it('another rollback recorded first while this one moved the alias: its result, nothing appended twice', async () => {
     const first = shifted();
     const at = clock.iso();
-    const recorded = { ...first, weight: 0, rollingBackAt: at, events: [{ at, type: 'RolledBack', message: 'rolled back after ALARM_ACTIVE: version 7 takes all traffic' }] };
+    const recorded = { ...first, weight: 0, rollingBackAt: at, rolledBackAt: at };
     mocks.ddb.on(GetCommand).resolvesOnce({ Item: first }).resolves({ Item: recorded });
     mocks.ddb.on(UpdateCommand).rejects(awsError('ConditionalCheckFailedException', 'The conditional request failed'));
     await expect(handler(alarm)).resolves.toEqual({ rolledBack: true, weight: 0 });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConcurrentModificationError, GlidepathError, ThrottledError } from '../../../shared/core/errors.ts';
-import type { DeploymentRecord } from '../../../shared/core/model/record.ts';
+import type { DeploymentEvent, DeploymentRecord, WeightPoint } from '../../../shared/core/model/record.ts';
 import type { AliasRouter, AliasRouting, AliasState } from '../../../shared/core/ports/alias-router.ts';
 import type { DeploymentStore, RecordChange } from '../../../shared/core/ports/deployment-store.ts';
 import { REPAIR_MAX_DELAY_SECONDS, repairDelaySeconds } from '../../../shared/core/deployment/repair.ts';
@@ -35,14 +35,17 @@ class MemoryAlias implements AliasRouter {
   }
 }
 
+/** The record and its history (as items of their own would hold it: entries appended in order). */
 class MemoryStore implements Pick<DeploymentStore, 'update'> {
+  events: DeploymentEvent[] = [{ at: new Date(T0).toISOString(), type: 'Started', message: 'started' }];
+  weights: WeightPoint[] = [{ at: new Date(T0).toISOString(), weight: 0 }];
   constructor(public record: DeploymentRecord) {}
   async update(id: string, change: RecordChange): Promise<DeploymentRecord | undefined> {
     if (id !== this.record.id) return undefined;
     const next = { ...this.record, ...change.set } as Record<string, unknown>;
     for (const key of change.remove ?? []) delete next[key];
-    next.events = [...this.record.events, ...(change.append?.events ?? [])];
-    next.weights = [...this.record.weights, ...(change.append?.weights ?? [])];
+    this.events.push(...(change.append?.events ?? []));
+    this.weights.push(...(change.append?.weights ?? []));
     this.record = next as unknown as DeploymentRecord;
     return this.record;
   }
@@ -90,8 +93,8 @@ describe('repair task', () => {
     expect(store.record.error).toEqual({ code: 'MANUAL_STOP', message: expect.stringMatching(/rollback failed .*; repaired after 1 try: version 7 takes all traffic$/) });
     expect(store.record.repair).toBeUndefined();
     expect(store.record.gsi2pk).toBeUndefined();
-    expect(store.record.weights.at(-1)).toMatchObject({ weight: 0 });
-    expect(store.record.events.map((e) => e.type)).toEqual(['Started', 'Repaired']);
+    expect(store.weights.at(-1)).toMatchObject({ weight: 0 });
+    expect(store.events.map((e) => e.type)).toEqual(['Started', 'Repaired']);
   });
 
   it('a failed try counts on the record (bounded: attempts, last error, next try) and waits out its backoff', async () => {
@@ -100,7 +103,7 @@ describe('repair task', () => {
 
     await expect(repairOne(store.record, ports)).resolves.toBe('retrying');
     expect(store.record.repair).toEqual({ since: new Date(T0).toISOString(), attempts: 1, nextAt: new Date(T0 + 60_000).toISOString(), lastError: 'INTERNAL_ERROR: lambda:UpdateAlias failed (ServiceException)' });
-    expect(store.record.events.map((e) => e.type)).toEqual(['Started']);
+    expect(store.events.map((e) => e.type)).toEqual(['Started']);
     expect(store.record.gsi2pk).toBe('ACTIVE');
 
     advance(59);
@@ -124,7 +127,7 @@ describe('repair task', () => {
     expect(store.record.error).toEqual({ code: 'CONCURRENT_MODIFICATION', message: expect.stringContaining('repair skipped: changed since rev-2') });
     expect(store.record.repair).toBeUndefined();
     expect(store.record.gsi2pk).toBeUndefined();
-    expect(store.record.events.map((e) => e.type)).toEqual(['Started', 'RepairSkipped']);
+    expect(store.events.map((e) => e.type)).toEqual(['Started', 'RepairSkipped']);
   });
 
   it('already back on the current version (the lost answer of a rollback that landed): adopted, nothing moved', async () => {
@@ -141,7 +144,7 @@ describe('repair task', () => {
     await expect(repairOne(store.record, ports)).resolves.toBe('gaveUp');
     expect(store.record.error?.code).toBe('INVALID_LAMBDA_FUNCTION');
     expect(store.record.repair).toBeUndefined();
-    expect(store.record.events.map((e) => e.type)).toEqual(['Started', 'RepairFailed']);
+    expect(store.events.map((e) => e.type)).toEqual(['Started', 'RepairFailed']);
   });
 
   it('repair() tries only the marked records and says what became of each', async () => {
