@@ -51,6 +51,12 @@ describe('an execution stopped from outside, its status event lost', () => {
     const outcome = await waitForEnd(ctx, started, app);
     expect(outcome.status).toBe('ABORTED');
     const record = await until('ended by the watcher', () => readRecord(ctx, started.deploymentId), (r) => r?.status === 'Stopped', 30_000);
+    // The state change goes out last (after the record's end, the lock and the watches): wait for it.
+    const statuses = () =>
+      ctx.engine.waysIn.events.events
+        .filter((e) => e.source === EVENT_SOURCE && (e.detail as { deploymentId?: string }).deploymentId === started.deploymentId)
+        .map((e) => (e.detail as { status?: string }).status);
+    expect(await until('the state change published', async () => statuses(), (s) => s.includes('Stopped'))).toContain('Stopped');
 
     // No reconcile delivery for it: the watcher did it, not before IN_FLIGHT_SECONDS after the stop.
     const delivered = ctx.engine.waysIn.events.deliveries.filter((d) => d.rule === 'ReconcileExecutionEndRule');
@@ -68,9 +74,6 @@ describe('an execution stopped from outside, its status event lost', () => {
     expect(alias.weights).toEqual({});
     expect(await getLock(ctx.store, app.functionName, app.alias)).toBeUndefined();
     await expectTerminalInvariant(ctx, app, { ...outcome, record: record!, alias }, 'current');
-    // The state change went out.
-    const published = ctx.engine.waysIn.events.events.filter((e) => e.source === EVENT_SOURCE && (e.detail as { deploymentId?: string }).deploymentId === started.deploymentId);
-    expect(published.map((e) => (e.detail as { status?: string }).status)).toContain('Stopped');
 
     const next = await deploy(ctx, app, { strategy: 'AllAtOnce' });
     expectSucceeded(next);
