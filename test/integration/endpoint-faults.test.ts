@@ -80,6 +80,15 @@ describe('latency faults', () => {
     expect(t.endpoint.faults.list()).toEqual([]);
   });
 
+  it('in virtual time, delays a call whose caller holds the clock (a handler waiting on its answer) without standing still', async () => {
+    t.endpoint.faults.add({ service: 'cloudwatch', operation: 'DescribeAlarms', latencyMs: 8_000 });
+    const before = clock.now();
+    const answered = clock.holding(() => t.cloudwatch.send(new DescribeAlarmsCommand({})));
+    const stuck = new Promise<'stuck'>((resolve) => setTimeout(resolve, 5_000, 'stuck').unref());
+    expect(await Promise.race([answered.then(() => 'answered' as const), stuck])).toBe('answered');
+    expect(clock.now() - before).toBeGreaterThanOrEqual(8_000);
+  });
+
   it('delays and then fails a call that also names an error', async () => {
     t.endpoint.faults.add({ service: 'cloudwatch', operation: 'DescribeAlarms', latencyMs: 5_000, error: 'InternalServiceFault', status: 500, count: 3 });
     const before = clock.now();
