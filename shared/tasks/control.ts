@@ -100,6 +100,11 @@ export async function controlAction(input: ControlRequest, ports: Omit<ControlPo
     });
     if (written) break;
     const now = await requireDeployment(store, input.deploymentId);
+    // The write was made and only its answer was lost (the retry then met its own guard): it is ours.
+    if (now.signals?.[write.set] === at && now.events.some((e) => e.type === 'ControlAction' && e.at === at && e.action === input.action)) {
+      written = now;
+      break;
+    }
     const raced = now.status === 'Created' || now.status === 'InProgress' || now.status === 'Paused';
     const invalidNow = invalidControlAction(now, input.action);
     const first = input.action === 'approve' && typeof now.signals?.approve === 'string';
