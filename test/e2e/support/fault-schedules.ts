@@ -424,7 +424,7 @@ export const badInputArb: fc.Arbitrary<BadInput> = fc.oneof(
     fc.integer({ min: 15, max: 10_000 }).map((d) => ({ what: `a final bake of ${d} days`, change: { finalBake: `${d * 24}h` }, fields: ['finalBake'] })),
   ),
   // Unknown fields.
-  fc.string({ minLength: 1, maxLength: 20 }).filter((k) => !KNOWN.has(k) && /^[A-Za-z]/.test(k)).map((k) => ({ what: `the unknown field ${JSON.stringify(k)}`, change: { [k]: 1 }, fields: [k] })),
+  fc.string({ minLength: 1, maxLength: 20 }).filter((k) => !KNOWN.has(k) && /^[A-Za-z]/.test(k)).map((k) => ({ what: `the unknown field ${JSON.stringify(k)}`, change: { [k]: 1 }, fields: [k, `[${JSON.stringify(k)}]`] })),
   // Oversized lists.
   fc.integer({ min: 101, max: 300 }).map((n) => ({ what: `${n} alarms`, change: { alarms: Array.from({ length: n }, (_, i) => `alarm-${i}`) }, fields: ['alarms'] })),
   // Qualified names.
