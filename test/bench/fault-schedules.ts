@@ -28,6 +28,8 @@ export interface FaultScheduleResult {
   faults: number;
   operatorActions: number;
   outsideWrites: number;
+  /** Outside writes that landed after the deployment's last move of the alias (left as they were). */
+  lateOutsideWrites: number;
   badInputs: number;
   outcomes: Record<string, number>;
   violations: Violation[];
@@ -39,7 +41,7 @@ export async function faultSchedules(count = 200, baseSeed = 1): Promise<{ row: 
   Object.assign(process.env, engine.env);
   const ctx = connect(engine);
   const outsideWriter = new LambdaClient({});
-  const result: FaultScheduleResult = { schedules: 0, faults: 0, operatorActions: 0, outsideWrites: 0, badInputs: 0, outcomes: {}, violations: [], wallS: 0 };
+  const result: FaultScheduleResult = { schedules: 0, faults: 0, operatorActions: 0, outsideWrites: 0, lateOutsideWrites: 0, badInputs: 0, outcomes: {}, violations: [], wallS: 0 };
   const t0 = performance.now();
   try {
     for (let i = 0; i < count; i++) {
@@ -56,6 +58,7 @@ export async function faultSchedules(count = 200, baseSeed = 1): Promise<{ row: 
             result.faults += played.faultsArmed;
             result.operatorActions += played.actionsSent;
             result.outsideWrites += played.outsideWriteSent ? 1 : 0;
+            result.lateOutsideWrites += played.lateOutsideWrite ? 1 : 0;
             const outcome = `${played.executionStatus}${played.executionError ? ` ${played.executionError}` : ''}`;
             result.outcomes[outcome] = (result.outcomes[outcome] ?? 0) + 1;
           }
@@ -106,7 +109,7 @@ export async function faultSchedules(count = 200, baseSeed = 1): Promise<{ row: 
     row: {
       figure: `fault schedules: ${count} schedules (Canary, Linear, step lists; faults, operator actions, outside writes, alarms) in virtual time, then malformed requests`,
       measured:
-        `${result.schedules} schedules, ${result.faults} faults injected, ${races} races (${result.operatorActions} operator actions, ${result.outsideWrites} outside writes), ` +
+        `${result.schedules} schedules, ${result.faults} faults injected, ${races} races (${result.operatorActions} operator actions, ${result.outsideWrites} outside writes, ${result.lateOutsideWrites} of them after the last move), ` +
         `${result.badInputs} bad inputs, ${result.violations.length} violations; ${result.wallS.toFixed(0)} s`,
       goal: '0 violations of the terminal invariant; every bad input refused naming its field, nothing changed',
       met: result.violations.length === 0,
