@@ -3,12 +3,11 @@
  * output, and the exit codes CI relies on.
  */
 import { GetAliasCommand } from '@aws-sdk/client-lambda';
-import { PutMetricAlarmCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cloudwatch, eventually, json, lambda, runCli, startCli, startedId, useLocalUp } from './harness.ts';
+import { breachUntil, eventually, json, lambda, putErrorsAlarm, runCli, startCli, startedId, useLocalUp } from './harness.ts';
 
 const LONG_BAKE = '{"steps":[{"setWeight":10},{"bake":"20m"},{"setWeight":100}]}';
 
@@ -83,32 +82,13 @@ describe('glidepath deploy / status / list against local up', () => {
   }, 60_000);
 
   it('deploy --wait exits 1 when an alarm rolls the deployment back, and says why', async () => {
-    await cloudwatch(local.up.env).send(
-      new PutMetricAlarmCommand({
-        AlarmName: 'cli-rollback-errors',
-        Namespace: 'Test/CLI',
-        MetricName: 'Errors',
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 0,
-        ComparisonOperator: 'GreaterThanThreshold',
-        TreatMissingData: 'notBreaching',
-      }),
-    );
+    await putErrorsAlarm(local.up.env, 'cli-rollback-errors', 'Test/CLI');
     const run = startCli(
       ['deploy', '--strategy', '{"steps":[{"setWeight":10},{"bake":"60m"},{"setWeight":100}]}', '--function', 'cli-rollback', '--alias', 'live', '--target', '2', '--alarm', 'cli-rollback-errors', '--wait'],
       local.env,
     );
     await eventually(async () => ((await alias('cli-rollback')).RoutingConfig?.AdditionalVersionWeights?.['2'] === 0.1 ? true : undefined), 20_000, 'canary at 10%');
-    let ended = false;
-    void run.done.then(() => (ended = true));
-    const cw = cloudwatch(local.up.env);
-    while (!ended) {
-      await cw.send(new PutMetricDataCommand({ Namespace: 'Test/CLI', MetricData: [{ MetricName: 'Errors', Value: 5 }] }));
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const result = await run.done;
+    const result = await breachUntil(local.up.env, 'Test/CLI', run.done);
     expect(result.code, result.stdout + result.stderr).toBe(1);
     expect(result.stdout).toMatch(/alarms cli-rollback-errors=ALARM/);
     expect(result.stdout).toMatch(/Failed after \S+ \(ALARM_ACTIVE\): .*cli-rollback-errors/);

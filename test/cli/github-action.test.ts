@@ -7,11 +7,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutMetricAlarmCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetAliasCommand } from '@aws-sdk/client-lambda';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { cloudwatch, eventually, lambda, ROOT, useLocalUp, type RunResult } from './harness.ts';
+import { breachUntil, eventually, lambda, putErrorsAlarm, ROOT, useLocalUp, type RunResult } from './harness.ts';
 
 interface ActionStep {
   id?: string;
@@ -132,19 +131,7 @@ describe('the GitHub Action (action.yml)', () => {
   }, 90_000);
 
   it('a rollback: exit 1, status Failed and the error code as outputs, an error annotation', async () => {
-    await cloudwatch(local.up.env).send(
-      new PutMetricAlarmCommand({
-        AlarmName: 'gh-rollback-errors',
-        Namespace: 'Test/GitHub',
-        MetricName: 'Errors',
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 0,
-        ComparisonOperator: 'GreaterThanThreshold',
-        TreatMissingData: 'notBreaching',
-      }),
-    );
+    await putErrorsAlarm(local.up.env, 'gh-rollback-errors', 'Test/GitHub');
     const running = runAction(
       {
         function: 'gh-rollback',
@@ -157,14 +144,7 @@ describe('the GitHub Action (action.yml)', () => {
       local.env,
     );
     await eventually(async () => ((await alias('gh-rollback')).RoutingConfig?.AdditionalVersionWeights?.['2'] === 0.1 ? true : undefined), 30_000, 'canary at 10%');
-    let ended = false;
-    void running.then(() => (ended = true));
-    const cw = cloudwatch(local.up.env);
-    while (!ended) {
-      await cw.send(new PutMetricDataCommand({ Namespace: 'Test/GitHub', MetricData: [{ MetricName: 'Errors', Value: 5 }] }));
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const run = await running;
+    const run = await breachUntil(local.up.env, 'Test/GitHub', running);
     expect(run.code, run.stdout + run.stderr).toBe(1);
     expect(run.outputs.status).toBe('Failed');
     expect(run.outputs['error-code']).toBe('ALARM_ACTIVE');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createFunctionWithVersions } from '../../shared/aws/sample-app.ts';
 import { ordersSource, zipHandler } from '../../cli/demo/samples.ts';
@@ -146,6 +146,38 @@ export async function createFunction(env: Record<string, string>, name: string, 
 
 export function cloudwatch(env: Record<string, string>): CloudWatchClient {
   return new CloudWatchClient(sdkConfig(env));
+}
+
+/** An alarm on the sum of metric `Errors` in `namespace` (any datapoint above 0 breaches it). */
+export async function putErrorsAlarm(env: Record<string, string>, alarmName: string, namespace: string): Promise<void> {
+  await cloudwatch(env).send(
+    new PutMetricAlarmCommand({
+      AlarmName: alarmName,
+      Namespace: namespace,
+      MetricName: 'Errors',
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    }),
+  );
+}
+
+/** Puts `Errors` datapoints in `namespace` every 50 ms until `ended` settles; then its result. */
+export async function breachUntil<T>(env: Record<string, string>, namespace: string, ended: Promise<T>): Promise<T> {
+  let over = false;
+  void ended.then(
+    () => (over = true),
+    () => (over = true),
+  );
+  const cw = cloudwatch(env);
+  while (!over) {
+    await cw.send(new PutMetricDataCommand({ Namespace: namespace, MetricData: [{ MetricName: 'Errors', Value: 5 }] }));
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return ended;
 }
 
 export function lambda(env: Record<string, string>): LambdaClient {

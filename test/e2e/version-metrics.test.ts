@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { GetMetricDataCommand, type MetricDataQuery, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import { UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { useEngine } from './support/engine.ts';
-import { createTrafficApp, driveTraffic } from './support/traffic.ts';
+import { createTrafficApp, startTraffic } from './support/traffic.ts';
 import { invokeAlias } from '../../shared/aws/sample-app.ts';
 
 const ctx = useEngine({ speed: 'max' });
@@ -32,7 +32,9 @@ describe('per-version Lambda metrics through GetMetricData', { timeout: 120_000 
     const app = await createTrafficApp(lambda, 'metrics', [{ errorRate: 0.02 }, { errorRate: 0.3, latencyMs: 25 }], { seed: 7 });
     await lambda.send(new UpdateAliasCommand({ FunctionName: app.functionName, Name: app.alias, FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '2': 0.3 } } }));
     const started = engine.clock.now();
-    const counts = await driveTraffic(engine.clock, lambda, app, { ratePerMinute: 120, durationSeconds: 300 });
+    const traffic = startTraffic(lambda, engine.clock, app, 120, { durationSeconds: 300 });
+    await traffic.done;
+    const { counts } = traffic;
     expect(counts.requests).toBe(600);
     expect(counts.byVersion['2']!.requests).toBeGreaterThan(100);
     expect(counts.byVersion['2']!.errors).toBeGreaterThan(counts.byVersion['1']!.errors);
@@ -130,7 +132,7 @@ describe('per-version Lambda metrics through GetMetricData', { timeout: 120_000 
     const { engine, lambda, cloudwatch } = ctx;
     const app = await createTrafficApp(lambda, 'paging', [{ errorRate: 0 }]);
     const started = engine.clock.now();
-    await driveTraffic(engine.clock, lambda, app, { ratePerMinute: 2, durationSeconds: 300 });
+    await startTraffic(lambda, engine.clock, app, 2, { durationSeconds: 300 }).done;
     await engine.clock.sleep(61);
     const resource = `${app.functionName}:${app.alias}`;
     const input = {

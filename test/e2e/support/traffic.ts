@@ -53,87 +53,71 @@ export async function createTrafficApp(lambda: LambdaClient, prefix: string, pro
   return { functionName, alias, versions };
 }
 
-export interface TrafficPlan {
-  /** Requests per minute of engine time. */
-  ratePerMinute: number;
-  /** Seconds of engine time to keep going. */
-  durationSeconds: number;
-  /** Sequence number of the first call (default 1), so consecutive runs draw anew. */
+export interface TrafficOptions {
+  /** Seconds of engine time to keep going (default: until stopped). */
+  durationSeconds?: number;
+  /** Sequence number before the first call (default 0), so consecutive runs draw anew. */
   firstSeq?: number;
 }
 
-/**
- * Invokes `app`'s alias evenly over the duration on the engine clock (one call, then a sleep of
- * 60/rate seconds), counting per executed version what the callers saw.
- */
-export async function driveTraffic(clock: EngineClock, lambda: LambdaClient, app: Pick<App, 'functionName' | 'alias'>, plan: TrafficPlan): Promise<TrafficCounts> {
-  if (!(plan.ratePerMinute > 0)) throw new RangeError(`ratePerMinute: must be more than 0, got ${plan.ratePerMinute}`);
-  if (!(plan.durationSeconds > 0)) throw new RangeError(`durationSeconds: must be more than 0, got ${plan.durationSeconds}`);
-  const counts: TrafficCounts = { requests: 0, errors: 0, byVersion: {} };
-  const gap = 60 / plan.ratePerMinute;
-  const calls = Math.floor((plan.ratePerMinute * plan.durationSeconds) / 60);
-  const first = plan.firstSeq ?? 1;
-  for (let i = 0; i < calls; i += 1) {
-    const { executedVersion, failed } = await invokeAlias(lambda, app.functionName, app.alias, { seq: first + i });
-    counts.requests += 1;
-    const slot = (counts.byVersion[executedVersion] ??= { requests: 0, errors: 0 });
-    slot.requests += 1;
-    if (failed) {
-      counts.errors += 1;
-      slot.errors += 1;
-    }
-    await clock.sleep(gap);
-  }
-  return counts;
-}
-
-/**
- * Traffic until stopped: `perMinute` invocations every simulated minute, sent in bursts every 10
- * simulated seconds (in virtual time the clock stands still while a burst is sent).
- */
+/** Traffic on an alias: what the callers saw so far, per executed version. */
 export interface Traffic {
-  /** Calls per version that answered, and their failures. */
-  readonly byVersion: Record<string, { calls: number; errors: number }>;
+  readonly counts: TrafficCounts;
+  /** Settles when the duration is over (or once stopped). */
+  readonly done: Promise<void>;
   stop(): Promise<void>;
 }
 
 const BURST_SECONDS = 10;
 const CONCURRENCY = 16;
 
-export function startTraffic(lambda: LambdaClient, clock: EngineClock, app: Pick<App, 'functionName' | 'alias'>, perMinute: number, firstSeq = 0): Traffic {
-  const byVersion: Traffic['byVersion'] = {};
+/**
+ * Invokes `app`'s alias at `perMinute` calls a minute of engine time, sent in bursts every 10
+ * simulated seconds (in virtual time the clock stands still while a burst is sent), for
+ * `durationSeconds` or until stopped. Burst k sends the calls due by its end, so a run of whole
+ * bursts sends exactly rate × duration calls.
+ */
+export function startTraffic(lambda: LambdaClient, clock: EngineClock, app: Pick<App, 'functionName' | 'alias'>, perMinute: number, options: TrafficOptions = {}): Traffic {
+  if (!(perMinute > 0)) throw new RangeError(`perMinute: must be more than 0, got ${perMinute}`);
+  if (options.durationSeconds !== undefined && !(options.durationSeconds > 0)) {
+    throw new RangeError(`durationSeconds: must be more than 0, got ${options.durationSeconds}`);
+  }
+  const counts: TrafficCounts = { requests: 0, errors: 0, byVersion: {} };
   const stopping = new AbortController();
-  const perBurst = (perMinute * BURST_SECONDS) / 60;
-  let credit = 0;
-  let seq = firstSeq;
-  const burst = async () => {
-    credit += perBurst;
-    const calls = Math.floor(credit);
-    credit -= calls;
+  const bursts = options.durationSeconds === undefined ? Infinity : Math.ceil(options.durationSeconds / BURST_SECONDS);
+  const due = (k: number) => Math.floor((perMinute * BURST_SECONDS * k) / 60);
+  let seq = options.firstSeq ?? 0;
+  const burst = async (k: number) => {
+    const calls = due(k + 1) - due(k);
     let next = 0;
     const worker = async () => {
       while (next < calls) {
         next += 1;
         seq += 1;
         const call = await invokeAlias(lambda, app.functionName, app.alias, { seq });
-        const counts = (byVersion[call.executedVersion] ??= { calls: 0, errors: 0 });
-        counts.calls += 1;
-        if (call.failed) counts.errors += 1;
+        counts.requests += 1;
+        const slot = (counts.byVersion[call.executedVersion] ??= { requests: 0, errors: 0 });
+        slot.requests += 1;
+        if (call.failed) {
+          counts.errors += 1;
+          slot.errors += 1;
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, calls) }, worker));
   };
-  const run = (async () => {
-    while (!stopping.signal.aborted) {
-      await (clock.holding ? clock.holding(burst) : burst());
+  const done = (async () => {
+    for (let k = 0; k < bursts && !stopping.signal.aborted; k += 1) {
+      await (clock.holding ? clock.holding(() => burst(k)) : burst(k));
       await clock.sleep(BURST_SECONDS, { signal: stopping.signal });
     }
   })();
   return {
-    byVersion,
+    counts,
+    done,
     async stop() {
       stopping.abort();
-      await run;
+      await done;
     },
   };
 }
