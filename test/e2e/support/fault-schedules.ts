@@ -147,19 +147,25 @@ const strategyArb: fc.Arbitrary<{ kind: StrategyKind; strategy: unknown; span: n
   stepsArb.map((s) => ({ kind: 'steps' as const, ...s })),
 );
 
+/** `arbitrary` `weight` times in `weight + none`, else undefined (shrinks towards undefined). */
+const sometimes = <T>(arbitrary: fc.Arbitrary<T>, weight: number, none: number): fc.Arbitrary<T | undefined> =>
+  fc.oneof({ weight: none, arbitrary: fc.constant(undefined) }, { weight, arbitrary });
+
 const ACTIONS: readonly ControlAction[] = ['abort', 'pause', 'resume', 'promote', 'promote-full', 'approve'];
 
 export const scheduleArb: fc.Arbitrary<Schedule> = strategyArb.chain(({ kind, strategy, span }) => {
   const moment = fc.integer({ min: 0, max: Math.max(1, span) });
   return fc
     .record({
-      faults: fc.array(faultArb(span), { maxLength: 4 }),
+      faults: fc.array(faultArb(span), { minLength: 1, maxLength: 6 }),
       actions: fc.array(fc.record({ at: moment, action: fc.constantFrom(...ACTIONS) }), { maxLength: 3 }),
-      outsideWrite: fc.option(
+      // One schedule in three has an outside writer, one in four an alarm (either usually ends it).
+      outsideWrite: sometimes(
         fc.record({ at: moment, version: fc.constantFrom<OutsideWrite['version']>('current', 'target', 'third'), share: fc.constantFrom(0, 0.2, 0.5) }),
-        { nil: undefined, freq: 4 },
+        1,
+        2,
       ),
-      alarmAt: fc.option(moment, { nil: undefined, freq: 3 }),
+      alarmAt: sometimes(moment, 1, 3),
     })
     .map((events) => ({
       kind,
