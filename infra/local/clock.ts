@@ -30,6 +30,8 @@ export interface EngineClock extends Clock {
   hold?(): () => void;
   /** Runs `work` holding the clock; a sleep started inside it lets go until it wakes (the work is taken to wait on it). */
   holding?<T>(work: () => Promise<T>): Promise<T>;
+  /** Moves the clock on by `seconds` at once, waking the sleepers it passes. */
+  advance?(seconds: number): void;
 }
 
 export interface SleepOptions {

@@ -50,23 +50,23 @@ async function release(ports: ReleasePorts, record: DeploymentRecord, how: Relea
   const at = isoNow(ports.clock);
   const hold = wait.kind === 'hold';
   const what = releasedAs(how);
-  const claimed = await claimWait(store, record.id, {
+  const event =
+    // A timed wait woken for a recheck is the step's own business (the operator's action is recorded already).
+    what === 'recheck'
+      ? undefined
+      : deploymentEvent(
+          'Released',
+          `${wait.kind} at step ${wait.stepIndex} released: ${what}${what === 'fail' && how.type === 'failure' ? ` (${how.error}: ${how.cause})` : ''}`,
+          { stepIndex: wait.stepIndex, released: what },
+          at,
+        );
+  const claimed = (await claimWait(store, record.id, {
     token: wait.token,
     consume: how.consume,
     ...(hold && how.type === 'success' ? { status: 'InProgress' as const } : {}),
-    // A timed wait woken for a recheck is the step's own business (the operator's action is recorded already).
-    ...(what === 'recheck'
-      ? {}
-      : {
-          event: deploymentEvent(
-            'Released',
-            `${wait.kind} at step ${wait.stepIndex} released: ${what}${what === 'fail' && how.type === 'failure' ? ` (${how.error}: ${how.cause})` : ''}`,
-            { stepIndex: wait.stepIndex, released: what },
-            at,
-          ),
-        }),
+    ...(event ? { event } : {}),
     at,
-  });
+  })) ?? (await ownClaim(store, record.id, at, event));
   if (!claimed) return undefined;
   try {
     if (how.type === 'success') await ports.tokens.succeed(wait.token, how.output);
@@ -77,6 +77,17 @@ async function release(ports: ReleasePorts, record: DeploymentRecord, how: Relea
     throw error;
   }
   return claimed;
+}
+
+/**
+ * After a claim that seemed to fail: the claim was made and only its answer was lost (the retry met
+ * its own guard) when the token is gone and the record carries this claim's time and event.
+ */
+async function ownClaim(store: ReleasePorts['store'], id: string, at: string, event: ReturnType<typeof deploymentEvent> | undefined): Promise<DeploymentRecord | undefined> {
+  const now = await store.get(id);
+  if (!now || now.waitToken || now.updatedAt !== at) return undefined;
+  if (event && !now.events.some((e) => e.type === 'Released' && e.at === at && e.message === event.message)) return undefined;
+  return now;
 }
 
 export async function controlAction(input: ControlRequest, ports: Omit<ControlPorts, 'alarms'>): Promise<ControlResult> {
@@ -100,6 +111,11 @@ export async function controlAction(input: ControlRequest, ports: Omit<ControlPo
     });
     if (written) break;
     const now = await requireDeployment(store, input.deploymentId);
+    // The write was made and only its answer was lost (the retry then met its own guard): it is ours.
+    if (now.signals?.[write.set] === at && now.events.some((e) => e.type === 'ControlAction' && e.at === at && e.action === input.action)) {
+      written = now;
+      break;
+    }
     const raced = now.status === 'Created' || now.status === 'InProgress' || now.status === 'Paused';
     const invalidNow = invalidControlAction(now, input.action);
     const first = input.action === 'approve' && typeof now.signals?.approve === 'string';

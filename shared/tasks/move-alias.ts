@@ -13,13 +13,18 @@ export interface Moved {
   adopted: boolean;
 }
 
-/** Updates the alias to `desired` guarded by `revisionId`. */
+/**
+ * Updates the alias to `desired` guarded by `revisionId`. A refusal the router could not read the
+ * alias back for is read again here: without knowing what the alias looks like, our own lost write
+ * cannot be told from someone else's change (a failed read is its own error, retried as any).
+ */
 export async function moveAlias(aliases: AliasRouter, ref: AliasRef, desired: AliasRouting, revisionId: string): Promise<Moved> {
   try {
     return { state: await aliases.update(ref, desired, revisionId), adopted: false };
   } catch (error) {
-    const observed = concurrentChangeOf(error)?.observed;
-    if (!observed) throw error;
+    const change = concurrentChangeOf(error);
+    if (!change) throw error;
+    const observed = change.observed ?? (await aliases.read(ref));
     if (sameRouting(observed, desired)) return { state: observed, adopted: true };
     throw error;
   }

@@ -10,7 +10,8 @@
  * events of long deployments (history-events.ts); 1,000 concurrent
  * deployments in a child process (its peak RSS); the analysis judge on simulated traffic
  * (analysis-judge.ts), the GetMetricData calls its watcher makes (analysis-calls.ts) and the
- * analysis end to end (analysis-e2e.ts); a soak of short deployments on one engine (soak.ts).
+ * analysis end to end (analysis-e2e.ts); fault schedules held to the terminal invariant
+ * (fault-schedules.ts, `--schedules=N`, default 200); a soak of short deployments on one engine (soak.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -30,6 +31,7 @@ import { costModel, renderCostTable, type CostResult } from './cost.ts';
 import { virtualTime } from './virtual-time.ts';
 import { historyEvents } from './history-events.ts';
 import { soak } from './soak.ts';
+import { faultSchedules } from './fault-schedules.ts';
 import {
   benchOn,
   countRequestsOn,
@@ -304,6 +306,13 @@ async function main(): Promise<void> {
     const { row, result } = await concurrency();
     rows.push(row);
     numbers.concurrency = result;
+  }
+  if (!skip.has('faults')) {
+    const count = Number(process.argv.find((a) => a.startsWith('--schedules='))?.slice(12) ?? 200);
+    log(`fault schedules: ${count} schedules on one engine (virtual time), then malformed requests`);
+    const { row, result } = await faultSchedules(count);
+    rows.push(row);
+    numbers.faultSchedules = result;
   }
   if (!skip.has('soak')) {
     // 10,000 take about 40 minutes on 2 cores: `--soak=10000` for the full figure.

@@ -1,6 +1,6 @@
 /**
  * Fault injection: make matching calls of an operation fail, as the real service would when it
- * throttles or breaks, or answer late (`latencyMs`). Tests use it through the JS API
+ * throttles or breaks, answer late (`latencyMs`), or take effect and still fail (`lostAnswer`). Tests use it through the JS API
  * (`endpoint.faults.add`) or over HTTP (`POST /__glidepath/faults`, `GET` to list, `DELETE` to
  * clear). A spec is checked when added: an unknown service or operation, or a bad number, is refused
  * with a message naming the field (HTTP 400), and nothing is armed.
@@ -26,6 +26,11 @@ export interface FaultSpec {
   message?: string;
   /** Only calls whose path or body contains this text (e.g. a function name). */
   pathIncludes?: string;
+  /**
+   * A lost answer: the call is served (it takes effect), then the client gets the error instead of
+   * the answer, as when a response is lost on the way back. Default false: the call fails unserved.
+   */
+  lostAnswer?: boolean;
 }
 
 interface ArmedFault extends FaultSpec {
@@ -37,11 +42,12 @@ export interface FaultProbe {
   body: string;
 }
 
-/** What an affected call must do: wait `latencyMs`, then fail unless `fails` is false. */
+/** What an affected call must do: wait `latencyMs`, then fail unless `fails` is false (after being served when `lostAnswer`). */
 export interface FaultEffect {
   spec: FaultSpec;
   latencyMs: number;
   fails: boolean;
+  lostAnswer: boolean;
 }
 
 /** The services and operations a spec may name. */
@@ -51,7 +57,7 @@ export interface FaultCatalogue {
   operations(service: string): ReadonlySet<string> | undefined;
 }
 
-const FIELDS = new Set(['service', 'operation', 'count', 'probability', 'latencyMs', 'error', 'status', 'message', 'pathIncludes']);
+const FIELDS = new Set(['service', 'operation', 'count', 'probability', 'latencyMs', 'error', 'status', 'message', 'pathIncludes', 'lostAnswer']);
 
 function checkSpec(spec: FaultSpec, catalogue: FaultCatalogue | undefined): void {
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new TypeError('fault: must be an object such as {"service":"lambda","operation":"Invoke"}');
@@ -77,6 +83,7 @@ function checkSpec(spec: FaultSpec, catalogue: FaultCatalogue | undefined): void
   if (spec.status !== undefined && (!Number.isInteger(spec.status) || spec.status < 400 || spec.status > 599)) {
     throw new RangeError(`fault.status: must be an HTTP error status from 400 to 599, got ${JSON.stringify(spec.status)}`);
   }
+  if (spec.lostAnswer !== undefined && typeof spec.lostAnswer !== 'boolean') throw new TypeError(`fault.lostAnswer: must be true or false, got ${JSON.stringify(spec.lostAnswer)}`);
   for (const key of ['error', 'message', 'pathIncludes'] as const) {
     if (spec[key] !== undefined && (typeof spec[key] !== 'string' || spec[key] === '')) throw new TypeError(`fault.${key}: must be a non-empty string`);
   }
@@ -118,6 +125,7 @@ export class FaultInjector {
     fault.remaining -= 1;
     if (fault.remaining <= 0) this.#armed.splice(index, 1);
     const latencyMs = fault.latencyMs ?? 0;
-    return { spec: fault, latencyMs, fails: !(latencyMs > 0 && fault.error === undefined) };
+    const lostAnswer = fault.lostAnswer === true;
+    return { spec: fault, latencyMs, fails: lostAnswer || !(latencyMs > 0 && fault.error === undefined), lostAnswer };
   }
 }

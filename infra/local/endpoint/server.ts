@@ -90,11 +90,21 @@ export async function startHttpEndpoint(port: number, options: HttpEndpointOptio
   const { registry, faults } = options;
   let baseUrl = '';
 
-  /** An affected call: waits its latency (letting the clock go meanwhile), then fails unless latency-only. */
-  async function suffer(effect: FaultEffect | undefined, service: Service, wait: (ms: number) => Promise<void>): Promise<void> {
-    if (!effect) return;
+  /**
+   * An affected call: waits its latency (letting the clock go meanwhile), then fails unless
+   * latency-only. A lost answer is returned instead: the caller serves the call, then `loseAnswer`.
+   */
+  async function suffer(effect: FaultEffect | undefined, service: Service, wait: (ms: number) => Promise<void>): Promise<FaultEffect | undefined> {
+    if (!effect) return undefined;
     if (effect.latencyMs > 0) await wait(effect.latencyMs);
+    if (effect.lostAnswer) return effect;
     if (effect.fails) throw faultError(service, effect.spec);
+    return undefined;
+  }
+
+  /** After a call that took effect: the answer is lost, the client gets the fault's error. */
+  function loseAnswer(lost: FaultEffect | undefined, service: Service): void {
+    if (lost) throw faultError(service, lost.spec);
   }
 
   async function dispatch(req: IncomingMessage, res: ServerResponse, wait: (ms: number) => Promise<void>): Promise<void> {
@@ -140,17 +150,19 @@ export async function startHttpEndpoint(port: number, options: HttpEndpointOptio
       }
       try {
         if (method !== 'POST') throw new ServiceError('MethodNotAllowedException', `method: ${method} is not allowed; ${target} takes POST`, { status: 405, headers: { allow: 'POST' } });
-        await suffer(faults.take(service.name, found.operation, probe(rawPath, body)), service, wait);
+        const lost = await suffer(faults.take(service.name, found.operation, probe(rawPath, body)), service, wait);
         if (service.kind === 'proxy') {
-          if (service.inProcess) {
+          if (service.inProcess && !lost) {
             service.inProcess(replayed(req, body), res);
             return;
           }
           const answer = await forward(service.target, method, req.url ?? '/', req.headers, body);
+          loseAnswer(lost, service);
           send(res, answer.status, answer.headers, answer.body);
           return;
         }
         const output = await service.handle(found.operation, parseJsonBody(body), ctx);
+        loseAnswer(lost, service);
         send(res, 200, { ...common, 'content-type': contentType }, JSON.stringify(output ?? {}));
       } catch (error) {
         replyError(asServiceError(error));
@@ -173,11 +185,12 @@ export async function startHttpEndpoint(port: number, options: HttpEndpointOptio
       return;
     }
     try {
-      await suffer(faults.take(found.service.name, found.route.operation, probe(rawPath, body)), found.service, wait);
+      const lost = await suffer(faults.take(found.service.name, found.route.operation, probe(rawPath, body)), found.service, wait);
       const reply = await found.route.handle(
         { params: found.params, query: url.searchParams, headers: req.headers, body, json: () => parseJsonBody(body) },
         ctx,
       );
+      loseAnswer(lost, found.service);
       sendRest(res, common, reply);
     } catch (error) {
       const e = asServiceError(error, 'ServiceException');
@@ -198,7 +211,7 @@ export async function startHttpEndpoint(port: number, options: HttpEndpointOptio
     }
     try {
       const request = parseQueryForm(body, service.query.shapes);
-      await suffer(faults.take(service.name, request.action, probe(ctx.path, body)), service, wait);
+      const lost = await suffer(faults.take(service.name, request.action, probe(ctx.path, body)), service, wait);
       let output: unknown;
       try {
         output = await service.handle(request.action, request.input, ctx);
@@ -207,6 +220,7 @@ export async function startHttpEndpoint(port: number, options: HttpEndpointOptio
         // The JSON side's "unknown operation" is the query protocol's InvalidAction.
         throw e.code === 'UnknownOperationException' ? new ServiceError('InvalidAction', e.message, { queryCode: 'InvalidAction' }) : e;
       }
+      loseAnswer(lost, service);
       const xml = queryResponseXml(request.action, xmlns, (output ?? {}) as Record<string, unknown>, requestId, {
         timestamps: service.query.timestamps,
         ...(service.query.maps ? { maps: service.query.maps } : {}),
@@ -245,8 +259,14 @@ export async function startHttpEndpoint(port: number, options: HttpEndpointOptio
     // A request in flight is work: virtual time stands still until its answer has gone.
     let release = options.clock.hold?.();
     res.once('close', () => release?.());
-    // A latency fault: the request lets go of the clock while it waits on it.
+    // A latency fault: the request lets go of the clock while it waits on it. In virtual time the
+    // caller may hold the clock while it waits for the answer (a handler in `holding`), so the clock
+    // would never reach the end of the latency: it moves on by it at once instead.
     const wait = async (ms: number) => {
+      if (options.clock.virtual && options.clock.advance) {
+        options.clock.advance(ms / 1000);
+        return;
+      }
       release?.();
       try {
         await options.clock.sleep(ms / 1000);

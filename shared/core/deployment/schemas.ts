@@ -17,18 +17,19 @@ import type {
   ShiftInput,
   WaitRegistration,
 } from '../model/machine.ts';
-import type { PlanStep } from '../model/plan.ts';
+import type { PlanStep, StepKind } from '../model/plan.ts';
 import { GlidepathError } from '../errors.ts';
 
 const deploymentId = z.string().min(1);
 
-const STEP_KINDS = new Set(['setWeight', 'bake', 'pause', 'approval', 'hook']);
+/** Every step kind of the plan (a Record, so a new kind cannot be left out). */
+const STEP_KINDS: Record<StepKind, true> = { setWeight: true, bake: true, pause: true, approval: true, hook: true, analysis: true };
 
 /** A plan step as the state machine copies it from the plan: an object with one known key. */
 export const planStepSchema = z.custom<PlanStep>(
   (value) =>
-    !!value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1 && STEP_KINDS.has(Object.keys(value)[0]!),
-  'must be a plan step: {"setWeight"}, {"bake"}, {"pause"}, {"approval"} or {"hook"}',
+    !!value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1 && Object.hasOwn(STEP_KINDS, Object.keys(value)[0]!),
+  'must be a plan step: {"setWeight"}, {"bake"}, {"pause"}, {"approval"}, {"hook"} or {"analysis"}',
 );
 
 export const cursorSchema = z.looseObject({

@@ -115,6 +115,34 @@ describe('Handler: control — operator actions', () => {
     await expect(handler({ deploymentId: 'gp-test-1', action: 'promote' })).rejects.toMatchObject({ name: 'INVALID_CONTROL_ACTION', message: expect.stringContaining('has ended (Failed)') });
   });
 
+  it('an approve whose write was made but whose answer was lost (the retry met its own guard) still releases the approval', async () => {
+    arrange(deploymentRecord({ stepIndex: 2, waitToken: { token: 'tok', stepIndex: 2, kind: 'approval' } }, stepsRequest));
+    mocks.ddb
+      .on(UpdateCommand)
+      .callsFakeOnce((input) => {
+        state = applyUpdate(state, input);
+        throw awsError('ConditionalCheckFailedException');
+      })
+      .callsFake((input) => ({ Attributes: (state = applyUpdate(state, input)) }));
+    await expect(handler({ deploymentId: 'gp-test-1', action: 'approve' })).resolves.toMatchObject({ released: 'next' });
+    expect(successOutput()).toEqual({ decision: 'next', action: 'approve' });
+    expect(state.waitToken).toBeUndefined();
+    expect(state.events.filter((e) => e.type === 'ControlAction')).toHaveLength(1);
+  });
+
+  it('a claim made whose answer was lost (the retry met its own guard) still answers the token', async () => {
+    arrange(deploymentRecord({ stepIndex: 2, waitToken: { token: 'tok', stepIndex: 2, kind: 'approval' } }, stepsRequest));
+    mocks.ddb
+      .on(UpdateCommand)
+      .callsFakeOnce((input) => ({ Attributes: (state = applyUpdate(state, input)) }))
+      .callsFakeOnce((input) => {
+        state = applyUpdate(state, input);
+        throw awsError('ConditionalCheckFailedException');
+      });
+    await expect(handler({ deploymentId: 'gp-test-1', action: 'approve' })).resolves.toMatchObject({ released: 'next' });
+    expect(mocks.sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: 'tok' });
+  });
+
   it('when another caller claimed the wait first, this one does not answer the token', async () => {
     arrange(deploymentRecord({ stepIndex: 2, waitToken: { token: 'tok', stepIndex: 2, kind: 'approval' } }, stepsRequest));
     mocks.ddb
