@@ -16,6 +16,7 @@ import type { ControllerPorts } from '../core/ports/index.ts';
 import { invalidControlAction, releaseFor, signalGuards, signalWrite, stepWaitKind, type Release, type WaitKind } from '../core/signals.ts';
 import { alarmDuringWait, healthPolicy, watchedAlarms } from '../core/health.ts';
 import { deploymentEvent, stateChangeOf } from '../core/deployment/records.ts';
+import { writeId } from '../core/deployment/write-id.ts';
 import { announce } from './announce.ts';
 import { requireDeployment } from './records.ts';
 import { claimWait, restoreWait, storeWait, writeSignal } from './signal-store.ts';
@@ -50,6 +51,7 @@ async function release(ports: ReleasePorts, record: DeploymentRecord, how: Relea
   const at = isoNow(ports.clock);
   const hold = wait.kind === 'hold';
   const what = releasedAs(how);
+  const by = writeId();
   const event =
     // A timed wait woken for a recheck is the step's own business (the operator's action is recorded already).
     what === 'recheck'
@@ -66,7 +68,8 @@ async function release(ports: ReleasePorts, record: DeploymentRecord, how: Relea
     ...(hold && how.type === 'success' ? { status: 'InProgress' as const } : {}),
     ...(event ? { event } : {}),
     at,
-  })) ?? (await ownClaim(store, record.id, at, event));
+    by,
+  })) ?? (await ownClaim(store, record.id, by));
   if (!claimed) return undefined;
   try {
     if (how.type === 'success') await ports.tokens.succeed(wait.token, how.output);
@@ -81,13 +84,11 @@ async function release(ports: ReleasePorts, record: DeploymentRecord, how: Relea
 
 /**
  * After a claim that seemed to fail: the claim was made and only its answer was lost (the retry met
- * its own guard) when the token is gone and the record carries this claim's time and event.
+ * its own guard) when the token is gone and the record's last write is this claim.
  */
-async function ownClaim(store: ReleasePorts['store'], id: string, at: string, event: ReturnType<typeof deploymentEvent> | undefined): Promise<DeploymentRecord | undefined> {
+async function ownClaim(store: ReleasePorts['store'], id: string, by: string): Promise<DeploymentRecord | undefined> {
   const now = await store.get(id);
-  if (!now || now.waitToken || now.updatedAt !== at) return undefined;
-  if (event && !now.events.some((e) => e.type === 'Released' && e.at === at && e.message === event.message)) return undefined;
-  return now;
+  return now && !now.waitToken && now.lastWrite === by ? now : undefined;
 }
 
 export async function controlAction(input: ControlRequest, ports: Omit<ControlPorts, 'alarms'>): Promise<ControlResult> {
@@ -102,17 +103,19 @@ export async function controlAction(input: ControlRequest, ports: Omit<ControlPo
   // (read again and write again), another approve that came first is.
   let seen = record;
   let written: DeploymentRecord | undefined;
+  const by = writeId();
   for (let attempt = 0; attempt < 3 && !written; attempt += 1) {
     written = await writeSignal(store, seen.id, {
       ...write,
       at,
+      by,
       event: deploymentEvent('ControlAction', `operator: ${input.action}`, { action: input.action }, at),
       when: signalGuards(seen, input.action),
     });
     if (written) break;
     const now = await requireDeployment(store, input.deploymentId);
     // The write was made and only its answer was lost (the retry then met its own guard): it is ours.
-    if (now.signals?.[write.set] === at && now.events.some((e) => e.type === 'ControlAction' && e.at === at && e.action === input.action)) {
+    if (now.signals?.[write.set] === at && now.lastWrite === by) {
       written = now;
       break;
     }

@@ -22,6 +22,8 @@ export interface SignalWrite {
   set: keyof ControlSignals;
   clear: (keyof ControlSignals)[];
   at: string;
+  /** This write's id (kept as `lastWrite`). */
+  by: string;
   event: DeploymentEvent;
   /** More facts the write depends on (an approve: no approve pending, the wait as it was read). */
   when?: Guard[];
@@ -30,7 +32,7 @@ export interface SignalWrite {
 /** Writes an operator signal while the deployment is active and not rolling back; undefined when it is not (or is gone). */
 export async function writeSignal(store: Store, id: string, write: SignalWrite): Promise<DeploymentRecord | undefined> {
   return store.update(id, {
-    set: { [`signals.${write.set}`]: write.at, updatedAt: write.at },
+    set: { [`signals.${write.set}`]: write.at, updatedAt: write.at, lastWrite: write.by },
     remove: write.clear.map((key) => `signals.${key}`),
     append: { events: [write.event] },
     when: [{ active: true }, { absent: 'rollingBackAt' }, ...(write.when ?? [])],
@@ -68,6 +70,8 @@ export interface Claim {
   status?: DeploymentStatus;
   event?: DeploymentEvent;
   at: string;
+  /** This claim's id (kept as `lastWrite`). */
+  by: string;
 }
 
 /**
@@ -76,7 +80,7 @@ export interface Claim {
  */
 export async function claimWait(store: Store, id: string, claim: Claim): Promise<DeploymentRecord | undefined> {
   return store.update(id, {
-    set: { updatedAt: claim.at, ...(claim.status ? { status: claim.status } : {}) },
+    set: { updatedAt: claim.at, lastWrite: claim.by, ...(claim.status ? { status: claim.status } : {}) },
     remove: ['waitToken', ...claim.consume.map((key) => `signals.${key}`)],
     ...(claim.event ? { append: { events: [claim.event] } } : {}),
     when: [{ active: true }, { holdsToken: claim.token }],

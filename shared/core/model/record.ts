@@ -139,6 +139,8 @@ export interface DeploymentRecord {
   /** The step whose shift a closed deployment window holds, once said in the events (said once per step). */
   windowHeldStep?: number;
   signals: ControlSignals;
+  /** The id of the last operator signal or wait claim written (shared/core/deployment/write-id.ts). */
+  lastWrite?: string;
   /**
    * The task token of the wait in progress, where the wakers (operators, alarm events, the watcher)
    * find it: a step that waits for an operator (`approval`, `pause` until resumed), a `hold` (a

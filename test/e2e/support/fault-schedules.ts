@@ -334,7 +334,7 @@ export async function playSchedule(ctx: E2E, schedule: Schedule, outsideWriter: 
     const r = await record();
     played.violations.push(
       `execution still RUNNING ${how === 'late' ? `${LATE_SECONDS / 3600} h (simulated) after the schedule's last moment` : `after ${STUCK_MS} ms real`}: ` +
-        `record ${r?.status} at ${r?.weight}%, step ${r?.stepIndex}, wait ${r?.waitToken?.kind ?? 'none'}, signals ${JSON.stringify(r?.signals)}, last events ${JSON.stringify(r?.events.slice(-3).map((e) => e.message))}`,
+        `record ${r?.status} at ${r?.weight}%, step ${r?.stepIndex}, wait ${r?.waitToken?.kind ?? 'none'}, signals ${JSON.stringify(r?.signals)}, last events ${JSON.stringify((await dynamoDeploymentHistory(ctx.store).history(deploymentId, 'events', { newestFirst: true, limit: 3 })).map((e) => e.message).reverse())}`,
     );
     await ctx.sfn.send(new StopExecutionCommand({ executionArn: out.executionArn!, error: 'FaultSchedule.Stuck' }));
     await done;
