@@ -29,7 +29,9 @@ async function rawRecord(id: string): Promise<{ bytes: number; watchBytes: numbe
   const item = out.Item;
   if (!item) return undefined;
   // The watcher's latest alarm reading is replaced at each tick (one entry per alarm), not grown: counted apart.
-  const { watch, ...rest } = item;
+  // So is `lastWrite`, the id of the last operator write: a fixed-size field the first approve adds.
+  const { watch, lastWrite, ...rest } = item;
+  if (lastWrite) expect(lastWrite.S!.length).toBeLessThanOrEqual(36);
   return { bytes: Buffer.byteLength(JSON.stringify(rest)), watchBytes: watch ? Buffer.byteLength(JSON.stringify(watch)) : 0, stepIndex: Number(item.stepIndex!.N), status: item.status!.S!, ...(item.waitToken ? { waiting: item.waitToken.M!.kind!.S! } : {}), ...(item.error ? { error: JSON.stringify(item.error) } : {}) };
 }
 
