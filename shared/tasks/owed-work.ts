@@ -7,6 +7,7 @@
  */
 import { isActive, type DeploymentRecord } from '../core/model/record.ts';
 import type { DeploymentStore, RecordChange } from '../core/ports/deployment-store.ts';
+import type { Log } from '../core/ports/log.ts';
 
 export type OwedWork = 'repair' | 'codeDeployReport';
 
@@ -29,4 +30,23 @@ export async function endOwedWork(
     return (await store.update(id, { remove: INDEX, when: [{ absent: 'repair' }, { absent: 'codeDeployReport' }] })) ?? after;
   }
   return after;
+}
+
+/**
+ * One try at each record of `records` that owes `marker` work; a try that failed to record itself
+ * is logged and counted as `retrying` (the next tick tries again).
+ */
+export async function tryEachOwed<Outcome extends string>(
+  records: readonly DeploymentRecord[],
+  marker: OwedWork,
+  tryOne: (record: DeploymentRecord) => Promise<Outcome>,
+  log: Pick<Log, 'warn'>,
+): Promise<{ deploymentId: string; outcome: Outcome | 'retrying' }[]> {
+  const owing = records.filter((r) => r[marker]);
+  const settled = await Promise.allSettled(owing.map(tryOne));
+  return owing.map((r, i) => {
+    const s = settled[i]!;
+    if (s.status === 'rejected') log.warn(`the ${marker} try could not record itself`, { deploymentId: r.id, error: s.reason instanceof Error ? s.reason.message : String(s.reason) });
+    return { deploymentId: r.id, outcome: s.status === 'fulfilled' ? s.value : 'retrying' };
+  });
 }

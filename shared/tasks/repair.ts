@@ -20,7 +20,7 @@ import { deploymentEvent } from '../core/deployment/records.ts';
 import { afterFailedTry, isRepairDue } from '../core/deployment/repair.ts';
 import { aliasRef, routingFor } from '../core/routing.ts';
 import { moveAlias } from './move-alias.ts';
-import { endOwedWork } from './owed-work.ts';
+import { endOwedWork, tryEachOwed } from './owed-work.ts';
 
 export type RepairPorts = Pick<ControllerPorts, 'aliases' | 'clock' | 'log'> & { store: Pick<DeploymentStore, 'update'> };
 
@@ -74,12 +74,6 @@ export async function repairOne(record: DeploymentRecord, ports: RepairPorts): P
 }
 
 /** One try at every deployment in `records` marked for repair and due; a failed try is the next tick's. */
-export async function repair(records: readonly DeploymentRecord[], ports: RepairPorts): Promise<{ deploymentId: string; outcome: RepairOutcome }[]> {
-  const marked = records.filter((r) => r.repair);
-  const settled = await Promise.allSettled(marked.map((r) => repairOne(r, ports)));
-  return marked.map((r, i) => {
-    const s = settled[i]!;
-    if (s.status === 'rejected') ports.log.warn('repair could not record its try', { deploymentId: r.id, error: messageOf(s.reason) });
-    return { deploymentId: r.id, outcome: s.status === 'fulfilled' ? s.value : 'retrying' };
-  });
+export function repair(records: readonly DeploymentRecord[], ports: RepairPorts): Promise<{ deploymentId: string; outcome: RepairOutcome }[]> {
+  return tryEachOwed(records, 'repair', (r) => repairOne(r, ports), ports.log);
 }

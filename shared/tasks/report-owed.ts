@@ -20,7 +20,7 @@ import type { ControllerPorts } from '../core/ports/index.ts';
 import type { DeploymentStore } from '../core/ports/deployment-store.ts';
 import { deploymentEvent } from '../core/deployment/records.ts';
 import { afterFailedReport, isReportDue, reportStatusOf } from '../core/deployment/codedeploy-report.ts';
-import { endOwedWork } from './owed-work.ts';
+import { endOwedWork, tryEachOwed } from './owed-work.ts';
 
 export type ReportPorts = Pick<ControllerPorts, 'lifecycle' | 'clock' | 'log'> & { store: Pick<DeploymentStore, 'update'> };
 
@@ -82,12 +82,6 @@ export async function reportOne(record: DeploymentRecord, ports: ReportPorts, op
 }
 
 /** One try at every report owed in `records` and due; a failed try is the next tick's. */
-export async function reportOwed(records: readonly DeploymentRecord[], ports: ReportPorts): Promise<{ deploymentId: string; outcome: ReportOutcome }[]> {
-  const owing = records.filter((r) => r.codeDeployReport);
-  const settled = await Promise.allSettled(owing.map((r) => reportOne(r, ports)));
-  return owing.map((r, i) => {
-    const s = settled[i]!;
-    if (s.status === 'rejected') ports.log.warn('the CodeDeploy report could not record its try', { deploymentId: r.id, error: messageOf(s.reason) });
-    return { deploymentId: r.id, outcome: s.status === 'fulfilled' ? s.value : 'retrying' };
-  });
+export function reportOwed(records: readonly DeploymentRecord[], ports: ReportPorts): Promise<{ deploymentId: string; outcome: ReportOutcome }[]> {
+  return tryEachOwed(records, 'codeDeployReport', (r) => reportOne(r, ports), ports.log);
 }

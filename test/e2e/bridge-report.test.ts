@@ -18,6 +18,10 @@ import type { DeploymentRecord } from '../../shared/core/model/record.ts';
 import { createApp, readAlias, type App } from './support/app.ts';
 import { control } from './support/deploy.ts';
 import { useEngine } from './support/engine.ts';
+import { until } from './support/until.ts';
+
+/** The watcher's ticks back off for engine minutes: a report can take up to 90 s of real time. */
+const REPORT_MS = 90_000;
 
 const ctx = useEngine({ speed: 'max' });
 const THROTTLES = 30;
@@ -26,15 +30,6 @@ afterEach(() => {
   ctx.engine.endpoint.faults.clear();
 });
 
-async function until<T>(what: string, read: () => Promise<T | undefined>, limitMs = 90_000): Promise<T> {
-  const t0 = performance.now();
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (performance.now() - t0 > limitMs) throw new Error(`not ${what} after ${limitMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** A function whose glidepath:strategy tag the bridge walks, and a CodeDeploy deployment running the bridge as its BeforeAllowTraffic hook. */
 async function bridgeDeployment(prefix: string, strategy: string): Promise<{ app: App; codeDeployId: string }> {
@@ -56,14 +51,14 @@ async function bridgeDeployment(prefix: string, strategy: string): Promise<{ app
 }
 
 const walkOf = (app: App) =>
-  until(`a walk of ${app.functionName}`, async () => (await listDeployments(ctx.store, app.functionName, app.alias)).deployments[0]);
+  until(`a walk of ${app.functionName}`, async () => (await listDeployments(ctx.store, app.functionName, app.alias)).deployments[0], REPORT_MS);
 
 async function ended(app: App): Promise<{ record: DeploymentRecord; execution: { status?: string; error?: string; cause?: string } }> {
   const walk = await walkOf(app);
   const execution = await until('the execution ended', async () => {
     const d = await ctx.sfn.send(new DescribeExecutionCommand({ executionArn: walk.executionArn! }));
     return d.status === 'RUNNING' ? undefined : d;
-  });
+  }, REPORT_MS);
   const record = (await listDeployments(ctx.store, app.functionName, app.alias)).deployments[0]!;
   return { record, execution: { status: execution.status, ...(execution.error ? { error: execution.error } : {}), ...(execution.cause ? { cause: execution.cause } : {}) } };
 }
@@ -72,7 +67,7 @@ const codeDeployEnd = (id: string) =>
   until<DeploymentInfo>(`CodeDeploy deployment ${id} ended`, async () => {
     const info = (await ctx.clients.codedeploy.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo!;
     return (info.status === 'Succeeded' || info.status === 'Failed') && info.completeTime ? info : undefined;
-  });
+  }, REPORT_MS);
 
 /** CodeDeploy ended on the report, not on its one-hour timeout of the hook (which fails it too). */
 function answeredInTime(info: DeploymentInfo): void {
@@ -106,7 +101,7 @@ describe(`CodeDeploy throttling the bridge's final report ${THROTTLES} times`, (
     const told = await until('the record told', async () => {
       const r = (await listDeployments(ctx.store, app.functionName, app.alias)).deployments[0]!;
       return r.codeDeployReport === undefined ? r : undefined;
-    });
+    }, REPORT_MS);
     expect(told.status).toBe('Succeeded');
     expect(told.gsi2pk).toBeUndefined();
     expect(await activeIds()).not.toContain(told.id);
@@ -123,7 +118,7 @@ describe(`CodeDeploy throttling the bridge's final report ${THROTTLES} times`, (
     const walk = await until('the canary at 10%', async () => {
       const r = await walkOf(app);
       return r.weight === 10 && r.waitToken?.kind === 'timed' ? r : undefined;
-    });
+    }, REPORT_MS);
     await control(ctx, walk.id, 'abort');
     const { record, execution } = await ended(app);
     expect(execution.status).toBe('FAILED');
@@ -138,7 +133,7 @@ describe(`CodeDeploy throttling the bridge's final report ${THROTTLES} times`, (
     const told = await until('the record told', async () => {
       const r = (await listDeployments(ctx.store, app.functionName, app.alias)).deployments[0]!;
       return r.codeDeployReport === undefined ? r : undefined;
-    });
+    }, REPORT_MS);
     const reported = (await readHistory(ctx.store, told.id, 'events')).find((e) => e.type === 'CodeDeployReported');
     expect(reported?.message).toMatch(/^CodeDeploy told Failed \(\d+ tries\)$/);
     expect(Number(/\((\d+) tries\)/.exec(reported!.message)![1])).toBeGreaterThanOrEqual(THROTTLES / 3 + 1);

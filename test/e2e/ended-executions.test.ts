@@ -6,40 +6,22 @@
  * the record Stopped, the lock free, the state change published — and the alias takes the next
  * deployment.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { getLock } from '../../shared/aws/deployment-store.ts';
 import { EVENT_SOURCE } from '../../shared/aws/events.ts';
 import { IN_FLIGHT_SECONDS } from '../../shared/tasks/reconcile.ts';
-import type { Rule } from '../../infra/local/ways-in/rules.ts';
 import { createApp, readAlias } from './support/app.ts';
 import { atWeight, deploy, readRecord, requestFor, startDeployment, waitForEnd, waitForRecord } from './support/deploy.ts';
-import { useEngine } from './support/engine.ts';
+import { useEngine, withoutRule } from './support/engine.ts';
 import { expectSucceeded, expectTerminalInvariant, weightsOf } from './support/expect.ts';
+import { until } from './support/until.ts';
 
 const ctx = useEngine({ speed: 10_000 });
 const longCanary = { type: 'TimeBasedCanary', percentage: 10, intervalMinutes: 720 };
 
-let rules: (() => Promise<Rule[]>) | undefined;
-beforeEach(() => {
-  const bus = ctx.engine.waysIn.events.options;
-  rules = bus.rules;
-  const all = rules;
-  bus.rules = async () => (await all()).filter((r) => r.logicalId !== 'ReconcileExecutionEndRule');
-});
-afterEach(() => {
-  if (rules) ctx.engine.waysIn.events.options.rules = rules;
-});
+withoutRule(ctx, 'ReconcileExecutionEndRule');
 
-async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, limitMs = 20_000): Promise<T> {
-  const t0 = performance.now();
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (performance.now() - t0 > limitMs) throw new Error(`not ${what} after ${limitMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('an execution stopped from outside, its status event lost', () => {
   it('the watcher ends the deployment: alias on the current version, Stopped/MANUAL_STOP, lock free; the next deployment succeeds', async () => {

@@ -6,27 +6,19 @@
  * by the time the execution has ended, with no reconcile (its rule is taken out for the test).
  * The next deployment of the alias starts and succeeds.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { getLock } from '../../shared/aws/deployment-store.ts';
 import { deploymentsWatching } from '../../shared/aws/alarm-watches.ts';
-import type { Rule } from '../../infra/local/ways-in/rules.ts';
 import { createApp } from './support/app.ts';
 import { manualAlarm } from './support/alarms.ts';
 import { deploy, readRecord, requestFor, startDeployment, waitForEnd } from './support/deploy.ts';
-import { useEngine } from './support/engine.ts';
+import { useEngine, withoutRule } from './support/engine.ts';
 import { expectSucceeded, expectTerminalInvariant } from './support/expect.ts';
 
 const ctx = useEngine({ speed: 10_000 });
 
-let rules: (() => Promise<Rule[]>) | undefined;
-beforeEach(() => {
-  const bus = ctx.engine.waysIn.events.options;
-  rules = bus.rules;
-  const all = rules;
-  bus.rules = async () => (await all()).filter((r) => r.logicalId !== 'ReconcileExecutionEndRule');
-});
+withoutRule(ctx, 'ReconcileExecutionEndRule');
 afterEach(() => {
-  if (rules) ctx.engine.waysIn.events.options.rules = rules;
   ctx.engine.endpoint.faults.clear();
 });
 

@@ -13,6 +13,7 @@ import { createApp, readAlias } from './support/app.ts';
 import { control, deploy, readRecord, requestFor, startDeployment, waitForEnd } from './support/deploy.ts';
 import { useEngine } from './support/engine.ts';
 import { expectSucceeded, weightsOf } from './support/expect.ts';
+import { until } from './support/until.ts';
 
 const SPEED = 10_000;
 const ctx = useEngine({ speed: SPEED });
@@ -21,15 +22,6 @@ afterEach(() => {
   ctx.engine.endpoint.faults.clear();
 });
 
-async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, limitMs = 20_000): Promise<T> {
-  const t0 = performance.now();
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (performance.now() - t0 > limitMs) throw new Error(`not ${what} after ${limitMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('an outage longer than the retries during a rollback', () => {
   it.each([

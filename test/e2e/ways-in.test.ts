@@ -24,6 +24,7 @@ import type { CliIO } from '../../cli/context.ts';
 import { newDeploymentId } from '../../cli/deployment-id.ts';
 import { listDeployments } from '../../shared/aws/deployment-store.ts';
 import { recordWithHistory, type RecordWithHistory } from './support/record.ts';
+import { until } from './support/until.ts';
 import { keys } from '../../shared/core/model/record.ts';
 import { waitForCodeUpdate } from '../../shared/aws/function-code.ts';
 import { systemClock } from '../../shared/aws/system-clock.ts';
@@ -114,15 +115,6 @@ async function alias(name: string): Promise<{ version?: string; weights?: Record
   return { version: a.FunctionVersion, weights: a.RoutingConfig?.AdditionalVersionWeights };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, limitMs = 20_000): Promise<T> {
-  const start = performance.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (performance.now() - start > limitMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const ended = (r: RecordWithHistory | undefined) => (r && ['Succeeded', 'Failed', 'Stopped'].includes(r.status) ? r : undefined);
 const deploymentsOf = async (fn: string) => (await listDeployments(store(), fn, 'live')).deployments;

@@ -3,8 +3,9 @@
  * over HTTP (the engine's `AWS_ENDPOINT_URL*`), operator actions through the CLI's own
  * `sendControl` (an Invoke of the control function), the record read with the deployment store.
  */
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { startLocalEngine } from '../../../infra/local/engine.ts';
+import type { Rule } from '../../../infra/local/ways-in/rules.ts';
 import { connect, type E2E } from './connect.ts';
 
 export type { E2E };
@@ -39,4 +40,21 @@ export function useEngine(options: E2EOptions = {}): E2E {
     await ctx.engine?.close();
   });
   return ctx;
+}
+
+/**
+ * For each test of the file: the engine's EventBridge rule `logicalId` taken out of its rules (its
+ * events are lost, as a missed delivery on AWS would be), and put back after the test.
+ */
+export function withoutRule(ctx: E2E, logicalId: string): void {
+  let rules: (() => Promise<Rule[]>) | undefined;
+  beforeEach(() => {
+    const bus = ctx.engine.waysIn.events.options;
+    const all = bus.rules;
+    rules = all;
+    bus.rules = async () => (await all()).filter((r) => r.logicalId !== logicalId);
+  });
+  afterEach(() => {
+    if (rules) ctx.engine.waysIn.events.options.rules = rules;
+  });
 }
