@@ -3,7 +3,7 @@
  * the outcome of its walk with PutLifecycleEventHookExecutionStatus.
  */
 import { PutLifecycleEventHookExecutionStatusCommand, type CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { GlidepathError } from '../core/errors.ts';
+import { GlidepathError, errorMessage } from '../core/errors.ts';
 import { errorName, isErrorNamed, toGlidepathError } from './sdk-errors.ts';
 import type { LifecycleHookRef, LifecycleReporter } from '../core/ports/lifecycle-reporter.ts';
 
@@ -39,7 +39,7 @@ export async function reportLifecycleStatus(
   } catch (error) {
     if (isErrorNamed(error, 'LifecycleEventAlreadyCompletedException')) return 'alreadyCompleted';
     const what = `codedeploy:PutLifecycleEventHookExecutionStatus ${ref.deploymentId}`;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     if (isErrorNamed(error, 'DeploymentDoesNotExistException')) {
       throw new GlidepathError('DEPLOYMENT_NOT_FOUND', `${what}: CodeDeploy has no such deployment (${message})`, { cause: error });
     }

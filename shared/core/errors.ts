@@ -118,3 +118,15 @@ export class ThrottledError extends GlidepathError {
 export function isGlidepathError(value: unknown): value is GlidepathError {
   return value instanceof GlidepathError;
 }
+
+/** The codes of failures a later try may get past (the state machine's Retry and the watcher's tries retry them). */
+const TRANSIENT: ReadonlySet<string> = new Set<ErrorCode>(['THROTTLED', 'INTERNAL_ERROR']);
+
+export function isTransient(code: string): boolean {
+  return TRANSIENT.has(code);
+}
+
+/** What a thrown value says: an Error's message, anything else as text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -7,6 +7,7 @@
  * machine rolls back; an analysis step that has passed long enough (or an extended bake that
  * became conclusive) has its wait ended early, so its health check moves on.
  */
+import { errorMessage } from '../core/errors.ts';
 import { isoNow } from '../core/ports/clock.ts';
 import type { DeploymentRecord } from '../core/model/record.ts';
 import type { MetricReader } from '../core/ports/metric-reader.ts';
@@ -102,7 +103,7 @@ export async function analyze(deployments: readonly DeploymentRecord[], ports: A
   acted.forEach((outcome, i) => {
     const id = planned[i]!.record.id;
     if (outcome.status === 'rejected') {
-      ports.log.warn('the analysis could not judge a deployment', { deploymentId: id, error: outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason) });
+      ports.log.warn('the analysis could not judge a deployment', { deploymentId: id, error: errorMessage(outcome.reason) });
       return;
     }
     result.verdicts += outcome.value.verdicts;

@@ -2,6 +2,7 @@
  * Publishing a deployment's state change without letting the event bus decide the
  * deployment's fate: a failed publish is logged and the deployment goes on.
  */
+import { errorMessage } from '../core/errors.ts';
 import type { DeploymentStateChange, EventBus } from '../core/ports/event-bus.ts';
 import type { Log } from '../core/ports/log.ts';
 
@@ -14,7 +15,7 @@ export async function announce(ports: { events: EventBus; log: Pick<Log, 'warn'>
     ports.log.warn('state change event not published', {
       deploymentId: detail.deploymentId,
       status: detail.status,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorMessage(error),
     });
     return false;
   }

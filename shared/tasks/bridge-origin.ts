@@ -5,7 +5,7 @@
  * deployment and hook (shared/tasks/codedeploy-bridge.ts). Anything else is refused, naming the
  * field, before anything changes.
  */
-import { GlidepathError, ValidationError, isGlidepathError } from '../core/errors.ts';
+import { GlidepathError, ValidationError, isGlidepathError, errorMessage } from '../core/errors.ts';
 import { executionName } from '../core/execution-name.ts';
 import { bareFunctionName } from '../core/model/record.ts';
 import type { DeploymentRequest } from '../core/model/request.ts';
@@ -27,7 +27,7 @@ export async function checkBridgeOrigin(request: DeploymentRequest, executionNam
     deployment = await reader.deployment(ref.deploymentId);
   } catch (error) {
     if (isGlidepathError(error) && (error.code === 'THROTTLED' || error.code === 'INTERNAL_ERROR')) throw error;
-    throw refused(`CodeDeploy deployment ${JSON.stringify(ref.deploymentId)} could not be read (${error instanceof Error ? error.message : String(error)})`);
+    throw refused(`CodeDeploy deployment ${JSON.stringify(ref.deploymentId)} could not be read (${errorMessage(error)})`);
   }
   const expected = deployment.createTime === undefined ? undefined : executionName(deployment.createTime, `${ref.deploymentId}/${ref.lifecycleEventHookExecutionId}`);
   if (expected !== executionNameGiven) throw refused(`execution ${executionNameGiven} is not the bridge's walk for CodeDeploy deployment ${ref.deploymentId} and its hook`);

@@ -7,7 +7,7 @@
  * Failed itself at once, so CodeDeploy and CloudFormation roll back now rather than in an hour.
  */
 import { z } from 'zod';
-import { isGlidepathError, ValidationError } from '../core/errors.ts';
+import { isGlidepathError, ValidationError, errorMessage } from '../core/errors.ts';
 import type { Clock } from '../core/ports/clock.ts';
 import type { CodeDeployReader } from '../core/ports/codedeploy-reader.ts';
 import type { DeploymentStarter } from '../core/ports/deployment-starter.ts';
@@ -96,7 +96,7 @@ export async function startBridgeWalk(event: unknown, settings: BridgeSettings, 
     });
     return { codeDeployDeploymentId: ref.deploymentId, status: 'Started', deploymentId: started.deploymentId, executionArn: started.executionArn, strategy: plan.strategy };
   } catch (error) {
-    const summary = isGlidepathError(error) ? { code: error.code, message: error.message } : { code: 'INTERNAL_ERROR', message: error instanceof Error ? error.message : String(error) };
+    const summary = isGlidepathError(error) ? { code: error.code, message: error.message } : { code: 'INTERNAL_ERROR', message: errorMessage(error) };
     deps.log.error('the walk could not start: CodeDeploy is told Failed', { codeDeployDeploymentId: ref.deploymentId, code: summary.code, error: summary.message });
     await deps.lifecycle.report(ref, 'Failed');
     return { codeDeployDeploymentId: ref.deploymentId, status: 'Failed', error: summary };

@@ -9,7 +9,7 @@
  * no release is lost, and a claim (removing the token) makes sure only one side answers it.
  */
 import { isoNow } from '../core/ports/clock.ts';
-import { GlidepathError } from '../core/errors.ts';
+import { GlidepathError, errorMessage } from '../core/errors.ts';
 import type { ControlRequest, WaitRegistration } from '../core/model/machine.ts';
 import type { ControlAction, DeploymentRecord } from '../core/model/record.ts';
 import type { ControllerPorts } from '../core/ports/index.ts';
@@ -163,7 +163,7 @@ async function firingAlarm(ports: ControlPorts, record: DeploymentRecord): Promi
     return reading.alarms.find((alarm) => alarm.state === 'ALARM');
   } catch (error) {
     // The wait's other wakers (alarm events, the watcher) still watch; a failed read does not fail the wait.
-    ports.log.warn('alarms could not be read when the wait began', { deploymentId: record.id, error: error instanceof Error ? error.message : String(error) });
+    ports.log.warn('alarms could not be read when the wait began', { deploymentId: record.id, error: errorMessage(error) });
     return undefined;
   }
 }

@@ -12,6 +12,7 @@
  * not looked at, nor an execution stopped less than IN_FLIGHT_SECONDS ago: a Task begun before
  * the stop may still run, and reconcile has its event to act on first.
  */
+import { errorMessage } from '../core/errors.ts';
 import { isActive, type DeploymentRecord } from '../core/model/record.ts';
 import { isEndedWithoutFinish, type ExecutionEnd } from '../core/deployment/reconcile-events.ts';
 import type { ExecutionReader } from '../core/ports/execution-reader.ts';
@@ -62,7 +63,7 @@ export async function reconcileEndedExecutions(deployments: readonly DeploymentR
   const reconciled = notRunning.filter((_, i) => ended[i]!.status === 'fulfilled' && (ended[i] as PromiseFulfilledResult<boolean>).value).map((d) => d.id);
   const failed = ended.flatMap((r, i) => (r.status === 'rejected' ? [{ id: notRunning[i]!.id, error: r.reason }] : []));
   for (const { id, error } of failed) {
-    ports.log.warn('the watcher could not end a deployment whose execution ended', { deploymentId: id, error: error instanceof Error ? error.message : String(error) });
+    ports.log.warn('the watcher could not end a deployment whose execution ended', { deploymentId: id, error: errorMessage(error) });
   }
   return { reconciled, errors: failed.length };
 }

@@ -6,6 +6,7 @@
  * its own EventBridge rule, after the fact), and this task never throws for a delivery, so
  * EventBridge does not re-deliver the event to the receivers that already got it.
  */
+import { errorMessage } from '../core/errors.ts';
 import { notificationEventOf, stateChangeSchema, type StateChange } from '../core/notifications/events.ts';
 import { messageOf, slackPayload, snsMessage, teamsPayload, webhookPayload, type Message } from '../core/notifications/message.ts';
 import { receiverOf, targetsFor } from '../core/notifications/targets.ts';
@@ -84,7 +85,7 @@ async function deliver(n: Notification, m: Message, ports: NotifyPorts, retry: R
       await deliverOnce(n, m, ports);
       return { receiver, delivered: true, attempts };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       const retryable = !(error instanceof DeliveryError) || error.retryable;
       if (!retryable || attempts >= retry.attempts) {
         ports.log.warn('notification not delivered', { receiver, event: m.event, deploymentId: m.change.deploymentId, attempts, error: message });
@@ -121,7 +122,7 @@ export async function notify(event: unknown, stack: readonly Notification[], por
     // Without the record the stack-wide receivers are still told (a failure may read as such).
     ports.log.warn('deployment record not read: notifying the stack-wide receivers only', {
       deploymentId: change.deploymentId,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorMessage(error),
     });
   }
   const kind = notificationEventOf(change, record);

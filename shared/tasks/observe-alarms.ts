@@ -7,7 +7,7 @@
  * and the state machine's Retry runs the Task again (as it does for a throttled Prepare); only
  * when they persist past the retries does the deployment roll back.
  */
-import { isGlidepathError } from '../core/errors.ts';
+import { isGlidepathError, errorMessage } from '../core/errors.ts';
 import type { AlarmObservation, HealthPolicy } from '../core/health.ts';
 import type { AlarmReader } from '../core/ports/alarm-reader.ts';
 
@@ -23,7 +23,7 @@ async function read(alarms: AlarmReader, names: readonly string[] | undefined, p
     return { status: 'read', alarms: reading.alarms, missing: reading.missing };
   } catch (error) {
     if (!policy.ignorePollAlarmFailure && isPassing(error)) throw error;
-    return { status: 'unreadable', message: error instanceof Error ? error.message : String(error) };
+    return { status: 'unreadable', message: errorMessage(error) };
   }
 }
 

@@ -5,6 +5,7 @@
  * if the other is absent, checked in the same write; when both are cleared at once by two writers,
  * the later of them sees the other gone and takes the record out.
  */
+import { errorMessage } from '../core/errors.ts';
 import { isActive, type DeploymentRecord } from '../core/model/record.ts';
 import type { DeploymentStore, RecordChange } from '../core/ports/deployment-store.ts';
 import type { Log } from '../core/ports/log.ts';
@@ -46,7 +47,7 @@ export async function tryEachOwed<Outcome extends string>(
   const settled = await Promise.allSettled(owing.map(tryOne));
   return owing.map((r, i) => {
     const s = settled[i]!;
-    if (s.status === 'rejected') log.warn(`the ${marker} try could not record itself`, { deploymentId: r.id, error: s.reason instanceof Error ? s.reason.message : String(s.reason) });
+    if (s.status === 'rejected') log.warn(`the ${marker} try could not record itself`, { deploymentId: r.id, error: errorMessage(s.reason) });
     return { deploymentId: r.id, outcome: s.status === 'fulfilled' ? s.value : 'retrying' };
   });
 }

@@ -5,7 +5,7 @@
  * lock in one transaction. Output: the small MachineState the state machine carries.
  */
 import { isoNow } from '../core/ports/clock.ts';
-import { DeploymentInProgressError, GlidepathError, InvalidLambdaFunctionError } from '../core/errors.ts';
+import { DeploymentInProgressError, GlidepathError, InvalidLambdaFunctionError, errorMessage } from '../core/errors.ts';
 import { bareFunctionName, isActive } from '../core/model/record.ts';
 import { deploymentIdFromExecution, type MachineState, type PrepareInput } from '../core/model/machine.ts';
 import { shiftTarget } from '../core/routing.ts';
@@ -74,7 +74,7 @@ async function readAlarmsForPreflight(ports: PreparePorts, request: DeploymentRe
   } catch (error) {
     if (!policy.ignorePollAlarmFailure) throw error;
     ports.log.warn('alarms could not be read before the first shift; going on (ignorePollAlarmFailure)', {
-      error: error instanceof Error ? error.message : String(error),
+      error: errorMessage(error),
     });
     return undefined;
   }

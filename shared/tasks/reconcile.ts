@@ -19,7 +19,7 @@ import type { CaughtError, RollbackResult } from '../core/model/machine.ts';
 import { deploymentIdFromExecution, FINISH_NOT_RECORDED } from '../core/model/machine.ts';
 import { isActive, type DeploymentRecord, type DeploymentStatus } from '../core/model/record.ts';
 import type { ControllerPorts } from '../core/ports/index.ts';
-import { isGlidepathError } from '../core/errors.ts';
+import { isGlidepathError, errorMessage, isTransient } from '../core/errors.ts';
 import { alarmDuringWait, watchedAlarms } from '../core/health.ts';
 import { summarizeCaught } from '../core/deployment/caught-error.ts';
 import { failWaitingStep } from './control.ts';
@@ -42,7 +42,6 @@ export type ReconcilePorts = ExecutionEndPorts & Pick<ControllerPorts, 'tokens'>
 export const IN_FLIGHT_SECONDS = 30;
 
 /** Failures of the rollback worth the event's next delivery (Lambda retries an asynchronous invocation twice). */
-const RETRYABLE = new Set(['THROTTLED', 'INTERNAL_ERROR']);
 
 export type WatcherOutcome = 'failedWait' | 'notWaiting' | 'staleWatch';
 
@@ -94,8 +93,8 @@ async function rollBack(deploymentId: string, error: CaughtError, ports: Executi
   try {
     return await rollback({ deploymentId, error }, ports);
   } catch (caught) {
-    const failure = isGlidepathError(caught) ? caught : { code: 'INTERNAL_ERROR', message: caught instanceof Error ? caught.message : String(caught) };
-    if (RETRYABLE.has(failure.code)) throw caught;
+    const failure = isGlidepathError(caught) ? caught : { code: 'INTERNAL_ERROR', message: errorMessage(caught) };
+    if (isTransient(failure.code)) throw caught;
     // As the state machine does: the deployment ends, saying the rollback failed and why.
     return { Error: failure.code, Cause: failure.message };
   }

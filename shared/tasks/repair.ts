@@ -12,7 +12,7 @@
  * the alias left as they set it) or an alias that is gone or refused.
  */
 import { isoNow } from '../core/ports/clock.ts';
-import { ConcurrentModificationError, isGlidepathError } from '../core/errors.ts';
+import { ConcurrentModificationError, isGlidepathError, errorMessage, isTransient } from '../core/errors.ts';
 import type { DeploymentRecord } from '../core/model/record.ts';
 import type { ControllerPorts } from '../core/ports/index.ts';
 import type { DeploymentStore } from '../core/ports/deployment-store.ts';
@@ -25,13 +25,6 @@ import { endOwedWork, tryEachOwed } from './owed-work.ts';
 export type RepairPorts = Pick<ControllerPorts, 'aliases' | 'clock' | 'log'> & { store: Pick<DeploymentStore, 'update'> };
 
 export type RepairOutcome = 'repaired' | 'retrying' | 'leftAlone' | 'gaveUp' | 'notDue';
-
-/** Failures a later try may get past. */
-const RETRYABLE = new Set(['THROTTLED', 'INTERNAL_ERROR']);
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 async function end(ports: RepairPorts, record: DeploymentRecord, code: string, reason: string, type: string): Promise<void> {
   const at = isoNow(ports.clock);
@@ -62,11 +55,11 @@ export async function repairOne(record: DeploymentRecord, ports: RepairPorts): P
       return 'leftAlone';
     }
     const code = isGlidepathError(error) ? error.code : 'INTERNAL_ERROR';
-    if (!RETRYABLE.has(code)) {
-      await end(ports, record, code, `repair gave up (${code}): ${messageOf(error)}`, 'RepairFailed');
+    if (!isTransient(code)) {
+      await end(ports, record, code, `repair gave up (${code}): ${errorMessage(error)}`, 'RepairFailed');
       return 'gaveUp';
     }
-    const next = afterFailedTry(state, `${code}: ${messageOf(error)}`, ports.clock.now());
+    const next = afterFailedTry(state, `${code}: ${errorMessage(error)}`, ports.clock.now());
     await ports.store.update(record.id, { set: { repair: next, updatedAt: isoNow(ports.clock) } });
     ports.log.warn('repair of a deployment failed; tried again later', { deploymentId: record.id, attempts: next.attempts, nextAt: next.nextAt, error: next.lastError });
     return 'retrying';

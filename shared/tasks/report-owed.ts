@@ -13,7 +13,7 @@
  * id it does not know), with an event that says which.
  */
 import { isoNow } from '../core/ports/clock.ts';
-import { isGlidepathError } from '../core/errors.ts';
+import { isGlidepathError, errorMessage, isTransient } from '../core/errors.ts';
 import type { DeploymentRecord } from '../core/model/record.ts';
 import { codeDeploySchema } from '../core/model/request.ts';
 import type { ControllerPorts } from '../core/ports/index.ts';
@@ -26,13 +26,6 @@ export type ReportPorts = Pick<ControllerPorts, 'lifecycle' | 'clock' | 'log'> &
 
 /** `told`: CodeDeploy has the answer now; `alreadyAnswered`: it had one already; `refused`: it will never take this one. */
 export type ReportOutcome = 'told' | 'alreadyAnswered' | 'refused' | 'retrying' | 'notDue';
-
-/** Failures a later try may get past. */
-const RETRYABLE = new Set(['THROTTLED', 'INTERNAL_ERROR']);
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function tries(n: number): string {
   return `${n} ${n === 1 ? 'try' : 'tries'}`;
@@ -68,12 +61,12 @@ export async function reportOne(record: DeploymentRecord, ports: ReportPorts, op
     return 'told';
   } catch (error) {
     const code = isGlidepathError(error) ? error.code : 'INTERNAL_ERROR';
-    if (!RETRYABLE.has(code)) {
-      ports.log.error('CodeDeploy refused the final report; not tried again', { deploymentId: record.id, codeDeploy: hook.data, status, code, error: messageOf(error) });
-      await settle(ports, record, 'CodeDeployReportRefused', `CodeDeploy refused the ${status} report (${code}): ${messageOf(error)}; not tried again`);
+    if (!isTransient(code)) {
+      ports.log.error('CodeDeploy refused the final report; not tried again', { deploymentId: record.id, codeDeploy: hook.data, status, code, error: errorMessage(error) });
+      await settle(ports, record, 'CodeDeployReportRefused', `CodeDeploy refused the ${status} report (${code}): ${errorMessage(error)}; not tried again`);
       return 'refused';
     }
-    const next = afterFailedReport(owed, `${code}: ${messageOf(error)}`, ports.clock.now());
+    const next = afterFailedReport(owed, `${code}: ${errorMessage(error)}`, ports.clock.now());
     // The record keeps what is owed; a report cleared meanwhile (Finish's own try) is not owed again.
     await ports.store.update(record.id, { set: { codeDeployReport: next, updatedAt: isoNow(ports.clock) }, when: [{ present: 'codeDeployReport' }] });
     ports.log.warn('CodeDeploy could not be told; tried again later', { deploymentId: record.id, status, attempts: next.attempts, nextAt: next.nextAt, error: next.lastError });

@@ -12,6 +12,7 @@
  * deployment whose execution ended without reconcile ending it is ended through reconcile's path
  * (shared/tasks/ended-executions.ts).
  */
+import { errorMessage } from '../core/errors.ts';
 import { isoNow } from '../core/ports/clock.ts';
 import { alarmDuringWait, healthPolicy, watchedAlarms } from '../core/health.ts';
 import { isActive, type DeploymentRecord } from '../core/model/record.ts';
@@ -81,7 +82,7 @@ async function watchAlarms(deployments: DeploymentRecord[], ports: WatchPorts): 
   const looked = await Promise.allSettled(deployments.map((d) => look(d, reading, ports)));
   const woken = deployments.filter((_, i) => looked[i]!.status === 'fulfilled' && (looked[i] as PromiseFulfilledResult<boolean>).value).map((d) => d.id);
   const failed = looked.flatMap((r, i) => (r.status === 'rejected' ? [{ id: deployments[i]!.id, error: r.reason }] : []));
-  for (const { id, error } of failed) ports.log.warn('the watcher could not look after a deployment', { deploymentId: id, error: error instanceof Error ? error.message : String(error) });
+  for (const { id, error } of failed) ports.log.warn('the watcher could not look after a deployment', { deploymentId: id, error: errorMessage(error) });
   return { alarms: names.length, woken, errors: failed.length };
 }
 
@@ -92,7 +93,7 @@ export async function watch(ports: WatchPorts): Promise<WatchResult> {
   const reports = await reportOwed(listed, ports);
   const reported = reports.filter((r) => r.outcome === 'told' || r.outcome === 'alreadyAnswered').map((r) => r.deploymentId);
   const ended = await reconcileEndedExecutions(listed, ports).catch((error: unknown) => {
-    ports.log.warn('the watcher could not list the running executions', { error: error instanceof Error ? error.message : String(error) });
+    ports.log.warn('the watcher could not list the running executions', { error: errorMessage(error) });
     return { reconciled: [] as string[], errors: 1 };
   });
   const deployments = listed.filter((d) => isActive(d.status) && !ended.reconciled.includes(d.id));
@@ -100,7 +101,7 @@ export async function watch(ports: WatchPorts): Promise<WatchResult> {
   const [alarms, analysis] = await Promise.allSettled([watchAlarms(deployments, ports), analyze(deployments.filter((d) => d.status === 'InProgress'), ports)]);
   if (alarms.status === 'rejected') throw alarms.reason;
   if (analysis.status === 'rejected') {
-    ports.log.warn('the analysis could not read its metrics', { error: analysis.reason instanceof Error ? analysis.reason.message : String(analysis.reason) });
+    ports.log.warn('the analysis could not read its metrics', { error: errorMessage(analysis.reason) });
   }
   const analysed = analysis.status === 'fulfilled' ? analysis.value : NOTHING_ANALYSED;
   // A deployment woken by an alarm is not the analysis's to fail too.
