@@ -10,8 +10,8 @@ import { UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { getLock } from '../../shared/aws/deployment-store.ts';
-import { createApp, readAlias, uniqueName } from './support/app.ts';
-import { atWeight, control, deploy, requestFor, startDeployment, waitForEnd, waitForRecord } from './support/deploy.ts';
+import { createApp, readAlias, uniqueName, type App } from './support/app.ts';
+import { atWeight, control, deploy, requestFor, startDeployment, waitForEnd, waitForRecord, type Outcome } from './support/deploy.ts';
 import { useEngine } from './support/engine.ts';
 import { manualAlarm } from './support/alarms.ts';
 import { expectFailed, expectSucceeded, expectTerminalInvariant, gapsOf, weightsOf } from './support/expect.ts';
@@ -51,9 +51,7 @@ describe('a second deployment on the same alias', () => {
     expect(unaffected).toMatchObject({ status: 'InProgress', weight: 10, revisionId: waiting.revisionId, events: waiting.events });
     await control(ctx, first.deploymentId, 'approve');
     const outcome = await waitForEnd(ctx, first, app);
-    expectSucceeded(outcome);
-    await expectTerminalInvariant(ctx, app, outcome, 'target');
-    expect(weightsOf(outcome.record)).toEqual([0, 10, 100]);
+    await expectCanarySucceeded(app, outcome);
     expect(gapsOf(outcome.record)[1]).toBeGreaterThanOrEqual(300);
   });
 });
@@ -137,6 +135,18 @@ describe('a manual UpdateAlias during a bake', () => {
   });
 });
 
+/** A canary that ended Succeeded: the alias on the target alone, after 10 % and 100 %. */
+async function expectCanarySucceeded(app: App, outcome: Outcome): Promise<void> {
+  expectSucceeded(outcome);
+  await expectTerminalInvariant(ctx, app, outcome, 'target');
+  expect(weightsOf(outcome.record)).toEqual([0, 10, 100]);
+}
+
+/** The execution's history events (a deployment's history fits one page of 1,000). */
+async function historyOf(outcome: Outcome): Promise<HistoryEvent[]> {
+  return (await ctx.sfn.send(new GetExecutionHistoryCommand({ executionArn: outcome.executionArn, maxResults: 1000 }))).events ?? [];
+}
+
 /**
  * The failed attempts of Tasks on a function ARN: Step Functions writes LambdaFunctionFailed
  * (error, cause) after its state's TaskStateEntered, which names the state.
@@ -169,13 +179,11 @@ describe('CloudWatch server errors', () => {
     ctx.engine.clock.speed = SPEED;
 
     const outcome = await waitForEnd(ctx, started, app);
-    expectSucceeded(outcome);
-    await expectTerminalInvariant(ctx, app, outcome, 'target');
-    expect(weightsOf(outcome.record)).toEqual([0, 10, 100]);
-    const history = await ctx.sfn.send(new GetExecutionHistoryCommand({ executionArn: outcome.executionArn, maxResults: 1000 }));
-    const entered = (history.events ?? []).filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name);
+    await expectCanarySucceeded(app, outcome);
+    const history = await historyOf(outcome);
+    const entered = history.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name);
     expect(entered).not.toContain('Rollback');
-    for (const failure of failedFunctionTasks(history.events ?? [])) expect(failure).toMatchObject({ state: 'CheckHealth', error: 'INTERNAL_ERROR' });
+    for (const failure of failedFunctionTasks(history)) expect(failure).toMatchObject({ state: 'CheckHealth', error: 'INTERNAL_ERROR' });
   });
 });
 
@@ -186,18 +194,16 @@ describe('throttling', () => {
     // THROTTLED, and the state machine's Retry runs it again.
     ctx.engine.endpoint.faults.add({ service: 'lambda', operation: 'UpdateAlias', count: 3, error: 'TooManyRequestsException', status: 429, pathIncludes: app.functionName });
     const outcome = await deploy(ctx, app, { strategy: 'Canary10Percent5Minutes' }, 30_000);
-    expectSucceeded(outcome);
-    await expectTerminalInvariant(ctx, app, outcome, 'target');
-    expect(weightsOf(outcome.record)).toEqual([0, 10, 100]);
+    await expectCanarySucceeded(app, outcome);
     expect(ctx.engine.endpoint.faults.list()).toEqual([]);
 
-    const history = await ctx.sfn.send(new GetExecutionHistoryCommand({ executionArn: outcome.executionArn, maxResults: 1000 }));
-    const failures = failedFunctionTasks(history.events ?? []);
+    const history = await historyOf(outcome);
+    const failures = failedFunctionTasks(history);
     // One failed attempt of the first SetWeight, retried by the state machine; no rollback.
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatchObject({ state: 'SetWeight', error: 'THROTTLED' });
     expect(failures[0]?.cause).toContain('TooManyRequestsException');
-    const entered = (history.events ?? []).filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name);
+    const entered = history.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name);
     expect(entered).not.toContain('Rollback');
     const alias = await readAlias(ctx.lambda, app);
     expect(alias.version).toBe(app.versions[1]);
@@ -215,8 +221,8 @@ describe('throttling', () => {
     await expectTerminalInvariant(ctx, app, outcome, 'current');
     expect(weightsOf(outcome.record)).toEqual([0, 10, 0]);
     expect(ctx.engine.endpoint.faults.list()).toEqual([]);
-    const history = await ctx.sfn.send(new GetExecutionHistoryCommand({ executionArn: outcome.executionArn, maxResults: 1000 }));
-    const failures = failedFunctionTasks(history.events ?? []);
+    const history = await historyOf(outcome);
+    const failures = failedFunctionTasks(history);
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatchObject({ state: 'Rollback', error: 'THROTTLED' });
   });
@@ -236,11 +242,9 @@ describe('throttling', () => {
     ctx.engine.clock.speed = SPEED;
 
     const outcome = await waitForEnd(ctx, started, app);
-    expectSucceeded(outcome);
-    await expectTerminalInvariant(ctx, app, outcome, 'target');
-    expect(weightsOf(outcome.record)).toEqual([0, 10, 100]);
-    const history = await ctx.sfn.send(new GetExecutionHistoryCommand({ executionArn: outcome.executionArn, maxResults: 1000 }));
-    const failures = failedFunctionTasks(history.events ?? []);
+    await expectCanarySucceeded(app, outcome);
+    const history = await historyOf(outcome);
+    const failures = failedFunctionTasks(history);
     // A throttled check is retried by the state machine; a throttled watcher tries again at its next tick.
     for (const failure of failures) expect(failure).toMatchObject({ state: 'CheckHealth', error: 'THROTTLED' });
   });
